@@ -1,0 +1,83 @@
+"""Domain types shared by the store, the service, the CLI and the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FeedKind(StrEnum):
+    FEED = "feed"
+    """A subscription fetched over HTTP."""
+    LOCAL = "local"
+    """The "Local" collection: files, pages and saved translator text."""
+    DEMO = "demo"
+    """The built-in "Welcome" collection."""
+
+
+LOCAL_FEED_URL = "reader:local"
+DEMO_FEED_URL = "reader:welcome"
+
+
+@dataclass
+class Feed:
+    id: int
+    url: str
+    title: str
+    kind: FeedKind = FeedKind.FEED
+    site_url: str | None = None
+    folder: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked: str | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    failure_count: int = 0
+    unread: int = 0
+
+
+@dataclass
+class ArticleSummary:
+    """An article without its body: what lists show."""
+
+    id: int
+    feed_id: int | None
+    title: str
+    url: str | None
+    published: str | None
+    read: bool
+    starred: bool
+    feed_title: str = ""
+    language: str | None = None
+
+
+@dataclass
+class Article(ArticleSummary):
+    author: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    guid: str | None = None
+    summary_only: bool = False
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a paragraph, with its character offsets in that paragraph."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class EntryData:
+    """A parsed feed entry or local document, ready to be stored."""
+
+    guid: str
+    title: str
+    paragraphs: list[str]
+    url: str | None = None
+    author: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    language: str | None = None
+    summary_only: bool = False

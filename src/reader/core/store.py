@@ -1,0 +1,634 @@
+"""SQLite storage: schema, numbered migrations and queries.
+
+One connection per thread (SQLite connections must not be shared across threads
+without a lock, and Textual workers run in threads). WAL lets readers and one
+writer work at once, ``busy_timeout`` makes a second process wait instead of
+failing, and every write runs in ``BEGIN IMMEDIATE`` so that two writers never
+deadlock upgrading a read lock.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reader.core.models import (
+    DEMO_FEED_URL,
+    LOCAL_FEED_URL,
+    Article,
+    ArticleSummary,
+    EntryData,
+    Feed,
+    FeedKind,
+)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message is meant for the user."""
+
+
+def utc_now() -> str:
+    """The current time as the ISO 8601 UTC string every table uses."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# Migrations are applied in order; migration N brings a database to user_version N.
+# Never edit a released migration: add a new one.
+_MIGRATION_1 = """
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'feed',
+    site_url TEXT,
+    folder TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_checked TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    failure_count INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL
+);
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+    guid TEXT NOT NULL,
+    url TEXT,
+    title TEXT NOT NULL DEFAULT '',
+    author TEXT,
+    published TEXT,
+    updated TEXT,
+    fetched TEXT NOT NULL,
+    language TEXT,
+    content TEXT NOT NULL DEFAULT '[]',
+    summary_only INTEGER NOT NULL DEFAULT 0,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    feed_title TEXT NOT NULL DEFAULT '',
+    UNIQUE (feed_id, guid)
+);
+CREATE INDEX articles_by_date ON articles (coalesce(published, fetched) DESC);
+CREATE INDEX articles_unread ON articles (read, feed_id);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, tokenize = 'trigram');
+
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, body)
+    VALUES (new.id, new.title,
+            (SELECT group_concat(value, char(10)) FROM json_each(new.content)));
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, content ON articles BEGIN
+    UPDATE articles_fts
+    SET title = new.title,
+        body = (SELECT group_concat(value, char(10)) FROM json_each(new.content))
+    WHERE rowid = new.id;
+END;
+
+CREATE TABLE translations (
+    model TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    options TEXT NOT NULL,
+    source_hash TEXT NOT NULL,
+    target TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (model, source_lang, target_lang, options, source_hash)
+) WITHOUT ROWID;
+
+CREATE TABLE terms (
+    id INTEGER PRIMARY KEY,
+    lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    lemma TEXT NOT NULL,
+    gloss TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '1',
+    tags TEXT NOT NULL DEFAULT '[]',
+    sentence TEXT NOT NULL DEFAULT '',
+    sentence_translation TEXT NOT NULL DEFAULT '',
+    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    UNIQUE (lang, lemma)
+);
+"""
+
+MIGRATIONS: list[str] = [_MIGRATION_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store:
+    """The reader database. Safe to use from several threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all_connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._check_existing_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._migrate()
+
+    # -- connections -----------------------------------------------------------------
+
+    def _check_existing_file(self) -> None:
+        """Refuse, before touching it, a file that is not a SQLite database."""
+        if not self.path.exists():
+            return
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        with self.path.open("rb") as handle:
+            header = handle.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise StoreError(
+                f"{self.path}: not a reader database (damaged or another kind of file); "
+                "it was left untouched — move it away to start afresh"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot open database: {error}") from None
+        return connection
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._connect()
+            self._local.connection = connection
+            with self._lock:
+                self._all_connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._all_connections:
+                connection.close()
+            self._all_connections.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on error."""
+        connection = self.connection
+        if connection.in_transaction:
+            yield connection
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.connection.execute(sql, params).fetchall()
+
+    # -- migrations ------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        try:
+            version = self.schema_version()
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise StoreError(f"{self.path}: damaged database ({error}); it was left untouched") from None
+        if version > SCHEMA_VERSION:
+            self.close()
+            raise StoreError(
+                f"{self.path}: this database was written by a newer reader (schema {version}, "
+                f"this reader knows up to {SCHEMA_VERSION}); upgrade reader to open it"
+            )
+        if version == SCHEMA_VERSION:
+            self._ensure_wal()
+            return
+        if version > 0:
+            self._backup(version)
+        self._ensure_wal()
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            self._apply(number, MIGRATIONS[number - 1])
+
+    def _ensure_wal(self) -> None:
+        mode = self.connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
+
+    def _backup(self, version: int) -> Path:
+        """Copy the database aside before upgrading it, with SQLite's online backup."""
+        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        destination = sqlite3.connect(target)
+        try:
+            self.connection.backup(destination)
+        finally:
+            destination.close()
+        return target
+
+    def _apply(self, number: int, script: str) -> None:
+        """Run one migration and bump user_version in the same transaction."""
+        connection = self.connection
+        statements = [s for s in _split_sql(script) if s.strip()]
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if self.schema_version() >= number:  # another process got there first
+                connection.execute("ROLLBACK")
+                return
+            for statement in statements:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    # -- feeds -------------------------------------------------------------------------
+
+    def ensure_collection(self, kind: FeedKind) -> Feed:
+        """The built-in Local or Welcome collection, created when first needed."""
+        url, title = {
+            FeedKind.LOCAL: (LOCAL_FEED_URL, "Local"),
+            FeedKind.DEMO: (DEMO_FEED_URL, "Welcome"),
+        }[kind]
+        with self.transaction() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO feeds (url, title, kind, created) VALUES (?, ?, ?, ?)",
+                (url, title, kind.value, utc_now()),
+            )
+        feed = self.feed_by_url(url)
+        assert feed is not None
+        return feed
+
+    def add_feed(self, url: str, title: str = "", folder: str | None = None) -> tuple[Feed, bool]:
+        """Subscribe to ``url``; returns the feed and whether it was new."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO feeds (url, title, folder, kind, created) "
+                "VALUES (?, ?, ?, 'feed', ?)",
+                (url, title, folder, utc_now()),
+            )
+            created = cursor.rowcount == 1
+        feed = self.feed_by_url(url)
+        assert feed is not None
+        return feed, created
+
+    def update_feed(self, feed_id: int, **values: Any) -> None:
+        """Set columns of one feed (names come from code, never from input)."""
+        if not values:
+            return
+        allowed = {
+            "url", "title", "site_url", "folder", "etag", "last_modified", "last_checked",
+            "last_status", "last_error", "failure_count",
+        }
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"unknown feed columns: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        with self.transaction() as connection:
+            connection.execute(
+                f"UPDATE feeds SET {assignments} WHERE id = :feed_id", {**values, "feed_id": feed_id}
+            )
+
+    def remove_feed(self, feed_id: int) -> None:
+        """Delete a feed and its articles, except starred or annotated ones, which stay readable."""
+        with self.transaction() as connection:
+            connection.execute(
+                "DELETE FROM articles WHERE feed_id = ? AND starred = 0 "
+                "AND id NOT IN (SELECT article_id FROM terms WHERE article_id IS NOT NULL)",
+                (feed_id,),
+            )
+            connection.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    _FEED_SELECT = """
+        SELECT feeds.*,
+               (SELECT count(*) FROM articles WHERE feed_id = feeds.id AND read = 0) AS unread
+        FROM feeds
+    """
+
+    def feeds(self, kind: FeedKind | None = None) -> list[Feed]:
+        if kind is None:
+            rows = self.query(self._FEED_SELECT + " ORDER BY kind DESC, lower(title), id")
+        else:
+            rows = self.query(self._FEED_SELECT + " WHERE kind = ? ORDER BY lower(title), id", (kind.value,))
+        return [_feed(row) for row in rows]
+
+    def feed(self, feed_id: int) -> Feed | None:
+        rows = self.query(self._FEED_SELECT + " WHERE id = ?", (feed_id,))
+        return _feed(rows[0]) if rows else None
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        rows = self.query(self._FEED_SELECT + " WHERE url = ?", (url,))
+        return _feed(rows[0]) if rows else None
+
+    # -- articles ----------------------------------------------------------------------
+
+    def upsert_entries(self, feed_id: int, entries: Sequence[EntryData]) -> tuple[int, int]:
+        """Store entries of one feed in one transaction; returns (new, updated).
+
+        An entry already stored (same guid) keeps its read and starred state and its
+        annotations; only its text and metadata change, and only if they changed.
+        """
+        new = updated = 0
+        now = utc_now()
+        with self.transaction() as connection:
+            feed_title_row = connection.execute("SELECT title FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            feed_title = feed_title_row[0] if feed_title_row else ""
+            for entry in entries:
+                content = json.dumps(entry.paragraphs, ensure_ascii=False)
+                existing = connection.execute(
+                    "SELECT id, title, content, url, author, published, summary_only FROM articles "
+                    "WHERE feed_id = ? AND guid = ?",
+                    (feed_id, entry.guid),
+                ).fetchone()
+                if existing is None:
+                    connection.execute(
+                        "INSERT INTO articles (feed_id, guid, url, title, author, published, updated,"
+                        " fetched, language, content, summary_only, feed_title)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            feed_id, entry.guid, entry.url, entry.title, entry.author,
+                            entry.published, entry.updated, now, entry.language, content,
+                            int(entry.summary_only), feed_title,
+                        ),
+                    )
+                    new += 1
+                    continue
+                if _entry_changed(existing, entry, content):
+                    # A full text fetched earlier is not replaced by the feed's summary again.
+                    keep_full_text = entry.summary_only and not existing["summary_only"]
+                    connection.execute(
+                        "UPDATE articles SET title = ?, url = ?, author = ?, published = ?,"
+                        " updated = ?, language = ?, content = ?, summary_only = ? WHERE id = ?",
+                        (
+                            entry.title, entry.url, entry.author, entry.published, entry.updated,
+                            entry.language,
+                            existing["content"] if keep_full_text else content,
+                            0 if keep_full_text else int(entry.summary_only),
+                            existing["id"],
+                        ),
+                    )
+                    updated += 1
+        return new, updated
+
+    def set_article_content(self, article_id: int, paragraphs: list[str], summary_only: bool = False) -> None:
+        with self.transaction() as connection:
+            connection.execute(
+                "UPDATE articles SET content = ?, summary_only = ? WHERE id = ?",
+                (json.dumps(paragraphs, ensure_ascii=False), int(summary_only), article_id),
+            )
+
+    _SUMMARY_COLUMNS = (
+        "articles.id, articles.feed_id, articles.title, articles.url, articles.published,"
+        " articles.read, articles.starred, articles.language,"
+        " coalesce(feeds.title, articles.feed_title) AS feed_title"
+    )
+
+    def articles(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        """Article summaries, newest first."""
+        where, params = ["1"], list[Any]()
+        if feed_id is not None:
+            where.append("articles.feed_id = ?")
+            params.append(feed_id)
+        if unread:
+            where.append("articles.read = 0")
+        if starred:
+            where.append("articles.starred = 1")
+        if kind is not None:
+            where.append("feeds.kind = ?")
+            params.append(kind.value)
+        sql = (
+            f"SELECT {self._SUMMARY_COLUMNS} FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
+            f" WHERE {' AND '.join(where)}"
+            " ORDER BY coalesce(articles.published, articles.fetched) DESC, articles.id DESC"
+            " LIMIT ? OFFSET ?"
+        )
+        params += [-1 if limit is None else limit, offset]
+        return [_summary(row) for row in self.query(sql, params)]
+
+    def article(self, article_id: int) -> Article | None:
+        rows = self.query(
+            f"SELECT {self._SUMMARY_COLUMNS}, articles.author, articles.content, articles.guid,"
+            " articles.summary_only"
+            " FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id WHERE articles.id = ?",
+            (article_id,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return Article(
+            **_summary(row).__dict__,
+            author=row["author"],
+            paragraphs=json.loads(row["content"]),
+            guid=row["guid"],
+            summary_only=bool(row["summary_only"]),
+        )
+
+    def article_id_by_guid(self, feed_id: int, guid: str) -> int | None:
+        rows = self.query("SELECT id FROM articles WHERE feed_id = ? AND guid = ?", (feed_id, guid))
+        return int(rows[0][0]) if rows else None
+
+    def set_flag(self, article_ids: Sequence[int], flag: str, value: bool) -> int:
+        """Set ``read`` or ``starred`` on articles; returns how many exist."""
+        if flag not in ("read", "starred"):
+            raise ValueError(flag)
+        with self.transaction() as connection:
+            changed = 0
+            for article_id in article_ids:
+                cursor = connection.execute(
+                    f"UPDATE articles SET {flag} = ? WHERE id = ?", (int(value), article_id)
+                )
+                changed += cursor.rowcount
+        return changed
+
+    def mark_all_read(self, feed_id: int | None = None) -> int:
+        with self.transaction() as connection:
+            if feed_id is None:
+                cursor = connection.execute("UPDATE articles SET read = 1 WHERE read = 0")
+            else:
+                cursor = connection.execute(
+                    "UPDATE articles SET read = 1 WHERE read = 0 AND feed_id = ?", (feed_id,)
+                )
+        return cursor.rowcount
+
+    def count_articles(self, unread: bool = False, starred: bool = False, kind: FeedKind | None = None) -> int:
+        where, params = ["1"], list[Any]()
+        if unread:
+            where.append("articles.read = 0")
+        if starred:
+            where.append("articles.starred = 1")
+        if kind is not None:
+            where.append("feeds.kind = ?")
+            params.append(kind.value)
+        row = self.query(
+            "SELECT count(*) FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
+            f" WHERE {' AND '.join(where)}",
+            params,
+        )[0]
+        return int(row[0])
+
+    def search(self, text: str, limit: int = 100) -> list[ArticleSummary]:
+        """Articles whose title or body contains ``text`` (substring, any script).
+
+        The trigram index answers queries of three or more characters; shorter ones
+        (most Korean words are two syllables) fall back to LIKE over the same table.
+        """
+        text = text.strip()
+        if not text:
+            return []
+        if len(text) >= 3:
+            phrase = '"' + text.replace('"', '""') + '"'
+            condition, params = "articles_fts MATCH ?", [phrase]
+        else:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            condition = "(articles_fts.title LIKE ? ESCAPE '\\' OR articles_fts.body LIKE ? ESCAPE '\\')"
+            params = [pattern, pattern]
+        sql = (
+            f"SELECT {self._SUMMARY_COLUMNS} FROM articles_fts"
+            " JOIN articles ON articles.id = articles_fts.rowid"
+            " LEFT JOIN feeds ON feeds.id = articles.feed_id"
+            f" WHERE {condition}"
+            " ORDER BY coalesce(articles.published, articles.fetched) DESC LIMIT ?"
+        )
+        return [_summary(row) for row in self.query(sql, [*params, limit])]
+
+    def delete_old_read(self, before: str) -> int:
+        """Retention: delete read articles older than ``before`` unless starred or annotated."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "DELETE FROM articles WHERE read = 1 AND starred = 0"
+                " AND coalesce(published, fetched) < ?"
+                " AND id NOT IN (SELECT article_id FROM terms WHERE article_id IS NOT NULL)"
+                " AND feed_id IN (SELECT id FROM feeds WHERE kind = 'feed')",
+                (before,),
+            )
+        return cursor.rowcount
+
+    # -- translation cache -------------------------------------------------------------
+
+    def cached_translations(
+        self, model: str, source_lang: str, target_lang: str, options: str, hashes: Sequence[str]
+    ) -> dict[str, str]:
+        """Cached targets for the given source hashes (missing ones are absent)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = list(hashes[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.query(
+                "SELECT source_hash, target FROM translations WHERE model = ? AND source_lang = ?"
+                f" AND target_lang = ? AND options = ? AND source_hash IN ({marks})",
+                [model, source_lang, target_lang, options, *chunk],
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
+    def cache_translations(
+        self, model: str, source_lang: str, target_lang: str, options: str, pairs: dict[str, str]
+    ) -> None:
+        now = utc_now()
+        with self.transaction() as connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(model, source_lang, target_lang, options, h, t, now) for h, t in pairs.items()],
+            )
+
+    def drop_translations(self, model_prefix: str) -> int:
+        """Invalidate the cache of one model (all its versions share the prefix)."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "DELETE FROM translations WHERE model = ? OR model LIKE ? ESCAPE '\\'",
+                (model_prefix, model_prefix.replace("%", "\\%").replace("_", "\\_") + "@%"),
+            )
+        return cursor.rowcount
+
+    def integrity_check(self) -> str:
+        return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _entry_changed(existing: sqlite3.Row, entry: EntryData, content: str) -> bool:
+    return (
+        existing["title"] != entry.title
+        or existing["content"] != content
+        or existing["url"] != entry.url
+        or existing["author"] != entry.author
+        or existing["published"] != entry.published
+    )
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        kind=FeedKind(row["kind"]),
+        site_url=row["site_url"],
+        folder=row["folder"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_checked=row["last_checked"],
+        last_status=row["last_status"],
+        last_error=row["last_error"],
+        failure_count=row["failure_count"],
+        unread=row["unread"],
+    )
+
+
+def _summary(row: sqlite3.Row) -> ArticleSummary:
+    return ArticleSummary(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        title=row["title"],
+        url=row["url"],
+        published=row["published"],
+        read=bool(row["read"]),
+        starred=bool(row["starred"]),
+        feed_title=row["feed_title"] or "",
+        language=row["language"],
+    )
+
+
+def _split_sql(script: str) -> Iterator[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer
+
+

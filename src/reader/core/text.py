@@ -1,0 +1,84 @@
+"""Plain-text clean-up: every string that may reach a screen passes through here.
+
+Feed text is hostile. Control characters (C0, C1), escape sequences (CSI, OSC,
+DCS …) and bidirectional overrides are removed; newlines and tabs are kept only
+where a caller asks for them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ESC-introduced sequences: CSI (ESC [ … final), OSC/DCS/PM/APC/SOS (ESC ] … BEL or ST),
+# and two-byte escapes. Their 8-bit C1 forms are handled the same way.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?              # CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])       # OSC, DCS, SOS, PM, APC
+      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?         #   … up to BEL or ST
+    | \x1b[ -/]*[0-~]?                              # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_INVISIBLE = "\ufeff\u2028\u2029" + _BIDI_CONTROLS
+_CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape(_INVISIBLE) + "]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def strip_controls(text: str, keep_newlines: bool = False) -> str:
+    """Remove escape sequences and control characters; tabs become spaces."""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not keep_newlines:
+        text = text.replace("\n", " ")
+    return _CONTROL_CHARS.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """One line of display text: controls stripped, NFC, whitespace collapsed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", strip_controls(text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Clean each paragraph as one line and drop the empty ones."""
+    cleaned = (clean_line(p) for p in paragraphs)
+    return [p for p in cleaned if p]
+
+
+def split_plain_text(text: str) -> list[str]:
+    """Split plain text into paragraphs at blank lines; single newlines join lines.
+
+    A text with no blank lines at all (one paragraph per line) is split at every line.
+    """
+    text = strip_controls(text, keep_newlines=True)
+    if _BLANK_LINES.search(text):
+        blocks = _BLANK_LINES.split(text)
+    else:
+        blocks = text.split("\n")
+    return clean_paragraphs(blocks)
+
+
+def hangul_ratio(text: str) -> float:
+    """Share of letters in ``text`` that are Hangul (syllables or jamo)."""
+    letters = hangul = 0
+    for char in text:
+        if char.isalpha():
+            letters += 1
+            if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
+                hangul += 1
+    return hangul / letters if letters else 0.0
+
+
+def detect_language(text: str) -> str | None:
+    """``ko`` or ``en`` from the Hangul ratio, None when there are no letters."""
+    if not any(char.isalpha() for char in text):
+        return None
+    return "ko" if hangul_ratio(text) >= 0.3 else "en"
