@@ -1,0 +1,279 @@
+"""The ``reader`` command: argument parsing and output, nothing else.
+
+Each subcommand is a small function that calls :class:`reader.service.ReaderService`
+and prints either plain lines or JSON. Expected failures print one line to stderr
+and exit 1; usage errors exit 2 (argparse). Heavy modules are imported lazily so
+that ``reader --version`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader import __version__
+
+if TYPE_CHECKING:
+    from reader.core.models import ArticleSummary
+    from reader.service import ReaderService
+
+Handler = Callable[["ReaderService", argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reader`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.theme:
+        os.environ["READER_THEME"] = args.theme
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:
+        if not _is_expected(error):
+            raise
+        print(f"reader: {error}", file=sys.stderr)
+        return 1
+
+
+def _is_expected(error: Exception) -> bool:
+    from reader.config import ConfigError
+    from reader.core.store import StoreError
+    from reader.service import ServiceError
+
+    return isinstance(error, ServiceError | StoreError | ConfigError)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "locate":
+        return _locate(args)
+    from reader.service import ReaderService
+
+    service = ReaderService()
+    try:
+        if args.command is None:
+            return _run_tui(service, demo=args.demo)
+        handler: Handler = args.handler
+        return handler(service, args)
+    finally:
+        service.close()
+
+
+def _run_tui(service: ReaderService, demo: bool) -> int:
+    from reader.ui.app import ReaderApp
+
+    ReaderApp(service, show_demo=demo).run()
+    return 0
+
+
+# -- output helpers ------------------------------------------------------------------
+
+
+def print_json(value: Any) -> None:
+    """JSON on stdout, UTF-8 kept readable (Hangul is not escaped)."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def summary_json(article: ArticleSummary) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "feed_id": article.feed_id,
+        "title": article.title,
+        "url": article.url,
+        "published": article.published,
+        "read": article.read,
+        "starred": article.starred,
+    }
+
+
+def _summary_line(article: ArticleSummary) -> str:
+    marks = ("*" if article.starred else " ") + (" " if article.read else "N")
+    date = (article.published or "")[:10]
+    return f"{article.id:>6} {marks} {date:10} {article.title}"
+
+
+def _print_summaries(articles: list[ArticleSummary], as_json: bool) -> None:
+    if as_json:
+        print_json([summary_json(article) for article in articles])
+        return
+    for article in articles:
+        print(_summary_line(article))
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+def _locate(args: argparse.Namespace) -> int:
+    from reader.paths import get_paths
+
+    paths = get_paths()
+    where = {
+        "config": paths.config_file,
+        "data": paths.data_dir,
+        "database": paths.database,
+        "cache": paths.cache_dir,
+        "themes": paths.themes_dir,
+        "models": paths.effective_models_dir(),
+        "log": paths.log_file,
+    }
+    print(where[args.what])
+    return 0
+
+
+def _open(service: ReaderService, args: argparse.Namespace) -> int:
+    target: str = args.target
+    if target.startswith(("http://", "https://")):
+        result = service.open_url(target)
+    else:
+        result = service.open_path(Path(target))
+    article = result.article
+    if args.json:
+        print_json({"id": article.id, "title": article.title, "paragraphs": len(article.paragraphs)})
+    else:
+        verb = "imported" if result.created else "already imported, updated"
+        print(f"{article.id}\t{article.title}\t({verb}, {len(article.paragraphs)} paragraphs)")
+    return 0
+
+
+def _list(service: ReaderService, args: argparse.Namespace) -> int:
+    articles = service.list_articles(unread=args.unread, starred=args.starred, limit=args.limit)
+    _print_summaries(articles, args.json)
+    return 0
+
+
+def _show(service: ReaderService, args: argparse.Namespace) -> int:
+    article = service.article(args.id)
+    pairs = service.translate_article_pairs(article) if args.translate else None
+    if args.json:
+        payload: dict[str, Any] = {
+            "id": article.id,
+            "title": article.title,
+            "url": article.url,
+            "published": article.published,
+            "paragraphs": article.paragraphs,
+        }
+        if pairs is not None:
+            payload.update(pairs)
+        print_json(payload)
+        return 0
+    print(article.title)
+    details = " · ".join(x for x in (article.feed_title, article.author, article.published, article.url) if x)
+    if details:
+        print(details)
+    print()
+    if pairs is not None:
+        for pair in pairs["pairs"]:
+            print(pair["source"])
+            print("  " + pair["target"])
+            print()
+        return 0
+    for paragraph in article.paragraphs:
+        print(paragraph)
+        print()
+    return 0
+
+
+def _search(service: ReaderService, args: argparse.Namespace) -> int:
+    _print_summaries(service.search(args.query, limit=args.limit), args.json)
+    return 0
+
+
+def _set_flag(flag: str, value: bool) -> Handler:
+    def handler(service: ReaderService, args: argparse.Namespace) -> int:
+        ids: list[int] = args.ids
+        if flag == "read":
+            service.set_read(ids, value)
+        else:
+            service.set_starred(ids, value)
+        return 0
+
+    return handler
+
+
+def _mark_all_read(service: ReaderService, args: argparse.Namespace) -> int:
+    count = service.mark_all_read(args.feed)
+    print(f"marked {count} article{'s' if count != 1 else ''} read")
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A bilingual Korean/English feed reader with offline translation. "
+        "With no command, starts the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the built-in Welcome articles")
+    parser.add_argument("--theme", metavar="NAME", help="use this theme for this run")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_article_commands(sub)
+    _add_locate_command(sub)
+    return parser
+
+
+def _json_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("open", help="import a local .txt/.md/.html file or a web page as an article")
+    command.add_argument("target", metavar="PATH_OR_URL")
+    _json_flag(command)
+    command.set_defaults(handler=_open)
+
+    command = sub.add_parser("list", help="list articles, newest first")
+    command.add_argument("--unread", action="store_true", help="only unread articles")
+    command.add_argument("--starred", action="store_true", help="only starred articles")
+    command.add_argument("--limit", type=_positive_int, default=None, metavar="N")
+    _json_flag(command)
+    command.set_defaults(handler=_list)
+
+    command = sub.add_parser("show", help="print an article")
+    command.add_argument("id", type=int, metavar="ID")
+    command.add_argument("--translate", action="store_true", help="add the translation, sentence by sentence")
+    _json_flag(command)
+    command.set_defaults(handler=_show)
+
+    command = sub.add_parser("search", help="full-text search (Korean substrings work)")
+    command.add_argument("query", metavar="QUERY")
+    command.add_argument("--limit", type=_positive_int, default=100, metavar="N")
+    _json_flag(command)
+    command.set_defaults(handler=_search)
+
+    for name, flag, value, text in (
+        ("read", "read", True, "mark articles read"),
+        ("unread", "read", False, "mark articles unread"),
+        ("star", "starred", True, "star articles"),
+        ("unstar", "starred", False, "unstar articles"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("ids", type=int, nargs="+", metavar="ARTICLE")
+        command.set_defaults(handler=_set_flag(flag, value))
+
+    command = sub.add_parser("mark-all-read", help="mark every article (of one feed) read")
+    command.add_argument("feed", nargs="?", metavar="FEED", help="feed id or URL")
+    command.set_defaults(handler=_mark_all_read)
+
+
+def _add_locate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("locate", help="print where reader keeps a kind of file")
+    command.add_argument("what", choices=["config", "data", "database", "cache", "themes", "models", "log"])
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
