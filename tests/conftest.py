@@ -1,0 +1,53 @@
+"""Fixtures shared by every test: each test gets its own READER_HOME."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def reader_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh, empty READER_HOME for every test (config, database, cache, models)."""
+    home = tmp_path / "reader-home"
+    home.mkdir()
+    monkeypatch.setenv("READER_HOME", str(home))
+    monkeypatch.delenv("READER_THEME", raising=False)
+    yield home
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared feed corpus; tests using it skip when it is absent."""
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not available")
+    return SHARED_CORPUS
+
+
+@dataclass
+class Completed:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_reader(*args: str, input: str | None = None, timeout: float = 60) -> Completed:
+    """Run the real ``reader`` command in a subprocess with the current environment."""
+    process = subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
+    )
+    return Completed(process.returncode, process.stdout, process.stderr)
