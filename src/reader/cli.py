@@ -71,6 +71,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_tui(service: ReaderService, demo: bool) -> int:
     from reader.ui.app import ReaderApp
 
+    service.ensure_demo(force=demo)
     ReaderApp(service, show_demo=demo).run()
     return 0
 

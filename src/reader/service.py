@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.config import Config, load_config
-from reader.core.models import Article, ArticleSummary, EntryData, Feed, FeedKind
+from reader.core.models import (
+    DEMO_FEED_URL,
+    Article,
+    ArticleSummary,
+    EntryData,
+    Feed,
+    FeedKind,
+)
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text
 from reader.paths import Paths, get_paths
@@ -94,6 +101,22 @@ class ReaderService:
                 raise ServiceError(f"no article with id {article_id}")
 
     # -- feeds and collections --------------------------------------------------------
+
+    def ensure_demo(self, force: bool = False) -> Feed | None:
+        """Create the Welcome collection once per database, and again with ``force``.
+
+        Returns the collection, or None when the user removed it and did not ask
+        for it back (``reader --demo``).
+        """
+        from reader.core.demo import demo_entries
+
+        if self.store.get_meta("demo_offered") and not force:
+            return self.store.feed_by_url(DEMO_FEED_URL)
+        demo = self.store.ensure_collection(FeedKind.DEMO)
+        self.store.upsert_entries(demo.id, demo_entries())
+        self.store.set_meta("demo_offered", "1")
+        return self.store.feed(demo.id)
+
 
     def feeds(self) -> list[Feed]:
         return self.store.feeds()

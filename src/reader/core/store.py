@@ -125,6 +125,11 @@ CREATE TABLE terms (
     updated TEXT NOT NULL,
     UNIQUE (lang, lemma)
 );
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 MIGRATIONS: list[str] = [_MIGRATION_1]
@@ -573,6 +578,14 @@ class Store:
                 (model_prefix, model_prefix.replace("%", "\\%").replace("_", "\\_") + "@%"),
             )
         return cursor.rowcount
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as connection:
+            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def integrity_check(self) -> str:
         return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
