@@ -1,0 +1,216 @@
+"""HTML to clean plain-text paragraphs.
+
+Built on the standard library's :mod:`html.parser`: it knows only the HTML
+character references, never reads a DTD and never fetches anything, so no
+entity in an article can expand or reach outside the text. Every paragraph
+leaves through :func:`reader.core.text.clean_line`, so no control character,
+escape sequence or bidi override survives.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from reader.core.text import clean_line
+
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
+        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
+        "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+        "tfoot", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+"""Elements that start and end a paragraph."""
+
+SKIPPED_TAGS = frozenset(
+    {
+        "applet", "audio", "button", "canvas", "embed", "frame", "frameset", "iframe",
+        "map", "math", "noembed", "noframes", "noscript", "object", "select", "script",
+        "style", "svg", "template", "textarea", "title", "video",
+    }
+)  # fmt: skip
+"""Elements whose content is never text for the reader."""
+
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+"""Elements that never have an end tag, so they never open a skipped region."""
+
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?\s*>|&[#a-zA-Z0-9]+;")
+"""A tag or a character reference: the field holds HTML, not plain text."""
+
+CELL_TAGS = frozenset({"td", "th"})
+BULLET = "• "
+
+
+class _ParagraphParser(HTMLParser):
+    """Collects paragraphs; each block element or ``<br><br>`` ends one."""
+
+    def __init__(self, base_url: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base_url = base_url
+        self.paragraphs: list[str] = []
+        self._parts: list[str] = []
+        self._skipping: list[str] = []
+        self._line_break_pending = False
+        self._link_href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skipping:
+            if tag in SKIPPED_TAGS and tag not in VOID_TAGS:
+                self._skipping.append(tag)
+            return
+        if tag in SKIPPED_TAGS and tag not in VOID_TAGS:
+            self._skipping.append(tag)
+        elif tag == "br":
+            self._line_break()
+        elif tag in CELL_TAGS:
+            self._parts.append(" ")
+        elif tag == "li":
+            self._flush(carry_bullet=False)
+            self._parts.append(BULLET)
+        elif tag in BLOCK_TAGS:
+            self._flush()
+        elif tag == "img":
+            self._image(dict(attrs))
+        elif tag == "a":
+            self._link_href = dict(attrs).get("href")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """``<br/>``, ``<img/>``, and ``<div/>`` written XHTML-style: never open a region."""
+        if tag in SKIPPED_TAGS:
+            return
+        self.handle_starttag(tag, attrs)
+        if tag in BLOCK_TAGS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping:
+            if tag in self._skipping:
+                while self._skipping.pop() != tag:
+                    pass
+            return
+        if tag in CELL_TAGS:
+            self._parts.append(" ")
+        elif tag in BLOCK_TAGS or tag == "br":
+            if tag == "br":
+                self._line_break()
+            else:
+                self._flush(carry_bullet=tag != "li")
+        elif tag == "a":
+            self._link_href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        if data.strip():
+            self._line_break_pending = False
+            data = self._resolved_link_text(data)
+        self._parts.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _resolved_link_text(self, data: str) -> str:
+        """A link whose text is its own relative href shows the absolute URL."""
+        href = self._link_href
+        if href and self.base_url and data.strip() == href.strip() and "://" not in href:
+            return urljoin(self.base_url, href.strip())
+        return data
+
+    def _line_break(self) -> None:
+        if self._line_break_pending:
+            self._flush()
+        else:
+            self._line_break_pending = True
+            self._parts.append(" ")
+
+    def _image(self, attrs: dict[str, str | None]) -> None:
+        alt = clean_line(attrs.get("alt"))
+        if alt:
+            self._line_break_pending = False
+            self._parts.append(f" [image: {alt}] ")
+
+    def _flush(self, carry_bullet: bool = True) -> None:
+        """End the current paragraph.
+
+        A list item whose text sits in an inner block (``<li><p>…``) has only its
+        bullet so far; the bullet is carried to the inner paragraph.
+        """
+        self._line_break_pending = False
+        if not self._parts:
+            return
+        paragraph = clean_line("".join(self._parts))
+        self._parts = []
+        if paragraph == BULLET.strip():
+            if carry_bullet:
+                self._parts.append(BULLET)
+        elif paragraph:
+            self.paragraphs.append(paragraph)
+
+
+class _TitleParser(HTMLParser):
+    """Finds the ``<title>`` text and the first ``<h1>`` text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title_parts: list[str] = []
+        self.h1_parts: list[str] = []
+        self._inside: str | None = None
+        self._title_done = False
+        self._h1_done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title" and not self._title_done:
+            self._inside = "title"
+        elif tag == "h1" and not self._h1_done:
+            self._inside = "h1"
+        elif tag == "img" and self._inside == "h1":
+            self.h1_parts.append(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._inside:
+            if tag == "title":
+                self._title_done = bool(clean_line("".join(self.title_parts)))
+            else:
+                self._h1_done = bool(clean_line("".join(self.h1_parts)))
+            self._inside = None
+
+    def handle_data(self, data: str) -> None:
+        if self._inside == "title":
+            self.title_parts.append(data)
+        elif self._inside == "h1":
+            self.h1_parts.append(data)
+
+
+def html_to_paragraphs(html: str, base_url: str | None = None) -> list[str]:
+    """Plain-text paragraphs of an HTML fragment or document.
+
+    Block elements and ``<br><br>`` split paragraphs, list items become ``• ``
+    lines, headings stay paragraphs of their own, scripts/styles/iframes are
+    dropped, entities are decoded and images appear as ``[image: alt]`` when
+    they have alt text. ``base_url`` turns a link whose text is its own
+    relative address into an absolute one.
+    """
+    parser = _ParagraphParser(base_url)
+    parser.feed(html)
+    parser.close()
+    return parser.paragraphs
+
+
+def html_title(html: str) -> str:
+    """The document's ``<title>``, else its first ``<h1>``, cleaned; "" when neither."""
+    parser = _TitleParser()
+    parser.feed(html)
+    parser.close()
+    return clean_line("".join(parser.title_parts)) or clean_line("".join(parser.h1_parts))
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a feed field holds markup rather than plain text."""
+    return _MARKUP.search(text) is not None
