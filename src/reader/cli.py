@@ -138,7 +138,9 @@ def _open(service: ReaderService, args: argparse.Namespace) -> int:
         result = service.open_path(Path(target))
     article = result.article
     if args.json:
-        print_json({"id": article.id, "title": article.title, "paragraphs": len(article.paragraphs)})
+        print_json(
+            {"id": article.id, "title": article.title, "paragraphs": len(article.paragraphs)}
+        )
     else:
         verb = "imported" if result.created else "already imported, updated"
         print(f"{article.id}\t{article.title}\t({verb}, {len(article.paragraphs)} paragraphs)")
@@ -167,7 +169,9 @@ def _show(service: ReaderService, args: argparse.Namespace) -> int:
         print_json(payload)
         return 0
     print(article.title)
-    details = " · ".join(x for x in (article.feed_title, article.author, article.published, article.url) if x)
+    details = " · ".join(
+        x for x in (article.feed_title, article.author, article.published, article.url) if x
+    )
     if details:
         print(details)
     print()
@@ -229,7 +233,9 @@ def _json_flag(command: argparse.ArgumentParser) -> None:
 
 
 def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    command = sub.add_parser("open", help="import a local .txt/.md/.html file or a web page as an article")
+    command = sub.add_parser(
+        "open", help="import a local .txt/.md/.html file or a web page as an article"
+    )
     command.add_argument("target", metavar="PATH_OR_URL")
     _json_flag(command)
     command.set_defaults(handler=_open)
@@ -243,7 +249,9 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
     command = sub.add_parser("show", help="print an article")
     command.add_argument("id", type=int, metavar="ID")
-    command.add_argument("--translate", action="store_true", help="add the translation, sentence by sentence")
+    command.add_argument(
+        "--translate", action="store_true", help="add the translation, sentence by sentence"
+    )
     _json_flag(command)
     command.set_defaults(handler=_show)
 
@@ -270,7 +278,9 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
 def _add_locate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("locate", help="print where reader keeps a kind of file")
-    command.add_argument("what", choices=["config", "data", "database", "cache", "themes", "models", "log"])
+    command.add_argument(
+        "what", choices=["config", "data", "database", "cache", "themes", "models", "log"]
+    )
 
 
 def _positive_int(text: str) -> int:

@@ -117,7 +117,6 @@ class ReaderService:
         self.store.set_meta("demo_offered", "1")
         return self.store.feed(demo.id)
 
-
     def feeds(self) -> list[Feed]:
         return self.store.feeds()
 
@@ -176,7 +175,9 @@ class ReaderService:
             raise ServiceError(f"{path}: is a folder; give a .txt, .md or .html file")
         suffix = path.suffix.lower()
         if suffix not in LOCAL_SUFFIXES:
-            raise ServiceError(f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html")
+            raise ServiceError(
+                f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
+            )
         size = path.stat().st_size
         if size > MAX_LOCAL_FILE_BYTES:
             raise ServiceError(

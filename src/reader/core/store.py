@@ -10,7 +10,6 @@ deadlock upgrading a read lock.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -167,7 +166,9 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         try:
             connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
                 check_same_thread=False,
             )
             connection.row_factory = sqlite3.Row
@@ -224,7 +225,9 @@ class Store:
             version = self.schema_version()
         except sqlite3.DatabaseError as error:
             self.close()
-            raise StoreError(f"{self.path}: damaged database ({error}); it was left untouched") from None
+            raise StoreError(
+                f"{self.path}: damaged database ({error}); it was left untouched"
+            ) from None
         if version > SCHEMA_VERSION:
             self.close()
             raise StoreError(
@@ -307,8 +310,16 @@ class Store:
         if not values:
             return
         allowed = {
-            "url", "title", "site_url", "folder", "etag", "last_modified", "last_checked",
-            "last_status", "last_error", "failure_count",
+            "url",
+            "title",
+            "site_url",
+            "folder",
+            "etag",
+            "last_modified",
+            "last_checked",
+            "last_status",
+            "last_error",
+            "failure_count",
         }
         unknown = set(values) - allowed
         if unknown:
@@ -316,7 +327,8 @@ class Store:
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         with self.transaction() as connection:
             connection.execute(
-                f"UPDATE feeds SET {assignments} WHERE id = :feed_id", {**values, "feed_id": feed_id}
+                f"UPDATE feeds SET {assignments} WHERE id = :feed_id",
+                {**values, "feed_id": feed_id},
             )
 
     def remove_feed(self, feed_id: int) -> None:
@@ -339,7 +351,9 @@ class Store:
         if kind is None:
             rows = self.query(self._FEED_SELECT + " ORDER BY kind DESC, lower(title), id")
         else:
-            rows = self.query(self._FEED_SELECT + " WHERE kind = ? ORDER BY lower(title), id", (kind.value,))
+            rows = self.query(
+                self._FEED_SELECT + " WHERE kind = ? ORDER BY lower(title), id", (kind.value,)
+            )
         return [_feed(row) for row in rows]
 
     def feed(self, feed_id: int) -> Feed | None:
@@ -361,7 +375,9 @@ class Store:
         new = updated = 0
         now = utc_now()
         with self.transaction() as connection:
-            feed_title_row = connection.execute("SELECT title FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            feed_title_row = connection.execute(
+                "SELECT title FROM feeds WHERE id = ?", (feed_id,)
+            ).fetchone()
             feed_title = feed_title_row[0] if feed_title_row else ""
             for entry in entries:
                 content = json.dumps(entry.paragraphs, ensure_ascii=False)
@@ -376,9 +392,18 @@ class Store:
                         " fetched, language, content, summary_only, feed_title)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
-                            feed_id, entry.guid, entry.url, entry.title, entry.author,
-                            entry.published, entry.updated, now, entry.language, content,
-                            int(entry.summary_only), feed_title,
+                            feed_id,
+                            entry.guid,
+                            entry.url,
+                            entry.title,
+                            entry.author,
+                            entry.published,
+                            entry.updated,
+                            now,
+                            entry.language,
+                            content,
+                            int(entry.summary_only),
+                            feed_title,
                         ),
                     )
                     new += 1
@@ -390,7 +415,11 @@ class Store:
                         "UPDATE articles SET title = ?, url = ?, author = ?, published = ?,"
                         " updated = ?, language = ?, content = ?, summary_only = ? WHERE id = ?",
                         (
-                            entry.title, entry.url, entry.author, entry.published, entry.updated,
+                            entry.title,
+                            entry.url,
+                            entry.author,
+                            entry.published,
+                            entry.updated,
                             entry.language,
                             existing["content"] if keep_full_text else content,
                             0 if keep_full_text else int(entry.summary_only),
@@ -400,7 +429,9 @@ class Store:
                     updated += 1
         return new, updated
 
-    def set_article_content(self, article_id: int, paragraphs: list[str], summary_only: bool = False) -> None:
+    def set_article_content(
+        self, article_id: int, paragraphs: list[str], summary_only: bool = False
+    ) -> None:
         with self.transaction() as connection:
             connection.execute(
                 "UPDATE articles SET content = ?, summary_only = ? WHERE id = ?",
@@ -489,7 +520,9 @@ class Store:
                 )
         return cursor.rowcount
 
-    def count_articles(self, unread: bool = False, starred: bool = False, kind: FeedKind | None = None) -> int:
+    def count_articles(
+        self, unread: bool = False, starred: bool = False, kind: FeedKind | None = None
+    ) -> int:
         where, params = ["1"], list[Any]()
         if unread:
             where.append("articles.read = 0")
@@ -519,7 +552,9 @@ class Store:
             condition, params = "articles_fts MATCH ?", [phrase]
         else:
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            condition = "(articles_fts.title LIKE ? ESCAPE '\\' OR articles_fts.body LIKE ? ESCAPE '\\')"
+            condition = (
+                "(articles_fts.title LIKE ? ESCAPE '\\' OR articles_fts.body LIKE ? ESCAPE '\\')"
+            )
             params = [pattern, pattern]
         sql = (
             f"SELECT {self._SUMMARY_COLUMNS} FROM articles_fts"
@@ -585,14 +620,16 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as connection:
-            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+            )
 
     def integrity_check(self) -> str:
         return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
 
 
 def _entry_changed(existing: sqlite3.Row, entry: EntryData, content: str) -> bool:
-    return (
+    return bool(
         existing["title"] != entry.title
         or existing["content"] != content
         or existing["url"] != entry.url
@@ -643,5 +680,3 @@ def _split_sql(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         yield buffer
-
-

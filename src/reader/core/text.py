@@ -23,9 +23,7 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _INVISIBLE = "\ufeff\u2028\u2029" + _BIDI_CONTROLS
-_CONTROL_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape(_INVISIBLE) + "]"
-)
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape(_INVISIBLE) + "]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -59,10 +57,7 @@ def split_plain_text(text: str) -> list[str]:
     A text with no blank lines at all (one paragraph per line) is split at every line.
     """
     text = strip_controls(text, keep_newlines=True)
-    if _BLANK_LINES.search(text):
-        blocks = _BLANK_LINES.split(text)
-    else:
-        blocks = text.split("\n")
+    blocks = _BLANK_LINES.split(text) if _BLANK_LINES.search(text) else text.split("\n")
     return clean_paragraphs(blocks)
 
 
@@ -72,7 +67,11 @@ def hangul_ratio(text: str) -> float:
     for char in text:
         if char.isalpha():
             letters += 1
-            if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
+            if (
+                "\uac00" <= char <= "\ud7a3"
+                or "\u1100" <= char <= "\u11ff"
+                or "\u3130" <= char <= "\u318f"
+            ):
                 hangul += 1
     return hangul / letters if letters else 0.0
 

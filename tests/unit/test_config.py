@@ -1,0 +1,68 @@
+"""Config files: defaults, valid settings, and one-line errors naming file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.config import DEFAULT_CONFIG_TEXT, Config, ConfigError, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "absent.toml") == Config()
+
+
+def test_documented_default_file_is_valid_and_equals_defaults(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, DEFAULT_CONFIG_TEXT)) == Config()
+
+
+def test_settings_are_read(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            'theme = "paper"\nsource_lang = "en"\ntarget_lang = "ko"\n'
+            "[refresh]\nconcurrency = 4\ntotal_timeout = 30\n"
+            '[keys]\nnext_sentence = "j,down"\n',
+        )
+    )
+    assert config.theme == "paper"
+    assert (config.source_lang, config.target_lang) == ("en", "ko")
+    assert config.refresh.concurrency == 4
+    assert config.refresh.total_timeout == 30.0
+    assert config.keys == {"next_sentence": "j,down"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('theme = "paper"\nbogus = 1\n', ":2: bogus: unknown setting"),
+        ("[refresh]\n\nconcurrency = 0\n", ":3: refresh.concurrency: must be greater than 0"),
+        ('[refresh]\nper_host = "four"\n', ":2: refresh.per_host: expected int, got str"),
+        ('source_lang = "fr"\n', ":1: source_lang: must be one of ko, en"),
+        ("refresh = 3\n", ":1: refresh: must be a table"),
+        ("[keys]\nquit = 5\n", ":2: keys.quit: expected keys"),
+        ("theme = \n", "invalid TOML"),
+    ],
+)
+def test_invalid_config_names_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_reader_theme_environment_overrides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READER_THEME", "paper")
+    assert load_config(write(tmp_path, 'theme = "night"\n')).theme == "paper"

@@ -1,0 +1,234 @@
+"""The SQLite store: schema, migrations, search, read state and the translation cache."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core.models import EntryData, FeedKind
+from reader.core.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+
+
+def entry(
+    guid: str, title: str = "title", paragraphs: list[str] | None = None, **extra: str
+) -> EntryData:
+    return EntryData(guid=guid, title=title, paragraphs=paragraphs or ["body"], **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "reader.sqlite3")
+
+
+def database_at_version(path: Path, version: int) -> None:
+    """Build a database as an older reader left it: migrations 1..version applied."""
+    connection = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:version], start=1):
+        connection.executescript(script)
+        connection.execute(f"PRAGMA user_version = {number}")
+    connection.commit()
+    connection.close()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_is_wal_with_foreign_keys_and_current_schema(store: Store) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+    assert store.query("PRAGMA foreign_keys")[0][0] == 1
+    assert store.query("PRAGMA busy_timeout")[0][0] >= 5000
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_upgrade_from_every_earlier_version_keeps_rows_and_backs_up(
+    tmp_path: Path, version: int
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    database_at_version(path, version)
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO feeds (id, url, title, kind, created) VALUES (1, 'http://x/feed', 'X', 'feed', 'now')"
+    )
+    connection.execute(
+        "INSERT INTO articles (feed_id, guid, title, fetched, content, read, starred)"
+        " VALUES (1, 'g', '실용외교', 'now', '[\"본문\"]', 1, 1)"
+    )
+    connection.execute(
+        "INSERT INTO terms (lang, text, lemma, created, updated) VALUES ('ko', '외교', '외교', 'now', 'now')"
+    )
+    connection.commit()
+    connection.close()
+
+    store = Store(path)
+
+    assert store.schema_version() == SCHEMA_VERSION
+    article = store.articles()[0]
+    assert (article.title, article.read, article.starred) == ("실용외교", True, True)
+    assert store.query("SELECT text FROM terms")[0][0] == "외교"
+    assert path.with_name(f"old.sqlite3.v{version}.bak").exists()
+
+
+def test_upgrade_from_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    assert Store(path).schema_version() == SCHEMA_VERSION
+
+
+def test_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    database_at_version(path, SCHEMA_VERSION)
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.commit()
+    connection.close()
+    before = file_digest(path)
+
+    with pytest.raises(StoreError, match="newer reader"):
+        Store(path)
+
+    assert file_digest(path) == before
+
+
+def test_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.sqlite3"
+    path.write_bytes(bytes(range(256)) * 10)
+    before = file_digest(path)
+
+    with pytest.raises(StoreError, match="left untouched"):
+        Store(path)
+
+    assert file_digest(path) == before
+
+
+def test_updated_entry_keeps_read_and_starred_state(store: Store) -> None:
+    feed, created = store.add_feed("http://example.test/feed", "Example")
+    assert created
+    store.upsert_entries(feed.id, [entry("a", paragraphs=["old"])])
+    article_id = store.articles()[0].id
+    store.set_flag([article_id], "read", True)
+    store.set_flag([article_id], "starred", True)
+
+    new, updated = store.upsert_entries(feed.id, [entry("a", title="changed", paragraphs=["new"])])
+
+    assert (new, updated) == (0, 1)
+    article = store.article(article_id)
+    assert article is not None
+    assert (article.title, article.paragraphs, article.read, article.starred) == (
+        "changed",
+        ["new"],
+        True,
+        True,
+    )
+
+
+def test_unchanged_entry_is_not_rewritten(store: Store) -> None:
+    feed, _ = store.add_feed("http://example.test/feed")
+    store.upsert_entries(feed.id, [entry("a")])
+    assert store.upsert_entries(feed.id, [entry("a")]) == (0, 0)
+
+
+def test_add_feed_twice_does_not_duplicate(store: Store) -> None:
+    store.add_feed("http://example.test/feed")
+    _, created = store.add_feed("http://example.test/feed")
+    assert not created
+    assert len(store.feeds(FeedKind.FEED)) == 1
+
+
+def test_removed_feed_keeps_starred_articles(store: Store) -> None:
+    feed, _ = store.add_feed("http://example.test/feed", "Example")
+    store.upsert_entries(feed.id, [entry("keep", title="kept"), entry("drop", title="dropped")])
+    kept = next(a for a in store.articles() if a.title == "kept")
+    store.set_flag([kept.id], "starred", True)
+
+    store.remove_feed(feed.id)
+
+    remaining = store.articles()
+    assert [a.title for a in remaining] == ["kept"]
+    assert remaining[0].feed_title == "Example"
+
+
+def test_search_finds_korean_substrings_of_any_length(store: Store) -> None:
+    feed, _ = store.add_feed("http://example.test/feed")
+    store.upsert_entries(
+        feed.id,
+        [
+            entry("1", title="정부, 실용외교를 강조", paragraphs=["대통령은 어제 회견을 열었다."]),
+            entry("2", title="Markets", paragraphs=["Stocks rose 50% on Tuesday."]),
+        ],
+    )
+    assert [a.title for a in store.search("외교")] == ["정부, 실용외교를 강조"]
+    assert [a.title for a in store.search("실용외교")] == ["정부, 실용외교를 강조"]
+    assert [a.title for a in store.search("회견을")] == ["정부, 실용외교를 강조"]
+    assert [a.title for a in store.search("stocks")] == ["Markets"]
+    assert [a.title for a in store.search("50%")] == ["Markets"]
+    assert store.search('"') == []
+    assert store.search("없는말") == []
+
+
+def test_search_follows_updated_text(store: Store) -> None:
+    feed, _ = store.add_feed("http://example.test/feed")
+    store.upsert_entries(feed.id, [entry("1", paragraphs=["첫 번째 본문"])])
+    store.upsert_entries(feed.id, [entry("1", paragraphs=["두 번째 본문"])])
+    assert store.search("첫 번째") == []
+    assert len(store.search("두 번째")) == 1
+
+
+def test_default_fts_tokenizer_would_miss_korean_substring(tmp_path: Path) -> None:
+    """Why the trigram tokenizer: unicode61 indexes whole words, so 외교 is not found in 실용외교를."""
+    connection = sqlite3.connect(tmp_path / "plain.sqlite3")
+    connection.execute("CREATE VIRTUAL TABLE t USING fts5 (body)")
+    connection.execute("INSERT INTO t VALUES ('정부는 실용외교를 강조했다')")
+    assert connection.execute("SELECT count(*) FROM t WHERE t MATCH '외교'").fetchone()[0] == 0
+
+
+def test_translation_cache_round_trip_and_invalidation(store: Store) -> None:
+    store.cache_translations("ko_en@1.0", "ko", "en", "beam=2", {"h1": "Hello", "h2": "World"})
+    store.cache_translations("en_ko@1.0", "en", "ko", "beam=2", {"h1": "안녕"})
+
+    assert store.cached_translations("ko_en@1.0", "ko", "en", "beam=2", ["h1", "h3"]) == {
+        "h1": "Hello"
+    }
+    assert store.cached_translations("ko_en@1.0", "ko", "en", "beam=4", ["h1"]) == {}
+
+    assert store.drop_translations("ko_en") == 2
+    assert store.cached_translations("ko_en@1.0", "ko", "en", "beam=2", ["h1"]) == {}
+    assert store.cached_translations("en_ko@1.0", "en", "ko", "beam=2", ["h1"]) == {"h1": "안녕"}
+
+
+def test_mark_all_read_per_feed(store: Store) -> None:
+    first, _ = store.add_feed("http://a.test/feed")
+    second, _ = store.add_feed("http://b.test/feed")
+    store.upsert_entries(first.id, [entry("1"), entry("2")])
+    store.upsert_entries(second.id, [entry("3")])
+
+    assert store.mark_all_read(first.id) == 2
+    assert store.count_articles(unread=True) == 1
+    assert [f.unread for f in store.feeds(FeedKind.FEED)] == [0, 1]
+
+
+def test_retention_spares_starred_and_unread(store: Store) -> None:
+    feed, _ = store.add_feed("http://a.test/feed")
+    store.upsert_entries(
+        feed.id,
+        [
+            entry("old-read", published="2020-01-01T00:00:00+00:00"),
+            entry("old-starred", published="2020-01-01T00:00:00+00:00"),
+            entry("old-unread", published="2020-01-01T00:00:00+00:00"),
+            entry("new-read", published="2026-01-01T00:00:00+00:00"),
+        ],
+    )
+    ids = {row["guid"]: row["id"] for row in store.query("SELECT guid, id FROM articles")}
+    store.set_flag([ids["old-read"], ids["old-starred"], ids["new-read"]], "read", True)
+    store.set_flag([ids["old-starred"]], "starred", True)
+
+    assert store.delete_old_read("2025-01-01T00:00:00+00:00") == 1
+    assert sorted(r[0] for r in store.query("SELECT guid FROM articles")) == [
+        "new-read",
+        "old-starred",
+        "old-unread",
+    ]
