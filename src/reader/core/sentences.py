@@ -1,0 +1,226 @@
+"""Sentence splitting with character offsets, for Korean and English paragraphs.
+
+Korean goes through kiwipiepy (it knows ``다.``/``요.`` endings, quotes, ``다.그리고``
+without a space and numbers such as ``1.5%``); it is imported on first use and the
+analyser is kept for the life of the process, because building it takes seconds.
+English uses rules: a sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing
+quotes or brackets) followed by a space and a word that does not start in lower
+case, unless the word before is a known abbreviation, an initial or an acronym.
+
+Every sentence keeps its ``start``/``end`` offsets in the paragraph, and together
+the sentences cover every non-space character of the paragraph, so the UI can
+highlight any of them and nothing is lost when they are joined again.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from reader.core.models import Sentence
+from reader.core.text import detect_language
+
+_kiwi: Any = None
+_kiwi_lock = threading.Lock()
+
+# Abbreviations that never end a sentence when followed by a space (case-insensitive).
+_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "mt",
+    "ft",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "sgt",
+    "gov",
+    "sen",
+    "rep",
+    "rev",
+    "hon",
+    "pres",
+    "messrs",
+    "mme",
+    "mlle",
+    "vs",
+    "v",
+    "e.g",
+    "i.e",
+    "cf",
+    "approx",
+    "dept",
+    "est",
+    "fig",
+    "vol",
+    "ch",
+    "sec",
+    "art",
+    "ed",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "bros",
+}
+# Abbreviations that do not end a sentence when a number follows (``No. 1``, ``Jan. 13``).
+_BEFORE_NUMBERS = {
+    "no",
+    "nos",
+    "p",
+    "pp",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "art",
+    "vol",
+    "ch",
+    "fig",
+    "sec",
+    "op",
+}
+_CANDIDATE = re.compile(r"(?:[.!?]+|…)[\"'”’)\]»」』]*(?=\s+(\S))")
+_WORD_BEFORE = re.compile(r"([\w.]+)\W*$")
+_ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+_INITIAL = re.compile(r"^[A-Z]$")
+
+# Clause boundaries for splitting an over-long sentence: punctuation followed by a
+# space, then Korean connective endings followed by a space.
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:–—)]\s+|\s+[–—(]\s*")
+_KOREAN_CONNECTIVES = re.compile(
+    r"(?:고|며|면서|지만|는데|은데|니까|어서|아서|해서|으며|는가 하면|거나|든지|도록|자)\s+"
+)
+
+
+def split_sentences(paragraph: str, lang: str | None = None) -> list[Sentence]:
+    """Split one paragraph into sentences; ``lang`` is ``ko``, ``en`` or None to detect."""
+    if not paragraph.strip():
+        return []
+    if lang not in ("ko", "en"):
+        lang = detect_language(paragraph) or "en"
+    spans = _korean_spans(paragraph) if lang == "ko" else _english_spans(paragraph)
+    return _cover(paragraph, spans)
+
+
+def _korean_spans(paragraph: str) -> list[int]:
+    """Sentence start offsets from kiwipiepy."""
+    kiwi = _get_kiwi()
+    return [int(sentence.start) for sentence in kiwi.split_into_sents(paragraph)]
+
+
+def _get_kiwi() -> Any:
+    global _kiwi
+    with _kiwi_lock:
+        if _kiwi is None:
+            from kiwipiepy import Kiwi
+
+            _kiwi = Kiwi()
+        return _kiwi
+
+
+def _english_spans(paragraph: str) -> list[int]:
+    """Sentence start offsets from punctuation rules."""
+    starts = [0]
+    for match in _CANDIDATE.finditer(paragraph):
+        next_char = match.group(1)
+        if _is_boundary(paragraph, match.start(), match.group(0), next_char):
+            starts.append(match.start(1))
+    return starts
+
+
+def _is_boundary(paragraph: str, position: int, punctuation: str, next_char: str) -> bool:
+    if next_char[0].islower():
+        return False
+    if not punctuation.startswith("."):
+        return True
+    if punctuation.startswith("..."):
+        return True
+    word_match = _WORD_BEFORE.search(paragraph[:position])
+    if word_match is None:
+        return True
+    word = word_match.group(1)
+    lowered = word.lower().rstrip(".")
+    if lowered in _TITLES or _INITIAL.match(word):
+        return False
+    if lowered in _BEFORE_NUMBERS and next_char.isdigit():
+        return False
+    return not (_ACRONYM.match(word + ".") and next_char.isupper())
+
+
+def _cover(paragraph: str, starts: list[int]) -> list[Sentence]:
+    """Turn start offsets into sentences that cover the whole paragraph, spaces trimmed."""
+    bounds = sorted({0, *(s for s in starts if 0 < s < len(paragraph))})
+    sentences = []
+    for index, start in enumerate(bounds):
+        end = bounds[index + 1] if index + 1 < len(bounds) else len(paragraph)
+        sentence = _trimmed(paragraph, start, end)
+        if sentence is not None:
+            sentences.append(sentence)
+    return sentences
+
+
+def _trimmed(paragraph: str, start: int, end: int) -> Sentence | None:
+    chunk = paragraph[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return None
+    start += len(chunk) - len(chunk.lstrip())
+    end = start + len(stripped)
+    return Sentence(stripped, start, end)
+
+
+def split_long_sentence(sentence: Sentence, fits: Callable[[str], bool]) -> list[Sentence]:
+    """Split a sentence that is too long for the model into clauses that fit.
+
+    Clause boundaries are tried in order (punctuation, Korean connective endings,
+    then any space); a piece with no boundary left is cut at the middle character
+    as a last resort, so nothing is ever dropped. ``fits`` tells whether a text
+    is short enough (usually: its token count is within the model's limit).
+    """
+    if fits(sentence.text) or len(sentence.text) < 2:
+        return [sentence]
+    for pattern in (_CLAUSE_PUNCTUATION, _KOREAN_CONNECTIVES, re.compile(r"\s+")):
+        cut = _middle_boundary(sentence.text, pattern)
+        if cut is not None:
+            break
+    else:
+        cut = len(sentence.text) // 2
+    pieces = [
+        piece
+        for piece in (
+            _trimmed(sentence.text, 0, cut),
+            _trimmed(sentence.text, cut, len(sentence.text)),
+        )
+        if piece is not None
+    ]
+    result: list[Sentence] = []
+    for piece in pieces:
+        shifted = Sentence(piece.text, sentence.start + piece.start, sentence.start + piece.end)
+        result.extend(split_long_sentence(shifted, fits))
+    return result
+
+
+def _middle_boundary(text: str, pattern: re.Pattern[str]) -> int | None:
+    """The boundary of ``pattern`` closest to the middle of ``text`` (an end offset)."""
+    middle = len(text) / 2
+    ends = [m.end() for m in pattern.finditer(text) if 0 < m.end() < len(text)]
+    if not ends:
+        return None
+    return min(ends, key=lambda end: abs(end - middle))
