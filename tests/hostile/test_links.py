@@ -1,0 +1,67 @@
+"""Only http(s) links reach the browser, and only through the webbrowser module."""
+
+from __future__ import annotations
+
+import webbrowser
+
+import pytest
+
+from reader.core.links import LinkRefused, checked_web_url, open_in_browser
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/news?id=1",
+        "http://news.example.kr/기사/1",
+        "HTTPS://EXAMPLE.COM/",
+    ],
+)
+def test_web_links_pass(url: str) -> None:
+    assert checked_web_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("javascript:alert(1)", "javascript: link"),
+        ("JavaScript:alert(1)", "javascript: link"),
+        ("file:///etc/passwd", "file: link"),
+        ("data:text/html,<script>alert(1)</script>", "data: link"),
+        ("vbscript:msgbox", "vbscript: link"),
+        ("/relative/path", "a relative link"),
+        ("https:///no-host", "without a host"),
+        ("https://example.com/\x1b]0;x\x07", "control characters"),
+        ("https://example.com/a b", "control characters or spaces"),
+        ("https://example.com/;rm -rf ~", "control characters or spaces"),
+        ("", "no link"),
+        (None, "no link"),
+    ],
+)
+def test_other_links_are_refused(url: str | None, reason: str) -> None:
+    with pytest.raises(LinkRefused, match=reason):
+        checked_web_url(url)
+
+
+class RecordingBrowser(webbrowser.BaseBrowser):
+    """A real webbrowser controller that records instead of launching a program."""
+
+    opened: list[str] = []  # noqa: RUF012
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.opened.append(url)
+        return True
+
+
+def test_open_goes_through_webbrowser_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(webbrowser, "_tryorder", ["recording"])
+    monkeypatch.setattr(
+        webbrowser, "_browsers", {"recording": [None, RecordingBrowser("recording")]}
+    )
+    RecordingBrowser.opened = []
+
+    assert open_in_browser("https://example.com/a") == "https://example.com/a"
+    with pytest.raises(LinkRefused):
+        open_in_browser("file:///etc/passwd")
+
+    assert RecordingBrowser.opened == ["https://example.com/a"]
