@@ -6,7 +6,7 @@ import webbrowser
 
 import pytest
 
-from reader.core.links import LinkRefused, checked_web_url, open_in_browser
+from reader.core.links import LinkRefusedError, checked_web_url, open_in_browser
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_web_links_pass(url: str) -> None:
     ],
 )
 def test_other_links_are_refused(url: str | None, reason: str) -> None:
-    with pytest.raises(LinkRefused, match=reason):
+    with pytest.raises(LinkRefusedError, match=reason):
         checked_web_url(url)
 
 
@@ -61,7 +61,7 @@ def test_open_goes_through_webbrowser_only(monkeypatch: pytest.MonkeyPatch) -> N
     RecordingBrowser.opened = []
 
     assert open_in_browser("https://example.com/a") == "https://example.com/a"
-    with pytest.raises(LinkRefused):
+    with pytest.raises(LinkRefusedError):
         open_in_browser("file:///etc/passwd")
 
     assert RecordingBrowser.opened == ["https://example.com/a"]

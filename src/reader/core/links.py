@@ -15,27 +15,27 @@ from reader.core.text import strip_controls
 ALLOWED_SCHEMES = ("http", "https")
 
 
-class LinkRefused(Exception):
+class LinkRefusedError(Exception):
     """A link that reader will not open; the message says why, in one line."""
 
 
 def checked_web_url(url: str | None) -> str:
-    """``url`` if it is an http(s) URL with a host, else raise LinkRefused."""
+    """``url`` if it is an http(s) URL with a host, else raise LinkRefusedError."""
     if not url:
-        raise LinkRefused("this article has no link")
+        raise LinkRefusedError("this article has no link")
     cleaned = strip_controls(url).strip()
     if cleaned != url.strip() or any(char.isspace() for char in cleaned):
-        raise LinkRefused("refusing a link that contains control characters or spaces")
+        raise LinkRefusedError("refusing a link that contains control characters or spaces")
     try:
         parts = urlsplit(cleaned)
     except ValueError:
-        raise LinkRefused("refusing a malformed link") from None
+        raise LinkRefusedError("refusing a malformed link") from None
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         shown = scheme + ":" if scheme else "a relative"
-        raise LinkRefused(f"refusing to open {shown} link: only http and https links are opened")
+        raise LinkRefusedError(f"refusing to open {shown} link: only http and https links are opened")
     if not parts.hostname:
-        raise LinkRefused("refusing a link without a host")
+        raise LinkRefusedError("refusing a link without a host")
     return cleaned
 
 
@@ -43,5 +43,5 @@ def open_in_browser(url: str | None) -> str:
     """Open a checked http(s) URL in the system browser; returns the URL opened."""
     checked = checked_web_url(url)
     if not webbrowser.open(checked, new=2):
-        raise LinkRefused("no web browser could be started")
+        raise LinkRefusedError("no web browser could be started")
     return checked
