@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.translation_fixtures import (  # noqa: F401  (shared fixtures)
+    installed_tiny_models,
+    no_network,
+    tiny_packages,
+)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 

@@ -224,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", metavar="NAME", help="use this theme for this run")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_article_commands(sub)
+    _add_translation_commands(sub)
     _add_locate_command(sub)
     return parser
 
@@ -274,6 +275,115 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     command = sub.add_parser("mark-all-read", help="mark every article (of one feed) read")
     command.add_argument("feed", nargs="?", metavar="FEED", help="feed id or URL")
     command.set_defaults(handler=_mark_all_read)
+
+
+# -- translation ---------------------------------------------------------------------
+
+
+def _translate(service: ReaderService, args: argparse.Namespace) -> int:
+    if args.file in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"reader: {path}: cannot read: {error}", file=sys.stderr)
+            return 1
+    result = service.translate_text(text, source=args.source, target=args.target)
+    if args.json:
+        print_json(result)
+        return 0
+    paragraphs: dict[int, list[str]] = {}
+    for pair in result["pairs"]:
+        paragraphs.setdefault(pair["paragraph"], []).append(pair["target"])
+    print("\n\n".join(" ".join(targets) for targets in paragraphs.values()))
+    return 0
+
+
+def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
+    installed, available = service.models_list(fetch_index=args.available)
+    if args.json:
+        print_json(
+            {
+                "installed": [
+                    {
+                        "pair": m.pair,
+                        "version": m.version,
+                        "size_bytes": m.size_bytes,
+                        "path": str(m.path),
+                    }
+                    for m in installed
+                ],
+                "available": None
+                if available is None
+                else [{"pair": m.pair, "version": m.version} for m in available],
+            }
+        )
+        return 0
+    if not installed:
+        print("no models installed: run `reader models install ko-en` (and en-ko)")
+    for model in installed:
+        print(f"{model.pair}\t{model.version}\t{model.size_bytes / 2**20:.1f} MB\t{model.path}")
+    if available:
+        print("available from the Argos index:")
+        for entry in available:
+            print(f"  {entry.pair}\t{entry.version}")
+    return 0
+
+
+def _models_install(service: ReaderService, args: argparse.Namespace) -> int:
+    model = service.models_install(args.what, progress=_download_progress())
+    print(f"installed {model.pair} {model.version} in {model.path}")
+    return 0
+
+
+def _download_progress() -> Callable[[int, int | None], None] | None:
+    """A one-line progress bar on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(received: int, total: int | None) -> None:
+        done = f"{received / 2**20:.1f} MB"
+        if total:
+            filled = int(30 * received / total)
+            done = f"[{'#' * filled}{'.' * (30 - filled)}] {done} of {total / 2**20:.1f} MB"
+        end = "\n" if total and received >= total else ""
+        print(f"\rdownloading {done}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _models_remove(service: ReaderService, args: argparse.Namespace) -> int:
+    for model in service.models_remove(args.pair):
+        print(f"removed {model.pair} {model.version}")
+    return 0
+
+
+def _add_translation_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("translate", help="translate text offline, sentence by sentence")
+    command.add_argument("file", nargs="?", metavar="FILE", help="a text file, or - for stdin")
+    command.add_argument("--from", dest="source", choices=["ko", "en", "auto"], default="auto")
+    command.add_argument("--to", dest="target", choices=["ko", "en"], default=None)
+    _json_flag(command)
+    command.set_defaults(handler=_translate)
+
+    models = sub.add_parser("models", help="translation models: list, install, remove")
+    models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    command = models_sub.add_parser("list", help="installed models (and the Argos index)")
+    command.add_argument(
+        "--available", action="store_true", help="fetch the Argos index and list its models"
+    )
+    _json_flag(command)
+    command.set_defaults(handler=_models_list)
+    command = models_sub.add_parser(
+        "install", help="install FILE.argosmodel, or download ko-en / en-ko"
+    )
+    command.add_argument("what", metavar="FILE_OR_PAIR")
+    command.set_defaults(handler=_models_install)
+    command = models_sub.add_parser("remove", help="remove a model and its cached translations")
+    command.add_argument("pair", metavar="PAIR", help="ko-en or en-ko")
+    command.set_defaults(handler=_models_remove)
 
 
 def _add_locate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

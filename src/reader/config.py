@@ -42,6 +42,10 @@ DEFAULT_CONFIG_TEXT = """\
 # beam_size = 2
 # Sentences per model call, counted in tokens.
 # max_batch_tokens = 2048
+# Longest sentence sent to the model, in tokens; longer ones are split at clause boundaries.
+# max_sentence_tokens = 200
+# CPU threads per model call (0 lets CTranslate2 use every core).
+# threads = 0
 
 [keys]
 # Rebind any action by its id, e.g.:
@@ -68,6 +72,8 @@ class RefreshConfig:
 class TranslationConfig:
     beam_size: int = 2
     max_batch_tokens: int = 2048
+    max_sentence_tokens: int = 200
+    threads: int = 0
 
 
 @dataclass
@@ -82,7 +88,7 @@ class Config:
 
 LANGUAGES = ("ko", "en")
 _POSITIVE = {"concurrency", "per_host", "connect_timeout", "read_timeout", "total_timeout"}
-_POSITIVE |= {"max_body_bytes", "beam_size", "max_batch_tokens"}
+_POSITIVE |= {"max_body_bytes", "beam_size", "max_batch_tokens", "max_sentence_tokens"}
 
 
 def load_config(path: Path) -> Config:
@@ -157,7 +163,7 @@ def _set_field(
         raise _fail(path, text, dotted, f"expected {expected.__name__}, got {type(value).__name__}")
     if key in _POSITIVE and value <= 0:
         raise _fail(path, text, dotted, "must be greater than 0")
-    if key == "retention_days" and value < 0:
+    if key in ("retention_days", "threads") and value < 0:
         raise _fail(path, text, dotted, "must be 0 or more")
     setattr(target, key, value)
 

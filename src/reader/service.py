@@ -80,6 +80,22 @@ class ReaderService:
             raise ServiceError(f"no article with id {article_id}")
         return article
 
+    def count_articles(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+    ) -> int:
+        """How many articles :meth:`list_articles` would return with the same filters."""
+        if feed_id is None:
+            return self.store.count_articles(unread=unread, starred=starred, kind=kind)
+        sql = "SELECT count(*) FROM articles WHERE feed_id = ?"
+        sql += " AND read = 0" if unread else ""
+        sql += " AND starred = 1" if starred else ""
+        return int(self.store.query(sql, (feed_id,))[0][0])
+
     def search(self, query: str, limit: int = 100) -> list[ArticleSummary]:
         return self.store.search(query, limit=limit)
 

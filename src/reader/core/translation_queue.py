@@ -1,0 +1,250 @@
+"""Background translation: a priority queue served by one worker thread.
+
+The UI submits an article's sentences (visible paragraphs first), prefetches the
+next unread articles at a lower priority, and cancels an article's jobs when the
+reader leaves it. The worker works in small steps — the cache lookup of a job,
+then chunks of sentences — and picks the most urgent job again after each step,
+so a newly opened article overtakes a prefetch within one chunk. Every job
+shares the one engine per direction held by :class:`Translations`.
+
+Callbacks run on the worker thread; a UI hands them to its own thread (Textual:
+``call_from_thread``). An exception raised by a callback is logged and ignored.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from reader.core.models import Sentence
+from reader.core.translation import NoModelError, Outcome, Translations
+
+log = logging.getLogger(__name__)
+
+FIRST_CHUNK = 8
+"""Sentences in a job's first model call: small, so the first translation shows fast."""
+CHUNK = 48
+"""Sentences per model call after the first."""
+
+
+@dataclass(frozen=True)
+class SentenceDone:
+    """One sentence translated (or failed: ``error`` says why)."""
+
+    job_id: int
+    article_id: int | None
+    paragraph: int
+    sentence: int
+    source: str
+    target: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    job_id: int
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    """The whole job cannot run, e.g. no model for the direction; one line for the user."""
+
+    job_id: int
+    message: str
+
+
+TranslationEvent = SentenceDone | JobProgress | JobFailed
+EventCallback = Callable[[TranslationEvent], None]
+
+
+@dataclass
+class _Job:
+    job_id: int
+    article_id: int | None
+    priority: int
+    order: int
+    source_lang: str
+    target_lang: str
+    callback: EventCallback
+    positions: list[tuple[int, int]]
+    """(paragraph, sentence) of each sentence, in the order they are translated."""
+    texts: list[str]
+    pending: list[int] = field(default_factory=list)
+    cache_checked: bool = False
+    done: int = 0
+    cancelled: bool = False
+    chunks_run: int = 0
+
+
+class TranslationQueue:
+    """Translate submitted articles in the background, most urgent first."""
+
+    def __init__(self, translations: Translations) -> None:
+        self._translations = translations
+        self._jobs: dict[int, _Job] = {}
+        self._ids = itertools.count(1)
+        self._condition = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def submit(
+        self,
+        paragraphs: list[list[Sentence]],
+        source_lang: str,
+        target_lang: str,
+        callback: EventCallback,
+        *,
+        article_id: int | None = None,
+        priority: int = 0,
+        first_paragraphs: Sequence[int] = (),
+    ) -> int:
+        """Queue sentences for translation; returns the job id.
+
+        Lower ``priority`` runs first (ties: first submitted). The sentences of
+        ``first_paragraphs`` (the visible ones) are translated before the rest.
+        """
+        first = [p for p in dict.fromkeys(first_paragraphs) if 0 <= p < len(paragraphs)]
+        order = first + [p for p in range(len(paragraphs)) if p not in set(first)]
+        positions = [(p, s) for p in order for s in range(len(paragraphs[p]))]
+        with self._condition:
+            if self._closed:
+                raise RuntimeError("the translation queue is closed")
+            job_id = next(self._ids)
+            self._jobs[job_id] = _Job(
+                job_id=job_id,
+                article_id=article_id,
+                priority=priority,
+                order=job_id,
+                source_lang=source_lang,
+                target_lang=target_lang,
+                callback=callback,
+                positions=positions,
+                texts=[paragraphs[p][s].text for p, s in positions],
+            )
+            self._ensure_worker()
+            self._condition.notify()
+        return job_id
+
+    def cancel(self, job_id: int) -> None:
+        """Stop a job; sentences already being translated are cached but not reported."""
+        with self._condition:
+            job = self._jobs.pop(job_id, None)
+            if job is not None:
+                job.cancelled = True
+
+    def cancel_article(self, article_id: int) -> None:
+        with self._condition:
+            for job_id in [j.job_id for j in self._jobs.values() if j.article_id == article_id]:
+                self._jobs.pop(job_id).cancelled = True
+
+    def pending_jobs(self) -> int:
+        with self._condition:
+            return len(self._jobs)
+
+    def close(self, timeout: float | None = 10.0) -> None:
+        """Cancel everything and stop the worker (after its current model call)."""
+        with self._condition:
+            self._closed = True
+            for job in self._jobs.values():
+                job.cancelled = True
+            self._jobs.clear()
+            self._condition.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    # -- worker --------------------------------------------------------------------------
+
+    def _ensure_worker(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="reader-translation", daemon=True
+            )
+            self._thread.start()
+
+    def _next_job(self) -> _Job | None:
+        with self._condition:
+            while not self._jobs and not self._closed:
+                self._condition.wait()
+            if self._closed:
+                return None
+            return min(self._jobs.values(), key=lambda job: (job.priority, job.order))
+
+    def _run(self) -> None:
+        while True:
+            job = self._next_job()
+            if job is None:
+                return
+            try:
+                self._step(job)
+            except NoModelError as error:
+                self._finish(job)
+                self._emit(job, JobFailed(job.job_id, str(error)))
+            except Exception as error:
+                log.exception("translation job %s failed", job.job_id)
+                self._finish(job)
+                self._emit(job, JobFailed(job.job_id, f"translation failed: {error}"))
+
+    def _step(self, job: _Job) -> None:
+        """One unit of work: the cache lookup, or one chunk of sentences."""
+        if not job.cache_checked:
+            self._check_cache(job)
+        elif job.pending:
+            self._translate_chunk(job)
+        if not job.pending:
+            self._finish(job)
+
+    def _check_cache(self, job: _Job) -> None:
+        def report(index: int, outcome: Outcome) -> None:
+            self._report(job, index, outcome)
+
+        results = self._translations.translate(
+            job.texts, job.source_lang, job.target_lang, on_result=report, should_stop=lambda: True
+        )
+        job.pending = [i for i, outcome in enumerate(results) if outcome is None]
+        job.cache_checked = True
+        self._emit(job, JobProgress(job.job_id, job.done, len(job.texts)))
+
+    def _translate_chunk(self, job: _Job) -> None:
+        size = FIRST_CHUNK if job.chunks_run == 0 else CHUNK
+        chunk, job.pending = job.pending[:size], job.pending[size:]
+        job.chunks_run += 1
+        texts = [job.texts[i] for i in chunk]
+        outcomes = self._translations.translate(texts, job.source_lang, job.target_lang)
+        for index, outcome in zip(chunk, outcomes, strict=True):
+            assert outcome is not None
+            self._report(job, index, outcome)
+        self._emit(job, JobProgress(job.job_id, job.done, len(job.texts)))
+
+    def _report(self, job: _Job, index: int, outcome: Outcome) -> None:
+        job.done += 1
+        paragraph, sentence = job.positions[index]
+        self._emit(
+            job,
+            SentenceDone(
+                job_id=job.job_id,
+                article_id=job.article_id,
+                paragraph=paragraph,
+                sentence=sentence,
+                source=job.texts[index],
+                target=outcome.target,
+                error=outcome.error,
+            ),
+        )
+
+    def _finish(self, job: _Job) -> None:
+        with self._condition:
+            self._jobs.pop(job.job_id, None)
+
+    def _emit(self, job: _Job, event: TranslationEvent) -> None:
+        if job.cancelled:
+            return
+        try:
+            job.callback(event)
+        except Exception:
+            log.exception("translation callback failed for job %s", job.job_id)

@@ -1,0 +1,1 @@
+"""The Textual user interface. Nothing here is imported by ``reader.core``."""

@@ -1,0 +1,219 @@
+"""ReaderApp: themes, keymap, persistent UI state, error reporting; screens do the rest.
+
+This module is imported when ``reader`` starts the TUI, so it must stay light: no
+translation, HTTP or feed-parsing library is imported here or by the first screen.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from reader.ui.messages import ErrorReported
+from reader.ui.state import UiState, load_state, save_state
+from reader.ui.themes import (
+    FALLBACK_THEME,
+    SHIPPED_THEMES_DIR,
+    load_themes,
+    theme_variable_defaults,
+)
+
+if TYPE_CHECKING:
+    from reader.service import ReaderService
+
+
+class ReaderApp(App[None]):
+    """The reader TUI."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "reader"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "back_or_quit", "Back/Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
+        Binding("T", "translator", "Translator", show=False, id="translator"),
+    ]
+
+    def __init__(
+        self,
+        service: ReaderService,
+        show_demo: bool = False,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.show_demo = show_demo
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        """What "now" is for article ages; tests freeze it."""
+        self.ui_state: UiState = load_state(service.paths.state_file)
+        self.keymap: dict[str, str] = dict(service.config.keys)
+        self.theme_errors: list[str] = []
+        self._started = False
+        self._install_themes()
+
+    # -- start-up --------------------------------------------------------------------
+
+    def _install_themes(self) -> None:
+        loaded = load_themes(SHIPPED_THEMES_DIR, self.service.paths.themes_dir)
+        for theme in loaded.themes.values():
+            self.register_theme(theme)
+        self.theme_errors = loaded.errors
+        wanted = self._wanted_theme()
+        self.theme = wanted if wanted in self.available_themes else FALLBACK_THEME
+
+    def _wanted_theme(self) -> str:
+        """``--theme``/READER_THEME first, then the last choice made in the app, then config."""
+        import os
+
+        if os.environ.get("READER_THEME"):
+            return self.service.config.theme
+        return self.ui_state.theme or self.service.config.theme
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return theme_variable_defaults()
+
+    def get_default_screen(self) -> Screen[None]:
+        from reader.ui.screens.main import MainScreen
+
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        for error in self.theme_errors:
+            self.report_error("loading themes", error)
+        wanted = self._wanted_theme()
+        if wanted not in self.available_themes:
+            self.notify(
+                f"Unknown theme {wanted!r}; using {self.theme}.", severity="warning", markup=False
+            )
+        self._started = True
+
+    # -- themes and state ------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        if self._started and self.ui_state.theme != theme:
+            self.ui_state.theme = theme
+            self.save_ui_state()
+
+    def save_ui_state(self) -> None:
+        try:
+            save_state(self.service.paths.state_file, self.ui_state)
+        except OSError as error:
+            self.report_error("saving the UI state", str(error))
+
+    # -- errors ----------------------------------------------------------------------
+
+    def report_error(self, context: str, error: str) -> None:
+        """Show an error and log it; safe to call from any thread."""
+        self.post_message(ErrorReported(context, error))
+
+    @contextmanager
+    def guard(self, context: str) -> Iterator[None]:
+        """Use inside workers: an exception becomes a notification and a log line, not a crash."""
+        try:
+            yield
+        except Exception as error:
+            _log_to_file(self.service.paths.log_file, f"{context}:\n{traceback.format_exc()}")
+            self.report_error(context, str(error) or type(error).__name__)
+
+    @on(ErrorReported)
+    def show_error(self, message: ErrorReported) -> None:
+        _log_to_file(self.service.paths.log_file, f"{message.context}: {message.error}")
+        self.notify(
+            f"{message.context}: {message.error}",
+            title="Error",
+            severity="error",
+            markup=False,
+            timeout=8,
+        )
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_back_or_quit(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            self.exit()
+
+    def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_translator(self) -> None:
+        from reader.ui.screens.translator import TranslatorScreen
+
+        if not isinstance(self.screen, TranslatorScreen):
+            self.push_screen(TranslatorScreen())
+
+    def open_in_browser(self, url: str | None) -> None:
+        """Hand an http(s) link to the system browser, in a thread; other links are refused."""
+
+        def open_link() -> None:
+            from reader.core.links import LinkRefusedError, open_in_browser
+
+            try:
+                open_in_browser(url)
+            except LinkRefusedError as error:
+                self.call_from_thread(self.notify, str(error), severity="warning", markup=False)
+
+        self.run_worker(open_link, thread=True, group="browser")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every action bound on this screen, then Textual's own commands."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.id or binding.id in seen or binding.id == "command_palette":
+                continue
+            seen.add(binding.id)
+            keys = self.keys_for(binding)
+            yield SystemCommand(
+                binding.description or binding.action,
+                f"{binding.id} ({keys})",
+                partial(self._run_bound_action, active.node, binding.action),
+            )
+        yield from super().get_system_commands(screen)
+
+    def _run_bound_action(self, node: object, action: str) -> None:
+        self.call_later(self.run_action, action, node)
+
+    def keys_for(self, binding: Binding) -> str:
+        """The keys a binding answers to after the user's keymap is applied."""
+        if binding.id and binding.id in self.keymap:
+            return self.keymap[binding.id]
+        return binding.key
+
+
+def _log_to_file(path: object, line: str) -> None:
+    """Append one line to the log file; logging must never raise into the UI."""
+    from pathlib import Path
+
+    try:
+        log_path = Path(str(path))
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+        with log_path.open("a", encoding="utf-8") as handle:
+            handle.write(f"{stamp} ERROR {line}\n")
+    except OSError:
+        pass
+
+
+def literal(value: str, style: str = "") -> Text:
+    """Text from feeds or files, shown exactly as written (never parsed as markup)."""
+    return Text(value, style=style)

@@ -1,0 +1,1 @@
+"""Modal dialogs that ask for one thing and dismiss with the answer."""

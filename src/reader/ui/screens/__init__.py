@@ -1,0 +1,1 @@
+"""Screens: they own the widgets, call the service inside workers and route messages."""

@@ -1,0 +1,275 @@
+"""Reading one article: the bilingual view, its layouts, progress and translation jobs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from reader.core.models import Article, ArticleSummary, Sentence
+from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
+from reader.core.translation_queue import TranslationEvent as QueueEvent
+from reader.ui.messages import ArticleFlagsChanged
+from reader.ui.state import LAYOUTS
+from reader.ui.translation import TranslationEvent, split_paragraphs
+from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+
+if TYPE_CHECKING:
+    from reader.service import ReaderService
+    from reader.ui.app import ReaderApp
+
+LAYOUT_NAMES = {
+    "side": "side by side",
+    "translation": "translation only",
+    "source": "source only",
+    "interlinear": "interlinear",
+}
+assert set(LAYOUT_NAMES) == set(LAYOUTS)
+
+
+class ArticleScreen(Screen[None]):
+    """One article, source and translation aligned by paragraph."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="article_back"),
+        Binding("t", "cycle_layout", "Layout", id="cycle_layout"),
+        Binding("x", "swap_direction", "Swap direction", id="swap_direction"),
+        Binding("ctrl+r", "retranslate", "Re-translate", show=False, id="retranslate"),
+        Binding("y", "copy_pair", "Copy pair", id="copy_pair"),
+        Binding("s", "toggle_star", "Star", show=False, id="article_star"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="article_read"),
+        Binding("o", "open_browser", "Open in browser", show=False, id="article_open_browser"),
+        Binding("f", "fetch_full", "Full text", show=False, id="article_fetch_full"),
+    ]
+
+    def __init__(self, article_id: int) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.article: Article | None = None
+        self.direction: tuple[str, str] = ("ko", "en")
+        self.job_id: int | None = None
+        self.done = 0
+        self.total = 0
+        self.status = "loading…"
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    @property
+    def service(self) -> ReaderService:
+        return self.reader_app.service
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="article-title")
+        yield Static(id="article-meta")
+        yield BilingualView(id="bilingual", reading_layout=self.reader_app.ui_state.layout)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(BilingualView).focus()
+        self.load()
+
+    def on_unmount(self) -> None:
+        self.cancel_translation()
+
+    # -- loading ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="article")
+    def load(self) -> None:
+        """Read the article, split it into sentences, mark it read, then start translating."""
+        with self.reader_app.guard("opening the article"):
+            article = self.service.article(self.article_id)
+            direction = self.service.direction_for(article)
+            sentences = split_paragraphs(self.service, article.paragraphs, direction[0])
+            self.app.call_from_thread(self._show, article, direction, sentences)
+            if not article.read:
+                self.service.set_read([article.id], True)
+                article.read = True
+                self._announce(article)
+            self.translate(article, direction, sentences)
+
+    def _announce(self, article: ArticleSummary) -> None:
+        summary = ArticleSummary(
+            **{k: getattr(article, k) for k in ArticleSummary.__dataclass_fields__}
+        )
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                screen.post_message(ArticleFlagsChanged(summary))
+
+    def _show(
+        self, article: Article, direction: tuple[str, str], sentences: list[list[Sentence]]
+    ) -> None:
+        self.article = article
+        self.direction = direction
+        self.total = sum(len(paragraph) for paragraph in sentences)
+        self.done = 0
+        self.query_one("#article-title", Static).update(Text(article.title or "(untitled)"))
+        units = [
+            ParagraphUnit(paragraph, [(s.start, s.end) for s in split])
+            for paragraph, split in zip(article.paragraphs, sentences, strict=True)
+        ]
+        self.query_one(BilingualView).show(units)
+        self._update_meta()
+
+    def _update_meta(self) -> None:
+        article = self.article
+        parts = []
+        if article is not None:
+            parts += [article.feed_title, (article.published or "")[:10]]
+        source, target = self.direction
+        parts.append(f"{source} → {target}")
+        parts.append(f"{self.done}/{self.total} translated" if self.total else "")
+        parts.append(self.status)
+        parts.append(LAYOUT_NAMES[self.query_one(BilingualView).reading_layout])
+        if article is not None and article.starred:
+            parts.append("★")
+        self.query_one("#article-meta", Static).update(Text(" · ".join(p for p in parts if p)))
+
+    # -- translation -----------------------------------------------------------------
+
+    def translate(
+        self, article: Article, direction: tuple[str, str], sentences: list[list[Sentence]]
+    ) -> None:
+        """Submit the article to the queue (call from a worker thread)."""
+        visible = self.app.call_from_thread(
+            lambda: list(self.query_one(BilingualView).visible_paragraphs())
+        )
+        self.job_id = self.service.translation_queue.submit(
+            sentences,
+            direction[0],
+            direction[1],
+            self._on_queue_event,
+            article_id=article.id,
+            priority=0,
+            first_paragraphs=tuple(visible),
+        )
+        self.app.call_from_thread(self._set_status, "translating…")
+
+    def _on_queue_event(self, event: QueueEvent) -> None:
+        """Called on the queue's thread: forward to the event loop."""
+        self.post_message(TranslationEvent(event))
+
+    @on(TranslationEvent)
+    def translation_event(self, message: TranslationEvent) -> None:
+        event = message.event
+        if event.job_id != self.job_id:
+            return
+        if isinstance(event, SentenceDone):
+            view = self.query_one(BilingualView)
+            view.set_translation(event.paragraph, event.sentence, event.target, bool(event.error))
+        elif isinstance(event, JobProgress):
+            self.done, self.total = event.done, event.total
+            if self.done >= self.total:
+                self.status = "translated"
+            self._update_meta()
+        elif isinstance(event, JobFailed):
+            self._set_notice(event.message)
+
+    def _set_notice(self, notice: str) -> None:
+        self.status = "no translation"
+        self.query_one(BilingualView).set_notice(notice)
+        self._update_meta()
+
+    def _set_status(self, status: str) -> None:
+        self.status = status
+        self._update_meta()
+
+    def cancel_translation(self) -> None:
+        if self.job_id is not None:
+            self.service.translation_queue.cancel(self.job_id)
+        self.job_id = None
+
+    def _restart_translation(self, direction: tuple[str, str]) -> None:
+        if self.article is None:
+            return
+        self.cancel_translation()
+        view = self.query_one(BilingualView)
+        view.notice = None
+        view.clear_translations()
+        self.direction = direction
+        self.done = 0
+        self._update_meta()
+        article = self.article
+
+        def run() -> None:
+            with self.reader_app.guard("translating"):
+                sentences = split_paragraphs(self.service, article.paragraphs, direction[0])
+                self.translate(article, direction, sentences)
+
+        self.run_worker(run, thread=True, exclusive=True, group="article")
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_cycle_layout(self) -> None:
+        layout = self.query_one(BilingualView).cycle_layout()
+        self.reader_app.ui_state.layout = layout
+        self.reader_app.save_ui_state()
+        self._update_meta()
+
+    def action_swap_direction(self) -> None:
+        source, target = self.direction
+        self._restart_translation((target, source))
+
+    def action_retranslate(self) -> None:
+        self._restart_translation(self.direction)
+
+    def action_copy_pair(self) -> None:
+        pair = self.query_one(BilingualView).current_pair()
+        if pair is None:
+            return
+        source, target = pair
+        self.app.copy_to_clipboard(source if target is None else f"{source}\n{target}")
+        self.notify("Copied the sentence and its translation.", markup=False, timeout=2)
+
+    def action_toggle_star(self) -> None:
+        self._flip("starred")
+
+    def action_toggle_read(self) -> None:
+        self._flip("read")
+
+    def _flip(self, flag: str) -> None:
+        article = self.article
+        if article is None:
+            return
+        value = not getattr(article, flag)
+
+        def write() -> None:
+            with self.reader_app.guard("saving the article"):
+                if flag == "read":
+                    self.service.set_read([article.id], value)
+                else:
+                    self.service.set_starred([article.id], value)
+                setattr(article, flag, value)
+                self._announce(article)
+                self.app.call_from_thread(self._update_meta)
+
+        self.run_worker(write, thread=True, group="flags")
+
+    def action_open_browser(self) -> None:
+        if self.article is not None:
+            self.reader_app.open_in_browser(self.article.url)
+
+    def action_fetch_full(self) -> None:
+        def fetch() -> None:
+            with self.reader_app.guard("fetching the full text"):
+                result = self.service.fetch_full(self.article_id)
+                if not result.extracted:
+                    self.app.call_from_thread(
+                        self.notify,
+                        "No main text found on the page; kept the summary.",
+                        markup=False,
+                    )
+                    return
+                self.app.call_from_thread(self.cancel_translation)
+                self.app.call_from_thread(self.load)
+
+        self.run_worker(fetch, thread=True, exclusive=True, group="full-text")

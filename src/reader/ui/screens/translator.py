@@ -1,0 +1,136 @@
+"""The translator (``T``): type or paste text, see it translated sentence by sentence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TextArea
+
+from reader.core.text import split_plain_text
+from reader.core.translation_queue import JobFailed, SentenceDone
+from reader.core.translation_queue import TranslationEvent as QueueEvent
+from reader.ui.translation import TranslationEvent, split_paragraphs
+from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+
+if TYPE_CHECKING:
+    from reader.service import ReaderService
+    from reader.ui.app import ReaderApp
+
+DEBOUNCE_SECONDS = 0.6
+
+
+class TranslatorScreen(Screen[None]):
+    """Live translation of typed or pasted text; ``ctrl+s`` keeps it as a Local article."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="translator_back"),
+        Binding("ctrl+s", "save", "Save as article", id="translator_save"),
+        Binding("ctrl+t", "cycle_layout", "Layout", id="translator_layout"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.job_id: int | None = None
+        self._debounce: Timer | None = None
+        self.direction: tuple[str, str] = ("ko", "en")
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    @property
+    def service(self) -> ReaderService:
+        return self.reader_app.service
+
+    def compose(self) -> ComposeResult:
+        yield Static("Translator — type or paste Korean or English text", id="article-title")
+        yield Static("", id="article-meta")
+        with Horizontal(id="translator-columns"):
+            yield TextArea(id="translator-input", soft_wrap=True)
+            yield BilingualView(id="translator-output", reading_layout="interlinear")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        text_area = self.query_one(TextArea)
+        text_area.cursor_blink = False
+        text_area.focus()
+
+    def on_unmount(self) -> None:
+        self._cancel()
+
+    @on(TextArea.Changed)
+    def schedule(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.translate_now)
+
+    def translate_now(self) -> None:
+        text = self.query_one(TextArea).text
+        self._cancel()
+        self.run_worker(
+            lambda: self._translate(text), thread=True, exclusive=True, group="translator"
+        )
+
+    def _translate(self, text: str) -> None:
+        with self.reader_app.guard("translating"):
+            paragraphs = split_plain_text(text)
+            direction = self.service.direction_for(text) if paragraphs else self.direction
+            sentences = split_paragraphs(self.service, paragraphs, direction[0])
+            units = [
+                ParagraphUnit(p, [(s.start, s.end) for s in split])
+                for p, split in zip(paragraphs, sentences, strict=True)
+            ]
+            self.app.call_from_thread(self._show, units, direction)
+            if paragraphs:
+                self.job_id = self.service.translation_queue.submit(
+                    sentences, direction[0], direction[1], self._on_event, priority=0
+                )
+
+    def _show(self, units: list[ParagraphUnit], direction: tuple[str, str]) -> None:
+        self.direction = direction
+        self.query_one(BilingualView).show(units)
+        meta = self.query_one("#article-meta", Static)
+        meta.update(Text(f"{direction[0]} → {direction[1]} · ctrl+s saves it as a Local article"))
+
+    def _on_event(self, event: QueueEvent) -> None:
+        self.post_message(TranslationEvent(event))
+
+    @on(TranslationEvent)
+    def translation_event(self, message: TranslationEvent) -> None:
+        event = message.event
+        if event.job_id != self.job_id:
+            return
+        view = self.query_one(BilingualView)
+        if isinstance(event, SentenceDone):
+            view.set_translation(event.paragraph, event.sentence, event.target, bool(event.error))
+        elif isinstance(event, JobFailed):
+            view.set_notice(event.message)
+
+    def _cancel(self) -> None:
+        if self.job_id is not None:
+            self.service.translation_queue.cancel(self.job_id)
+        self.job_id = None
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_cycle_layout(self) -> None:
+        self.query_one(BilingualView).cycle_layout()
+
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text
+
+        def save() -> None:
+            with self.reader_app.guard("saving the text"):
+                result = self.service.save_text(text)
+                title = result.article.title
+                self.app.call_from_thread(self.notify, f"Saved to Local: {title}", markup=False)
+
+        self.run_worker(save, thread=True, group="translator-save")

@@ -1,0 +1,1 @@
+"""Widgets render state and post messages; they never call the service."""

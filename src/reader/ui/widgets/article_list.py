@@ -1,0 +1,251 @@
+"""A virtual article list: one line per article, rows fetched a page at a time.
+
+Only the visible lines are ever rendered, and only the pages that scroll into view
+are asked for (through :class:`ArticleList.PageNeeded`), so a collection of 20,000
+articles costs the same to show as one of twenty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.models import ArticleSummary
+from reader.ui.format import age
+
+PAGE_SIZE = 200
+"""Rows fetched per query; a screen of rows is well under one page."""
+
+FEED_COLUMN = 16
+AGE_COLUMN = 4
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """The articles of one collection, newest first, with a cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list_down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list_up"),
+        Binding("g,home", "first", "First", show=False, id="list_first"),
+        Binding("G,end", "last", "Last", show=False, id="list_last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list_page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list_page_up"),
+        Binding("enter", "open", "Read", id="list_open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--meta",
+        "article-list--star",
+        "article-list--loading",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList { height: 1fr; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class PageNeeded(Message):
+        """Rows starting at ``offset`` are about to be shown and are not loaded."""
+
+        article_list: ArticleList
+        generation: int
+        offset: int
+
+    @dataclass
+    class Highlighted(Message):
+        article_list: ArticleList
+        summary: ArticleSummary
+
+    @dataclass
+    class Selected(Message):
+        article_list: ArticleList
+        summary: ArticleSummary
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._rows: dict[int, ArticleSummary] = {}
+        self._requested: set[int] = set()
+        self.total = 0
+        self.generation = 0
+        """Bumped on every reset, so late pages of an older collection are ignored."""
+        self.empty_text = "No articles here."
+
+    # -- data ------------------------------------------------------------------------
+
+    def reset(self, total: int, first_page: list[ArticleSummary], empty_text: str = "") -> None:
+        """Show a new collection of ``total`` articles, of which the first page is given."""
+        self.generation += 1
+        self._rows = dict(enumerate(first_page))
+        self._requested = {0}
+        self.total = total
+        if empty_text:
+            self.empty_text = empty_text
+        self.virtual_size = Size(0, total)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor = 0
+        self.refresh()
+
+    def add_page(self, generation: int, offset: int, rows: list[ArticleSummary]) -> None:
+        """Rows fetched after a :class:`PageNeeded`; ignored if the list was reset since."""
+        if generation != self.generation:
+            return
+        for index, row in enumerate(rows, start=offset):
+            self._rows[index] = row
+        self.refresh()
+        if self.cursor in range(offset, offset + len(rows)):
+            self.cursor = self.cursor
+
+    def update_summary(self, summary: ArticleSummary) -> None:
+        """Redraw the row showing this article (after a read or star change)."""
+        for index, row in self._rows.items():
+            if row.id == summary.id:
+                self._rows[index] = summary
+                self.refresh_line(index)
+
+    def refresh_line(self, index: int) -> None:
+        self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
+
+    @property
+    def highlighted(self) -> ArticleSummary | None:
+        return self._rows.get(self.cursor)
+
+    def index_of(self, article_id: int) -> int | None:
+        for index, row in self._rows.items():
+            if row.id == article_id:
+                return index
+        return None
+
+    def loaded_rows(self) -> list[tuple[int, ArticleSummary]]:
+        """The rows fetched so far, in list order."""
+        return sorted(self._rows.items())
+
+    # -- cursor ----------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, self.total - 1)) if self.total else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self._ensure_loaded(new)
+        summary = self._rows.get(new)
+        if summary is not None:
+            self.post_message(self.Highlighted(self, summary))
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.total - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.size.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.size.height - 1)
+
+    def action_open(self) -> None:
+        summary = self.highlighted
+        if summary is not None:
+            self.post_message(self.Selected(self, summary))
+
+    def on_click(self, event: events.Click) -> None:
+        self.cursor = self.scroll_offset.y + event.y
+
+    # -- rendering -------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def _ensure_loaded(self, index: int) -> None:
+        page_offset = (index // PAGE_SIZE) * PAGE_SIZE
+        if page_offset in self._requested or index >= self.total:
+            return
+        self._requested.add(page_offset)
+        self.post_message(self.PageNeeded(self, self.generation, page_offset))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = self.scroll_offset.y + y
+        base = self.rich_style
+        if self.total == 0:
+            if y == 1:
+                text = Text("  " + self.empty_text, style=self._style("article-list--meta"))
+                return self._strip(text, width, base)
+            return Strip.blank(width, base)
+        if index >= self.total:
+            return Strip.blank(width, base)
+        summary = self._rows.get(index)
+        if summary is None:
+            self._ensure_loaded(index)
+            return self._strip(Text("  …", style=self._style("article-list--loading")), width, base)
+        text = self.row_text(summary, width)
+        if index == self.cursor:
+            cursor_style = self._style("article-list--cursor")
+            if not self.has_focus:
+                cursor_style = cursor_style + Style(bold=False)
+            text.stylize(cursor_style)
+            return self._strip(text, width, base + cursor_style)
+        return self._strip(text, width, base)
+
+    def _style(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)
+
+    def row_text(self, summary: ArticleSummary, width: int) -> Text:
+        """One row: marks, title, feed and age. Every part is literal text, never markup."""
+        marks = Text.assemble(
+            ("●" if not summary.read else " ", self._style("article-list--unread")),
+            ("★" if summary.starred else " ", self._style("article-list--star")),
+            " ",
+        )
+        when = age(summary.published, self._clock()).rjust(AGE_COLUMN)
+        feed_width = FEED_COLUMN if width >= 60 else 0
+        title_width = max(8, width - len(marks) - feed_width - AGE_COLUMN - 2)
+        title_style = "article-list--read" if summary.read else "article-list--unread"
+        title = Text(summary.title or "(untitled)", style=self._style(title_style), no_wrap=True)
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        row = Text.assemble(marks, title, " ")
+        if feed_width:
+            feed = Text(summary.feed_title, style=self._style("article-list--meta"), no_wrap=True)
+            feed.truncate(feed_width - 1, overflow="ellipsis", pad=True)
+            row.append_text(feed)
+            row.append(" ")
+        row.append(when, style=self._style("article-list--meta"))
+        return row
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        segments = list(text.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width, style).simplify()

@@ -1,0 +1,469 @@
+"""The bilingual article view: source and translation aligned paragraph by paragraph.
+
+The view lays out its own lines (Textual's line API) instead of mounting a widget per
+paragraph: each paragraph becomes a block of rows holding both columns, so a
+translation always starts on the same row as its source, and only the rows on
+screen are ever turned into segments. A 5,000-word article is a few hundred rows of
+cached strips; moving the sentence cursor re-renders the one or two paragraphs it
+leaves and enters.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.ui.state import LAYOUTS
+
+PLACEHOLDER = "···"
+"""Shown where a sentence's translation has not arrived yet."""
+GUTTER = " │ "
+
+
+@dataclass
+class ParagraphUnit:
+    """One paragraph: its text, its sentences (as offsets) and their translations."""
+
+    source: str
+    spans: list[tuple[int, int]]
+    targets: list[str | None] = field(default_factory=list)
+    failed: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if not self.spans:
+            self.spans = [(0, len(self.source))]
+        if len(self.targets) != len(self.spans):
+            self.targets = [None] * len(self.spans)
+
+    def sentence(self, index: int) -> str:
+        start, end = self.spans[index]
+        return self.source[start:end]
+
+
+@dataclass
+class _Block:
+    strips: list[Strip]
+    cursor_rows: tuple[int, int] | None
+    """First and last row of the cursor sentence inside the block, when it is here."""
+
+
+class BilingualView(ScrollView, can_focus=True):
+    """Paragraph-aligned source and translation with a sentence cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "next_sentence", "Next sentence", show=False, id="next_sentence"),
+        Binding(
+            "k,up", "previous_sentence", "Previous sentence", show=False, id="previous_sentence"
+        ),
+        Binding("J,}", "next_paragraph", "Next paragraph", show=False, id="next_paragraph"),
+        Binding(
+            "K,{", "previous_paragraph", "Previous paragraph", show=False, id="previous_paragraph"
+        ),
+        Binding("g,home", "first_sentence", "Top", show=False, id="article_top"),
+        Binding("G,end", "last_sentence", "Bottom", show=False, id="article_bottom"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="article_page_down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, id="article_page_up"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "bilingual--source",
+        "bilingual--translation",
+        "bilingual--highlight",
+        "bilingual--placeholder",
+        "bilingual--notice",
+        "bilingual--rule",
+    }
+
+    DEFAULT_CSS = """
+    BilingualView { height: 1fr; }
+    """
+
+    reading_layout: reactive[str] = reactive("side", init=False)
+    cursor: reactive[tuple[int, int]] = reactive((0, 0), init=False)
+
+    @dataclass
+    class CursorMoved(Message):
+        view: BilingualView
+        paragraph: int
+        sentence: int
+
+    def __init__(
+        self,
+        *,
+        reading_layout: str = "side",
+        show_cursor: bool = True,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.set_reactive(BilingualView.reading_layout, reading_layout)
+        self.show_cursor = show_cursor
+        self.units: list[ParagraphUnit] = []
+        self.notice: str | None = None
+        """Shown in the translation pane instead of translations (e.g. no model installed)."""
+        self._blocks: dict[int, _Block] = {}
+        self._starts: list[int] = []
+        self._width = 0
+
+    # -- content ---------------------------------------------------------------------
+
+    def show(self, units: list[ParagraphUnit], notice: str | None = None) -> None:
+        """Replace the content; the cursor goes to the first sentence."""
+        self.units = units
+        self.notice = notice
+        self.set_reactive(BilingualView.cursor, (0, 0))
+        self._relayout()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def set_translation(
+        self, paragraph: int, sentence: int, text: str | None, failed: bool = False
+    ) -> None:
+        """A translated sentence arrived (or failed): redraw just its paragraph."""
+        if paragraph >= len(self.units) or sentence >= len(self.units[paragraph].spans):
+            return
+        unit = self.units[paragraph]
+        unit.targets[sentence] = text
+        if failed:
+            unit.failed.add(sentence)
+        else:
+            unit.failed.discard(sentence)
+        self._invalidate(paragraph)
+
+    def set_notice(self, notice: str | None) -> None:
+        self.notice = notice
+        self._relayout()
+
+    def clear_translations(self) -> None:
+        for unit in self.units:
+            unit.targets = [None] * len(unit.spans)
+            unit.failed.clear()
+        self._relayout()
+
+    def current_pair(self) -> tuple[str, str | None] | None:
+        """The sentence under the cursor and its translation (None while pending)."""
+        if not self.units:
+            return None
+        paragraph, sentence = self.cursor
+        unit = self.units[paragraph]
+        return unit.sentence(sentence), unit.targets[sentence]
+
+    def visible_paragraphs(self) -> range:
+        """Paragraphs at least partly on screen (after the first layout)."""
+        if not self._starts:
+            return range(min(len(self.units), 5))
+        top = self.scroll_offset.y
+        first = max(0, bisect_right(self._starts, top) - 1)
+        last = max(first, bisect_right(self._starts, top + self.size.height) - 1)
+        return range(first, min(len(self.units), last + 1))
+
+    # -- cursor ----------------------------------------------------------------------
+
+    def _sentence_positions(self) -> list[tuple[int, int]]:
+        return [(p, s) for p, unit in enumerate(self.units) for s in range(len(unit.spans))]
+
+    def _step(self, delta: int) -> None:
+        if not self.units:
+            return
+        paragraph, sentence = self.cursor
+        unit_count = len(self.units[paragraph].spans)
+        sentence += delta
+        while sentence >= unit_count and paragraph + 1 < len(self.units):
+            paragraph, sentence = paragraph + 1, 0
+            unit_count = len(self.units[paragraph].spans)
+        while sentence < 0 and paragraph > 0:
+            paragraph -= 1
+            sentence = len(self.units[paragraph].spans) - 1
+        sentence = max(0, min(sentence, len(self.units[paragraph].spans) - 1))
+        self.cursor = (paragraph, sentence)
+
+    def action_next_sentence(self) -> None:
+        if self.show_cursor:
+            self._step(1)
+        else:
+            self.scroll_relative(y=1, animate=False)
+
+    def action_previous_sentence(self) -> None:
+        if self.show_cursor:
+            self._step(-1)
+        else:
+            self.scroll_relative(y=-1, animate=False)
+
+    def action_next_paragraph(self) -> None:
+        if self.units:
+            self.cursor = (min(self.cursor[0] + 1, len(self.units) - 1), 0)
+
+    def action_previous_paragraph(self) -> None:
+        if self.units:
+            self.cursor = (max(self.cursor[0] - 1, 0), 0)
+
+    def action_first_sentence(self) -> None:
+        if self.units:
+            self.cursor = (0, 0)
+
+    def action_last_sentence(self) -> None:
+        if self.units:
+            last = len(self.units) - 1
+            self.cursor = (last, len(self.units[last].spans) - 1)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        self._invalidate(old[0])
+        if new[0] != old[0]:
+            self._invalidate(new[0])
+        self._scroll_to_cursor()
+        self.post_message(self.CursorMoved(self, *new))
+
+    def watch_reading_layout(self) -> None:
+        self._relayout()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def cycle_layout(self) -> str:
+        self.reading_layout = LAYOUTS[(LAYOUTS.index(self.reading_layout) + 1) % len(LAYOUTS)]
+        return self.reading_layout
+
+    def _scroll_to_cursor(self) -> None:
+        if not self.units or not self._starts or not self.show_cursor:
+            return
+        paragraph = self.cursor[0]
+        block = self._block(paragraph)
+        top = self._starts[paragraph]
+        first, last = block.cursor_rows or (0, len(block.strips) - 1)
+        region = Region(0, top + first, 1, last - first + 1)
+        self.scroll_to_region(region, animate=False, immediate=True, top=False)
+
+    # -- layout ----------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        if self._content_width() != self._width:
+            self._relayout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._blocks.clear()
+        self.refresh()
+
+    def _content_width(self) -> int:
+        return max(10, self.size.width)
+
+    def _relayout(self) -> None:
+        """Lay out every paragraph at the current width and size the scroll area."""
+        self._width = self._content_width()
+        self._blocks.clear()
+        self._recount()
+
+    def _recount(self) -> None:
+        starts, row = [], 0
+        for index in range(len(self.units)):
+            starts.append(row)
+            row += len(self._block(index).strips)
+        self._starts = starts
+        self.virtual_size = Size(0, row)
+        self.refresh()
+
+    def _invalidate(self, paragraph: int) -> None:
+        if paragraph >= len(self.units):
+            return
+        old = self._blocks.pop(paragraph, None)
+        new = self._block(paragraph)
+        if old is not None and len(old.strips) == len(new.strips):
+            top = self._starts[paragraph] - self.scroll_offset.y
+            self.refresh(Region(0, top, self.size.width, len(new.strips)))
+        else:
+            self._recount()
+
+    def _block(self, paragraph: int) -> _Block:
+        block = self._blocks.get(paragraph)
+        if block is None:
+            block = self._render_block(paragraph)
+            self._blocks[paragraph] = block
+        return block
+
+    # -- rendering -------------------------------------------------------------------
+
+    def _style(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)
+
+    def _cursor_sentence(self, paragraph: int) -> int | None:
+        if not self.show_cursor or self.cursor[0] != paragraph:
+            return None
+        return self.cursor[1]
+
+    def _source_text(self, unit: ParagraphUnit, highlight: int | None) -> Text:
+        text = Text(unit.source, style=self._style("bilingual--source"))
+        if highlight is not None:
+            start, end = unit.spans[highlight]
+            text.stylize(self._style("bilingual--highlight"), start, end)
+        return text
+
+    def _target_text(self, paragraph: int, highlight: int | None) -> Text:
+        unit = self.units[paragraph]
+        text = Text(style=self._style("bilingual--translation"))
+        if self.notice is not None:
+            if paragraph == 0:
+                text.append(self.notice, style=self._style("bilingual--notice"))
+            return text
+        for index, target in enumerate(unit.targets):
+            if index:
+                text.append(" ")
+            start = len(text)
+            if index in unit.failed:
+                text.append("(translation failed)", style=self._style("bilingual--placeholder"))
+            elif target is None:
+                text.append(PLACEHOLDER, style=self._style("bilingual--placeholder"))
+            else:
+                text.append(target)
+            if index == highlight:
+                text.stylize(self._style("bilingual--highlight"), start, len(text))
+        return text
+
+    def _render_block(self, paragraph: int) -> _Block:
+        unit = self.units[paragraph]
+        highlight = self._cursor_sentence(paragraph)
+        width = self._width
+        if self.reading_layout == "interlinear":
+            strips, rows = self._interlinear(paragraph, highlight, width)
+        elif self.reading_layout == "side":
+            strips, rows = self._side_by_side(paragraph, highlight, width)
+        else:
+            text = (
+                self._source_text(unit, highlight)
+                if self.reading_layout == "source"
+                else self._target_text(paragraph, highlight)
+            )
+            strips, starts = self._wrap(text, width)
+            rows = None
+            if highlight is not None:
+                span = (
+                    unit.spans[highlight]
+                    if self.reading_layout == "source"
+                    else _target_span(unit, highlight)
+                )
+                rows = _rows_of(span, starts)
+        if paragraph < len(self.units) - 1:
+            strips.append(Strip.blank(width, self.rich_style))
+        return _Block(strips, rows)
+
+    def _side_by_side(
+        self, paragraph: int, highlight: int | None, width: int
+    ) -> tuple[list[Strip], tuple[int, int] | None]:
+        unit = self.units[paragraph]
+        column = max(4, (width - len(GUTTER)) // 2)
+        left, left_starts = self._wrap(self._source_text(unit, highlight), column)
+        right, right_starts = self._wrap(self._target_text(paragraph, highlight), column)
+        height = max(len(left), len(right))
+        blank = Strip.blank(column, self.rich_style)
+        gutter = Strip(
+            [*Text(GUTTER, style=self._style("bilingual--rule")).render(self.app.console)]
+        )
+        strips = [
+            Strip.join(
+                [
+                    left[row] if row < len(left) else blank,
+                    gutter,
+                    right[row] if row < len(right) else blank,
+                ]
+            ).adjust_cell_length(width, self.rich_style)
+            for row in range(height)
+        ]
+        rows = None
+        if highlight is not None:
+            first_left, last_left = _rows_of(unit.spans[highlight], left_starts)
+            first_right, last_right = _rows_of(_target_span(unit, highlight), right_starts)
+            rows = (min(first_left, first_right), max(last_left, last_right))
+        return strips, rows
+
+    def _interlinear(
+        self, paragraph: int, highlight: int | None, width: int
+    ) -> tuple[list[Strip], tuple[int, int] | None]:
+        unit = self.units[paragraph]
+        strips: list[Strip] = []
+        rows = None
+        indent = Strip.blank(2, self.rich_style)
+        for index in range(len(unit.spans)):
+            first = len(strips)
+            style = self._style("bilingual--highlight") if index == highlight else Style()
+            source = Text(unit.sentence(index), style=self._style("bilingual--source") + style)
+            strips.extend(self._wrap(source, width)[0])
+            target = self._sentence_target(unit, index, paragraph)
+            target.stylize(style)
+            strips.extend(
+                Strip.join([indent, line]).adjust_cell_length(width, self.rich_style)
+                for line in self._wrap(target, width - 2)[0]
+            )
+            if index == highlight:
+                rows = (first, len(strips) - 1)
+        return strips, rows
+
+    def _sentence_target(self, unit: ParagraphUnit, index: int, paragraph: int) -> Text:
+        if self.notice is not None:
+            notice = self.notice if paragraph == 0 and index == 0 else ""
+            return Text(notice, style=self._style("bilingual--notice"))
+        if index in unit.failed:
+            return Text("(translation failed)", style=self._style("bilingual--placeholder"))
+        target = unit.targets[index]
+        if target is None:
+            return Text(PLACEHOLDER, style=self._style("bilingual--placeholder"))
+        return Text(target, style=self._style("bilingual--translation"))
+
+    def _wrap(self, text: Text, width: int) -> tuple[list[Strip], list[int]]:
+        """Wrap ``text`` to ``width`` cells; also return where each line starts in the text."""
+        console = self.app.console
+        lines = text.wrap(console, width, overflow="fold")
+        strips, starts, offset = [], [], 0
+        for line in lines:
+            starts.append(offset)
+            offset += len(line.plain)
+            strip = Strip(list(line.render(console)))
+            strips.append(strip.adjust_cell_length(width, self.rich_style))
+        if not strips:
+            strips, starts = [Strip.blank(width, self.rich_style)], [0]
+        return strips, starts
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.size.width
+        if not self._starts or row >= self.virtual_size.height:
+            return Strip.blank(width, self.rich_style)
+        paragraph = bisect_right(self._starts, row) - 1
+        block = self._block(paragraph)
+        inside = row - self._starts[paragraph]
+        if inside >= len(block.strips):
+            return Strip.blank(width, self.rich_style)
+        return block.strips[inside].crop_extend(0, width, self.rich_style)
+
+
+def _target_span(unit: ParagraphUnit, index: int) -> tuple[int, int]:
+    """Where sentence ``index``'s translation sits in the joined translation text."""
+    start = 0
+    for position, target in enumerate(unit.targets):
+        piece = (
+            "(translation failed)"
+            if position in unit.failed
+            else (target if target is not None else PLACEHOLDER)
+        )
+        if position == index:
+            return start, start + len(piece)
+        start += len(piece) + 1
+    return start, start
+
+
+def _rows_of(span: tuple[int, int], line_starts: list[int]) -> tuple[int, int]:
+    """The first and last wrapped line holding the characters of ``span``."""
+    first = max(0, bisect_right(line_starts, span[0]) - 1)
+    last = max(first, bisect_right(line_starts, max(span[0], span[1] - 1)) - 1)
+    return first, last

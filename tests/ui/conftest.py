@@ -1,0 +1,69 @@
+"""Fixtures for UI tests: a library of real articles in the test READER_HOME and a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from reader.core.models import EntryData
+from reader.service import ReaderService
+from reader.ui.app import ReaderApp
+
+FROZEN_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+"""The clock every UI test sees, so ages in the article list never change."""
+
+KOREAN_PARAGRAPHS = [
+    "오늘 학교에서 친구를 만났다. 우리는 함께 책을 읽었다.",
+    "고양이는 사과를 좋아하지 않는다. 그러나 물은 많이 마신다.",
+    "내일은 비가 온다고 한다. 하늘이 벌써 어둡다.",
+]
+ENGLISH_PARAGRAPHS = [
+    "The city council met on Tuesday. It approved the new budget.",
+    "Reading in two languages side by side makes long articles easier. The eyes never hunt.",
+]
+
+
+def entries(count: int, start: int = 0) -> list[EntryData]:
+    """``count`` articles, one hour apart, alternating Korean and English."""
+    result = []
+    for number in range(start, start + count):
+        korean = number % 2 == 0
+        result.append(
+            EntryData(
+                guid=f"entry-{number}",
+                title=f"기사 {number}: 학교와 친구"
+                if korean
+                else f"Article {number}: council budget",
+                paragraphs=KOREAN_PARAGRAPHS if korean else ENGLISH_PARAGRAPHS,
+                url=f"https://news.example.org/{number}",
+                published=(FROZEN_NOW - timedelta(hours=number + 1)).isoformat(),
+                language="ko" if korean else "en",
+            )
+        )
+    return result
+
+
+@pytest.fixture
+def service() -> Iterator[ReaderService]:
+    """A service over the test's own READER_HOME, with one feed of twelve articles."""
+    service = ReaderService()
+    feed, _ = service.store.add_feed("https://news.example.org/feed.xml", "Example News")
+    service.store.upsert_entries(feed.id, entries(12))
+    yield service
+    service.close()
+
+
+def make_app(service: ReaderService, show_demo: bool = False) -> ReaderApp:
+    return ReaderApp(service, show_demo=show_demo, clock=lambda: FROZEN_NOW)
+
+
+async def settle(pilot: object) -> None:
+    """Wait until workers are done and the screen has caught up."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
