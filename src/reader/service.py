@@ -7,8 +7,12 @@ thread workers; nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from reader.config import Config, load_config
 from reader.core.models import (
@@ -23,10 +27,15 @@ from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text
 from reader.paths import Paths, get_paths
 
+if TYPE_CHECKING:
+    from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+
 MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
 """Largest local file ``reader open`` imports; a bigger one is refused with a message."""
 
 LOCAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"}
+PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
+FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
 
 
 class ServiceError(Exception):
@@ -37,6 +46,30 @@ class ServiceError(Exception):
 class OpenResult:
     article: Article
     created: bool
+
+
+@dataclass
+class AddFeedResult:
+    feed: Feed
+    created: bool
+    new: int = 0
+    """Entries stored from the first fetch."""
+
+
+@dataclass
+class OpmlImportResult:
+    added: list[Feed]
+    skipped: int
+    """Subscriptions already present (or listed twice in the file)."""
+    invalid: list[str]
+    """Outlines without a usable http(s) feed address."""
+
+
+@dataclass
+class FullTextResult:
+    article: Article
+    extracted: bool
+    """False when no main text was found on the page and the summary was kept."""
 
 
 class ReaderService:
@@ -143,6 +176,165 @@ class ReaderService:
             raise ServiceError(f"no feed {feed!r} (give a feed id or URL; see `reader feeds`)")
         return found
 
+    # -- subscriptions, refresh, web pages -------------------------------------------
+
+    def fetch_settings(self) -> FetchSettings:
+        from reader.core.feeds import FetchSettings
+
+        return FetchSettings.from_config(self.config.refresh)
+
+    def add_feed(
+        self, url: str, title: str | None = None, folder: str | None = None
+    ) -> AddFeedResult:
+        """Subscribe to a feed, or to the feed a web page advertises, and store its entries."""
+        from reader.core.feeds import FetchError, probe_feed, store_parsed
+
+        url = _http_url_or_error(url)
+        existing = self.store.feed_by_url(url)
+        if existing is not None:
+            return AddFeedResult(existing, created=False)
+        try:
+            probed = probe_feed(url, self.fetch_settings())
+        except FetchError as error:
+            raise ServiceError(f"cannot subscribe to {url}: {error}") from None
+        feed_title = clean_line(title) or probed.parsed.title
+        feed, created = self.store.add_feed(probed.url, feed_title, clean_line(folder) or None)
+        if not created:
+            return AddFeedResult(feed, created=False)
+        new, _updated = store_parsed(self.store, feed, probed.fetched, probed.parsed)
+        return AddFeedResult(self.resolve_feed(str(feed.id)), created=True, new=new)
+
+    def remove_feed(self, feed: str) -> Feed:
+        """Unsubscribe; starred and annotated articles of the feed stay readable."""
+        found = self.resolve_feed(feed)
+        if found.kind is FeedKind.LOCAL:
+            raise ServiceError("the Local collection is built in and cannot be removed")
+        self.store.remove_feed(found.id)
+        return found
+
+    def refresh(
+        self,
+        feed: str | None = None,
+        *,
+        feed_ids: Sequence[int] | None = None,
+        progress: Callable[[FeedRefreshResult], None] | None = None,
+        force: bool = False,
+    ) -> RefreshResults:
+        """Fetch the feeds and store new entries; one result per feed.
+
+        With ``feed`` (id or URL) or ``feed_ids`` only those are fetched, even if
+        they are backing off; otherwise every subscription is, except feeds that
+        keep failing and are waiting (``force`` includes them). ``progress`` is
+        called after each feed finishes, on the calling thread. This method runs
+        its own event loop: call it from a worker thread, never from a loop.
+        """
+        from reader.core.feeds import refresh_feeds
+
+        chosen = feed is not None or feed_ids is not None
+        if feed is not None:
+            feeds = [self.resolve_feed(feed)]
+        elif feed_ids is not None:
+            feeds = [self.resolve_feed(str(feed_id)) for feed_id in feed_ids]
+        else:
+            feeds = self.store.feeds(FeedKind.FEED)
+        results = refresh_feeds(
+            self.store, feeds, self.fetch_settings(), force=force or chosen, progress=progress
+        )
+        self.retention()
+        return results
+
+    def retention(self) -> int:
+        """Delete read articles older than ``refresh.retention_days`` (never starred or annotated)."""
+        days = self.config.refresh.retention_days
+        if days <= 0:
+            return 0
+        before = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
+        return self.store.delete_old_read(before)
+
+    def import_opml(self, path: Path) -> OpmlImportResult:
+        """Subscribe to every feed of an OPML file; folders become the feeds' folders."""
+        from reader.core.opml import OpmlError, parse_opml
+
+        try:
+            document = parse_opml(path.read_bytes())
+        except OSError as error:
+            raise ServiceError(f"{path}: cannot read: {error.strerror or error}") from None
+        except OpmlError as error:
+            raise ServiceError(f"{path}: {error}") from None
+        added: list[Feed] = []
+        skipped = 0
+        for item in document.feeds:
+            feed, created = self.store.add_feed(item.url, item.title, item.folder)
+            if created:
+                if item.site_url:
+                    self.store.update_feed(feed.id, site_url=item.site_url)
+                added.append(feed)
+            else:
+                skipped += 1
+        return OpmlImportResult(added=added, skipped=skipped, invalid=document.invalid)
+
+    def export_opml(self, path: Path | None = None) -> str:
+        """The subscriptions as OPML; written to ``path`` (atomically) when given."""
+        from reader.core.opml import export_opml
+
+        text = export_opml(self.store.feeds(FeedKind.FEED))
+        if path is not None:
+            temporary = path.with_name(path.name + ".tmp")
+            try:
+                temporary.write_text(text, encoding="utf-8")
+                temporary.replace(path)
+            except OSError as error:
+                raise ServiceError(f"{path}: cannot write: {error.strerror or error}") from None
+        return text
+
+    def fetch_full(self, article_id: int) -> FullTextResult:
+        """Replace an article's summary with its page's main text; the summary stays on failure."""
+        from reader.core.fulltext import extract_main_text
+
+        article = self.article(article_id)
+        if not article.url:
+            raise ServiceError(f"article {article_id} has no web address to fetch")
+        html, final_url = self._fetch_page(_http_url_or_error(article.url))
+        extracted = extract_main_text(html, final_url)
+        if extracted is None:
+            return FullTextResult(article, extracted=False)
+        self.store.set_article_content(article_id, extracted.paragraphs, summary_only=False)
+        return FullTextResult(self.article(article_id), extracted=True)
+
+    def open_url(self, url: str) -> OpenResult:
+        """Import a web page's main text into the Local collection (again: update it)."""
+        from reader.core.fulltext import page_text
+
+        url = _http_url_or_error(url)
+        html, final_url = self._fetch_page(url)
+        page = page_text(html, final_url)
+        if not page.paragraphs:
+            raise ServiceError(f"{url}: no text found on the page")
+        entry = EntryData(
+            guid="url:" + url,
+            title=page.title or url,
+            paragraphs=page.paragraphs,
+            url=final_url,
+            author=page.author,
+            language=detect_language(" ".join([page.title, *page.paragraphs[:20]])),
+        )
+        return self.store_local_entry(entry)
+
+    def _fetch_page(self, url: str) -> tuple[str, str]:
+        """A web page's decoded HTML and final URL; feeds and non-HTML files are refused."""
+        from reader.core.feedparse import decode_body
+        from reader.core.feeds import ACCEPT_PAGES, fetch_one
+
+        fetched = fetch_one(url, self.fetch_settings(), accept=ACCEPT_PAGES)
+        if fetched.error or fetched.body is None:
+            raise ServiceError(f"cannot fetch {url}: {fetched.error or 'empty response'}")
+        kind = (fetched.content_type or "text/html").split(";")[0].strip().lower()
+        if kind in FEED_CONTENT_TYPES:
+            raise ServiceError(f"{url} is a feed; subscribe to it with `reader add {url}`")
+        if kind not in PAGE_CONTENT_TYPES:
+            raise ServiceError(f"{url} is not a web page ({kind})")
+        return decode_body(fetched.body, fetched.content_type).text, fetched.final_url
+
     # -- local documents -------------------------------------------------------------
 
     def open_path(self, path: Path) -> OpenResult:
@@ -207,6 +399,15 @@ class ReaderService:
         if suffix in {".html", ".htm", ".xhtml"}:
             return _html_document(text, path)
         return _text_document(text, path, markdown=suffix in {".md", ".markdown"})
+
+
+def _http_url_or_error(url: str) -> str:
+    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError."""
+    url = clean_line(url)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
+    return url
 
 
 def _decode_text(data: bytes, path: Path) -> str:

@@ -214,3 +214,39 @@ def html_title(html: str) -> str:
 def looks_like_html(text: str) -> bool:
     """Whether a feed field holds markup rather than plain text."""
     return _MARKUP.search(text) is not None
+
+
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
+)
+
+
+class _FeedLinkParser(HTMLParser):
+    """Collects ``<link rel="alternate" type="application/rss+xml" href>`` targets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {name: (value or "") for name, value in attrs}
+        rels = values.get("rel", "").lower().split()
+        kind = values.get("type", "").lower().split(";")[0].strip()
+        href = values.get("href", "").strip()
+        if "alternate" in rels and kind in FEED_TYPES and href:
+            self.hrefs.append(href)
+
+
+def feed_links(html: str, base_url: str | None = None) -> list[str]:
+    """Feed URLs a web page advertises, absolute, http(s) only, in page order."""
+    parser = _FeedLinkParser()
+    parser.feed(html[:1_000_000])
+    parser.close()
+    found: list[str] = []
+    for href in parser.hrefs:
+        absolute = clean_line(urljoin(base_url, href) if base_url else href)
+        if absolute.lower().startswith(("http://", "https://")) and absolute not in found:
+            found.append(absolute)
+    return found

@@ -1,0 +1,553 @@
+"""Fetching feeds: async httpx, conditional GET, caps, redirects, limits, backoff.
+
+One refresh runs every feed as its own task. Each task holds a per-host slot
+and a global slot while it downloads, has a total deadline, streams the body
+into a size cap, then parses in a worker thread and writes its results in one
+transaction on the single writer thread. A feed that fails, hangs or is huge
+only ever produces its own error result.
+
+httpx and feedparser are imported inside functions: this module is imported
+by the service, which ``reader --version`` and the TUI load at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from reader import __version__
+from reader.core.feedparse import FeedParseError, ParsedFeed, looks_like_html_page, parse_feed
+from reader.core.models import Feed, FeedKind
+from reader.core.text import clean_line
+
+if TYPE_CHECKING:
+    import httpx
+
+    from reader.config import RefreshConfig
+    from reader.core.store import Store
+
+USER_AGENT = f"reader/{__version__} (bilingual terminal feed reader; httpx)"
+ACCEPT_FEEDS = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9,"
+    " text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
+)
+ACCEPT_PAGES = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.1"
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+PERMANENT_REDIRECTS = {301, 308}
+BACKOFF_BASE = timedelta(minutes=15)
+BACKOFF_MAX = timedelta(hours=24)
+BACKOFF_AFTER_FAILURES = 2
+"""A single failure is retried at the next refresh; from the second one, waits grow."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Limits for one refresh (see ``[refresh]`` in the config)."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+
+    @classmethod
+    def from_config(cls, config: RefreshConfig) -> FetchSettings:
+        return cls(
+            concurrency=config.concurrency,
+            per_host=config.per_host,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+            total_timeout=config.total_timeout,
+            max_body_bytes=config.max_body_bytes,
+        )
+
+
+@dataclass
+class FetchResult:
+    """The outcome of one GET, redirects followed."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None
+    """Where the feed now lives, when every redirect on the way was permanent."""
+    error: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304 and self.error is None
+
+
+@dataclass
+class FeedRefreshResult:
+    """What refreshing one feed did; the CLI prints it, the UI shows progress with it."""
+
+    feed_id: int
+    feed: str
+    url: str
+    status: int | None = None
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    skipped: bool = False
+    """The feed kept failing and is backing off; nothing was fetched."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feed": self.feed_id,
+            "title": self.feed,
+            "url": self.url,
+            "status": self.status,
+            "new": self.new,
+            "updated": self.updated,
+            "error": self.error,
+        }
+
+
+class RefreshResults(list[FeedRefreshResult]):
+    """The results of one refresh, in feed order, with a one-line summary."""
+
+    def summary(self) -> str:
+        fetched = [r for r in self if not r.skipped]
+        failed = sum(1 for r in fetched if r.error)
+        new = sum(r.new for r in self)
+        updated = sum(r.updated for r in self)
+        parts = [f"{len(fetched)} feed{'s' if len(fetched) != 1 else ''} refreshed", f"{new} new"]
+        if updated:
+            parts.append(f"{updated} updated")
+        if failed:
+            parts.append(f"{failed} failed")
+        skipped = len(self) - len(fetched)
+        if skipped:
+            parts.append(f"{skipped} backing off")
+        return ", ".join(parts)
+
+
+class FetchError(Exception):
+    """A fetch that failed; the message is one line for the user."""
+
+
+# -- limits --------------------------------------------------------------------------
+
+
+class HostLimiter:
+    """A global limit on concurrent fetches and one per host."""
+
+    def __init__(self, concurrency: int, per_host: int) -> None:
+        self._global = asyncio.Semaphore(concurrency)
+        self._per_host_limit = per_host
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    @contextlib.asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        host = (urlsplit(url).hostname or "").lower()
+        host_slots = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host_limit))
+        async with host_slots, self._global:
+            yield
+
+
+def backoff_until(feed: Feed) -> datetime | None:
+    """When a feed that keeps failing may be tried again; None when it may be tried now."""
+    if feed.failure_count < BACKOFF_AFTER_FAILURES or not feed.last_checked:
+        return None
+    try:
+        checked = datetime.fromisoformat(feed.last_checked)
+    except ValueError:
+        return None
+    exponent = min(feed.failure_count - BACKOFF_AFTER_FAILURES, 16)
+    delay = min(BACKOFF_BASE * (2**exponent), BACKOFF_MAX)
+    until = checked + delay
+    return until if until > datetime.now(UTC) else None
+
+
+# -- one GET -------------------------------------------------------------------------
+
+
+def make_client(settings: FetchSettings) -> httpx.AsyncClient:
+    import httpx
+
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout,
+        read=settings.read_timeout,
+        write=settings.read_timeout,
+        pool=settings.total_timeout,
+    )
+    limits = httpx.Limits(
+        max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+    )
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=limits,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+        trust_env=False,
+    )
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    settings: FetchSettings,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    accept: str = ACCEPT_FEEDS,
+) -> FetchResult:
+    """GET ``url`` within the total deadline; every failure becomes ``result.error``."""
+    result = FetchResult(url=url, final_url=url)
+    try:
+        async with asyncio.timeout(settings.total_timeout):
+            await _fetch_following_redirects(client, result, settings, etag, last_modified, accept)
+    except TimeoutError:
+        result.error = f"timed out after {settings.total_timeout:g} s"
+    except FetchError as error:
+        result.error = str(error)
+    except Exception as error:
+        result.error = describe_http_error(error)
+    if result.error:
+        result.body = None
+    return result
+
+
+async def _fetch_following_redirects(
+    client: httpx.AsyncClient,
+    result: FetchResult,
+    settings: FetchSettings,
+    etag: str | None,
+    last_modified: str | None,
+    accept: str,
+) -> None:
+    headers = {"Accept": accept}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    visited = {result.url}
+    all_permanent = True
+    current = result.url
+    for _hop in range(settings.max_redirects + 1):
+        _require_http(current)
+        async with client.stream("GET", current, headers=headers) as response:
+            if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
+                target = urljoin(current, response.headers["location"].strip())
+                all_permanent = all_permanent and response.status_code in PERMANENT_REDIRECTS
+                if target in visited:
+                    raise FetchError(f"redirect loop at {clean_line(target)}")
+                visited.add(target)
+                current = target
+                result.final_url = target
+                if all_permanent:
+                    result.permanent_url = target
+                continue
+            result.status = response.status_code
+            result.content_type = response.headers.get("content-type")
+            result.etag = response.headers.get("etag")
+            result.last_modified = response.headers.get("last-modified")
+            if response.status_code == 304:
+                return
+            if response.status_code >= 400 or response.status_code < 200:
+                reason = clean_line(response.reason_phrase)
+                raise FetchError(f"HTTP {response.status_code} {reason}".strip())
+            result.body = await _read_capped(response, settings.max_body_bytes)
+            return
+    raise FetchError(f"too many redirects (more than {settings.max_redirects})")
+
+
+def _require_http(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(f"refusing a {scheme or 'relative'}: URL; only http and https are fetched")
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    """The decoded body, refused as soon as it (or its Content-Length) passes ``cap`` bytes."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap and "content-encoding" not in response.headers:
+        raise FetchError(
+            f"response too large ({_megabytes(int(declared))}; the limit is {_megabytes(cap)})"
+        )
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > cap:
+            raise FetchError(f"response too large (over the {_megabytes(cap)} limit)")
+    return bytes(body)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+def describe_http_error(error: BaseException) -> str:
+    """A one-line description of a network failure (httpx exception names are not for users)."""
+    import httpx
+
+    messages: list[tuple[type[BaseException], str]] = [
+        (httpx.ConnectTimeout, "connection timed out"),
+        (httpx.ReadTimeout, "server stopped sending (read timeout)"),
+        (httpx.WriteTimeout, "write timed out"),
+        (httpx.PoolTimeout, "waited too long for a connection"),
+        (httpx.ConnectError, "cannot connect"),
+        (httpx.RemoteProtocolError, "connection broken"),
+        (httpx.ReadError, "connection broken"),
+        (httpx.DecodingError, "cannot decompress the response"),
+        (httpx.UnsupportedProtocol, "unsupported URL"),
+        (httpx.InvalidURL, "invalid URL"),
+        (httpx.TooManyRedirects, "too many redirects"),
+    ]
+    for kind, message in messages:
+        if isinstance(error, kind):
+            detail = clean_line(str(error))
+            return f"{message}: {detail}"[:300] if detail else message
+    return clean_line(f"{type(error).__name__}: {error}")[:300]
+
+
+# -- running async work from sync code ----------------------------------------------
+
+
+def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion from synchronous code, on any thread.
+
+    ``asyncio.run`` cannot start inside a running loop (a Textual app's own
+    thread); then the coroutine runs on a short-lived helper thread instead.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
+def fetch_one(url: str, settings: FetchSettings, accept: str = ACCEPT_FEEDS) -> FetchResult:
+    """One GET from synchronous code (``reader add``, ``open URL``, ``fetch-full``)."""
+
+    async def run() -> FetchResult:
+        async with make_client(settings) as client:
+            return await fetch(client, url, settings, accept=accept)
+
+    return run_sync(run)
+
+
+# -- subscribing ---------------------------------------------------------------------
+
+
+@dataclass
+class ProbedFeed:
+    """A URL the user gave, resolved to a feed that parses."""
+
+    url: str
+    fetched: FetchResult
+    parsed: ParsedFeed
+
+
+def probe_feed(url: str, settings: FetchSettings) -> ProbedFeed:
+    """Fetch ``url``; a web page that advertises a feed leads to that feed.
+
+    Raises FetchError with a message for the user when no feed is found.
+    """
+    from reader.core.html import feed_links
+
+    fetched = fetch_one(url, settings)
+    if fetched.error or fetched.body is None:
+        raise FetchError(fetched.error or f"HTTP {fetched.status}: empty response")
+    feed_url = fetched.permanent_url or url
+    try:
+        return ProbedFeed(feed_url, fetched, _parse(fetched))
+    except FeedParseError as error:
+        text = fetched.body[:1_000_000].decode("utf-8", errors="replace")
+        links = feed_links(text, fetched.final_url) if looks_like_html_page(text) else []
+        if not links:
+            raise FetchError(str(error)) from None
+    linked = fetch_one(links[0], settings)
+    if linked.error or linked.body is None:
+        raise FetchError(f"the page links to {links[0]}, but: {linked.error or 'empty response'}")
+    try:
+        return ProbedFeed(linked.permanent_url or links[0], linked, _parse(linked))
+    except FeedParseError as error:
+        raise FetchError(f"the page links to {links[0]}, but: {error}") from None
+
+
+def _parse(fetched: FetchResult) -> ParsedFeed:
+    """Parse a fetched body; any failure of the parser is a FeedParseError for this feed."""
+    assert fetched.body is not None
+    try:
+        return parse_feed(fetched.body, fetched.final_url, fetched.content_type)
+    except FeedParseError:
+        raise
+    except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as error:
+        raise FeedParseError(clean_line(f"cannot parse the feed: {error}")[:300]) from None
+
+
+# -- refreshing ----------------------------------------------------------------------
+
+
+ProgressCallback = Callable[[FeedRefreshResult], None]
+
+
+@dataclass
+class _Refresh:
+    """The shared parts of one refresh run."""
+
+    store: Store
+    settings: FetchSettings
+    limiter: HostLimiter
+    client: httpx.AsyncClient
+    writer: concurrent.futures.ThreadPoolExecutor
+    progress: ProgressCallback | None
+    results: list[FeedRefreshResult] = field(default_factory=list)
+
+    async def write(self, function: Callable[[], T]) -> T:
+        """Run a store write on the single writer thread (one connection, no lock fights)."""
+        return await asyncio.get_running_loop().run_in_executor(self.writer, function)
+
+
+def refresh_feeds(
+    store: Store,
+    feeds: Sequence[Feed],
+    settings: FetchSettings,
+    *,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+) -> RefreshResults:
+    """Fetch, parse and store ``feeds`` concurrently; one result per feed, in input order.
+
+    ``force`` ignores the backoff of failing feeds. ``progress`` is called (on
+    the calling thread's loop) after each feed finishes. Safe to call from any
+    thread.
+    """
+    feeds = [feed for feed in feeds if feed.kind is FeedKind.FEED]
+    return RefreshResults(run_sync(lambda: _refresh_all(store, feeds, settings, force, progress)))
+
+
+async def _refresh_all(
+    store: Store,
+    feeds: Sequence[Feed],
+    settings: FetchSettings,
+    force: bool,
+    progress: ProgressCallback | None,
+) -> list[FeedRefreshResult]:
+    writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-store")
+    try:
+        async with make_client(settings) as client:
+            run = _Refresh(
+                store=store,
+                settings=settings,
+                limiter=HostLimiter(settings.concurrency, settings.per_host),
+                client=client,
+                writer=writer,
+                progress=progress,
+            )
+            tasks = [asyncio.create_task(_refresh_one(run, feed, force)) for feed in feeds]
+            return list(await asyncio.gather(*tasks))
+    finally:
+        writer.shutdown(wait=True)
+
+
+async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshResult:
+    result = FeedRefreshResult(feed_id=feed.id, feed=feed.title or feed.url, url=feed.url)
+    until = None if force else backoff_until(feed)
+    if until is not None:
+        result.skipped = True
+        result.error = (
+            f"skipped: failed {feed.failure_count} times in a row; next try after "
+            f"{until.replace(microsecond=0).isoformat()}"
+        )
+    else:
+        try:
+            await _fetch_parse_store(run, feed, result)
+        except Exception as error:  # a bug or a database problem must not stop the others
+            result.error = clean_line(f"{type(error).__name__}: {error}")[:300]
+    if run.progress is not None:
+        run.progress(result)
+    return result
+
+
+async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResult) -> None:
+    async with run.limiter.slot(feed.url):
+        fetched = await fetch(
+            run.client, feed.url, run.settings, etag=feed.etag, last_modified=feed.last_modified
+        )
+    result.status = fetched.status
+    if fetched.error is None and fetched.body is not None:
+        try:
+            parsed = await asyncio.to_thread(_parse, fetched)
+        except FeedParseError as error:
+            fetched.error = str(error)
+        else:
+            result.new, result.updated = await run.write(
+                lambda: store_parsed(run.store, feed, fetched, parsed)
+            )
+            result.feed = feed.title or parsed.title or feed.url
+    if fetched.error is not None or fetched.not_modified:
+        result.error = fetched.error
+        await run.write(lambda: record_check(run.store, feed, fetched))
+    if fetched.permanent_url and fetched.error is None:
+        result.url = await run.write(lambda: move_feed(run.store, feed, fetched.permanent_url))
+
+
+def store_parsed(
+    store: Store, feed: Feed, fetched: FetchResult, parsed: ParsedFeed
+) -> tuple[int, int]:
+    """Entries and feed state in one transaction; returns (new, updated)."""
+    with store.transaction():
+        new, updated = store.upsert_entries(feed.id, parsed.entries)
+        values: dict[str, Any] = _check_values(fetched)
+        if not feed.title and parsed.title:
+            values["title"] = parsed.title
+        if parsed.site_url:
+            values["site_url"] = parsed.site_url
+        store.update_feed(feed.id, **values)
+    return new, updated
+
+
+def record_check(store: Store, feed: Feed, fetched: FetchResult) -> None:
+    """A 304 or a failure: only the feed's state changes."""
+    values = _check_values(fetched)
+    if fetched.error is not None:
+        values["failure_count"] = feed.failure_count + 1
+    else:  # a 304 need not repeat the validators
+        values["etag"] = values["etag"] or feed.etag
+        values["last_modified"] = values["last_modified"] or feed.last_modified
+    store.update_feed(feed.id, **values)
+
+
+def _check_values(fetched: FetchResult) -> dict[str, Any]:
+    from reader.core.store import utc_now
+
+    values: dict[str, Any] = {
+        "last_checked": utc_now(),
+        "last_status": fetched.status,
+        "last_error": fetched.error,
+        "failure_count": 0,
+    }
+    if fetched.error is None:
+        values["etag"] = clean_line(fetched.etag)[:500] or None
+        values["last_modified"] = clean_line(fetched.last_modified)[:100] or None
+    return values
+
+
+def move_feed(store: Store, feed: Feed, new_url: str | None) -> str:
+    """Follow a permanent redirect; a URL already subscribed keeps the old one."""
+    if not new_url or new_url == feed.url:
+        return feed.url
+    try:
+        store.update_feed(feed.id, url=new_url)
+    except sqlite3.IntegrityError:
+        return feed.url
+    return new_url

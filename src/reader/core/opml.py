@@ -1,0 +1,143 @@
+"""OPML subscription lists: reading real exports and writing our own.
+
+Reading uses lxml in recovery mode (real exports contain stray ``&`` and
+broken markup) with entities, DTDs and network access all switched off; the
+DOCTYPE is removed beforehand as for feeds. Outlines that carry an
+``xmlUrl`` are feeds; the outlines around them are folders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import quoteattr
+
+from reader.core.feedparse import decode_body, safe_xml
+from reader.core.models import Feed
+from reader.core.text import clean_line
+
+MAX_OPML_BYTES = 20 * 1024 * 1024
+FOLDER_SEPARATOR = "/"
+
+
+class OpmlError(Exception):
+    """The file is not OPML; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class OpmlFeed:
+    url: str
+    title: str
+    folder: str | None = None
+    site_url: str | None = None
+
+
+@dataclass
+class OpmlDocument:
+    title: str
+    feeds: list[OpmlFeed] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    """Outlines that looked like feeds but had no usable http(s) address."""
+
+
+def _attribute(element: object, name: str) -> str:
+    """An attribute by case-insensitive name (``xmlUrl``, ``xmlurl``, ``XMLURL`` all occur)."""
+    attributes = getattr(element, "attrib", {})
+    for key, value in attributes.items():
+        local = str(key).rsplit("}", 1)[-1]
+        if local.lower() == name.lower():
+            return str(value)
+    return ""
+
+
+def is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def parse_opml(data: bytes) -> OpmlDocument:
+    """Feeds and folders of an OPML file; raises OpmlError when it is not OPML."""
+    from lxml import etree
+
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError(f"file too large ({len(data) / 2**20:.1f} MB)")
+    text = safe_xml(decode_body(data).text)
+    parser = etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as error:
+        raise OpmlError(clean_line(f"not an OPML file: {error}")) from None
+    if root is None or etree.QName(root).localname.lower() != "opml":
+        raise OpmlError("not an OPML file (no <opml> element)")
+    title_element = root.find("head/title")
+    document = OpmlDocument(
+        title=clean_line(title_element.text if title_element is not None else "")
+    )
+    body = root.find("body")
+    if body is not None:
+        _walk(body, [], document)
+    return document
+
+
+def _walk(parent: Any, folders: list[str], document: OpmlDocument) -> None:
+    for outline in parent.iterchildren():
+        tag = outline.tag if isinstance(outline.tag, str) else ""
+        if tag.rsplit("}", 1)[-1].lower() != "outline":
+            continue
+        name = clean_line(_attribute(outline, "title") or _attribute(outline, "text"))
+        url = clean_line(_attribute(outline, "xmlUrl"))
+        if url:
+            if is_http_url(url):
+                document.feeds.append(
+                    OpmlFeed(
+                        url=url,
+                        title=name,
+                        folder=FOLDER_SEPARATOR.join(folders) or None,
+                        site_url=clean_line(_attribute(outline, "htmlUrl")) or None,
+                    )
+                )
+            else:
+                document.invalid.append(url)
+        elif _attribute(outline, "type").lower() in ("rss", "atom") and not len(outline):
+            document.invalid.append(name or "(an outline without xmlUrl)")
+        if len(outline):
+            _walk(outline, [*folders, name] if name and not url else folders, document)
+
+
+def export_opml(feeds: Iterable[Feed], title: str = "reader subscriptions") -> str:
+    """An OPML 2.0 document; feeds with a folder are nested in an outline of that name."""
+    by_folder: dict[str | None, list[Feed]] = {}
+    for feed in feeds:
+        by_folder.setdefault(feed.folder or None, []).append(feed)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<opml version="2.0">',
+        f"  <head><title>{_text(title)}</title></head>",
+        "  <body>",
+    ]
+    lines += [_feed_line(feed, "    ") for feed in by_folder.pop(None, [])]
+    for folder in sorted(by_folder, key=lambda name: (name or "").lower()):
+        lines.append(
+            f"    <outline text={quoteattr(folder or '')} title={quoteattr(folder or '')}>"
+        )
+        lines += [_feed_line(feed, "      ") for feed in by_folder[folder]]
+        lines.append("    </outline>")
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines)
+
+
+def _feed_line(feed: Feed, indent: str) -> str:
+    title = feed.title or feed.url
+    site = f" htmlUrl={quoteattr(feed.site_url)}" if feed.site_url else ""
+    return (
+        f'{indent}<outline type="rss" text={quoteattr(title)} title={quoteattr(title)}'
+        f" xmlUrl={quoteattr(feed.url)}{site}/>"
+    )
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
