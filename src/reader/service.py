@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -26,6 +27,12 @@ from reader.core.models import (
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text
 from reader.paths import Paths, get_paths
+
+if TYPE_CHECKING:
+    from reader.core.models import Sentence
+    from reader.core.packages import AvailableModel, InstalledModel, ProgressCallback
+    from reader.core.translation import Translations
+    from reader.core.translation_queue import TranslationQueue
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
@@ -80,6 +87,8 @@ class ReaderService:
         self.paths.ensure()
         self.config = config or load_config(self.paths.config_file)
         self._store: Store | None = None
+        self._translations: Translations | None = None
+        self._translation_queue: TranslationQueue | None = None
 
     @property
     def store(self) -> Store:
@@ -88,6 +97,8 @@ class ReaderService:
         return self._store
 
     def close(self) -> None:
+        if self._translation_queue is not None:
+            self._translation_queue.close()
         if self._store is not None:
             self._store.close()
 
@@ -408,6 +419,140 @@ def _http_url_or_error(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
     return url
+
+    # -- translation ---------------------------------------------------------------------
+
+    @property
+    def translations(self) -> Translations:
+        """One translation engine per direction, in front of the cache."""
+        if self._translations is None:
+            from reader.core.translation import Translations
+
+            models_dir = self.paths.effective_models_dir()
+            self._translations = Translations(self.store, models_dir, self.config.translation)
+        return self._translations
+
+    @property
+    def translation_queue(self) -> TranslationQueue:
+        """The background translation queue (its worker starts with the first job)."""
+        if self._translation_queue is None:
+            from reader.core.translation_queue import TranslationQueue
+
+            self._translation_queue = TranslationQueue(self.translations)
+        return self._translation_queue
+
+    def direction_for(
+        self, item: Article | str, source: str = "auto", target: str | None = None
+    ) -> tuple[str, str]:
+        """(source, target): Korean text goes to English, anything else to Korean."""
+        if source not in ("ko", "en"):
+            if isinstance(item, str):
+                source = detect_language(item[:5000]) or self.config.source_lang
+            else:
+                sample = " ".join([item.title, *item.paragraphs[:20]])
+                source = detect_language(sample) or item.language or self.config.source_lang
+        target = target or ("en" if source == "ko" else "ko")
+        if target == source or target not in ("ko", "en"):
+            raise ServiceError(f"cannot translate {source} to {target}: use ko→en or en→ko")
+        return source, target
+
+    def split_sentences(self, paragraph: str, lang: str) -> list[Sentence]:
+        from reader.core.sentences import split_sentences
+
+        return split_sentences(paragraph, lang)
+
+    def translate_paragraphs(
+        self, paragraphs: list[str], source: str, target: str
+    ) -> dict[str, Any]:
+        """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
+
+        A paragraph that is already in the target language is passed through as it is.
+        """
+        from reader.core.translation import NoModelError
+
+        sentences = [
+            (index, number, sentence.text)
+            for index, paragraph in enumerate(paragraphs)
+            for number, sentence in enumerate(self.split_sentences(paragraph, source))
+        ]
+        to_translate = [s for s in sentences if detect_language(paragraphs[s[0]]) != target]
+        try:
+            engine = self.translations.engine(source, target)
+            outcomes = self.translations.translate([s[2] for s in to_translate], source, target)
+        except NoModelError as error:
+            raise ServiceError(str(error)) from None
+        translated = {(s[0], s[1]): o for s, o in zip(to_translate, outcomes, strict=True)}
+        pairs = []
+        for index, number, text in sentences:
+            outcome = translated.get((index, number))
+            pair: dict[str, Any] = {"paragraph": index, "sentence": number, "source": text}
+            pair["target"] = text if outcome is None else outcome.target
+            if outcome is not None and outcome.error:
+                pair["error"] = outcome.error
+            pairs.append(pair)
+        return {
+            "source_lang": source,
+            "target_lang": target,
+            "model": engine.model.model_id,
+            "pairs": pairs,
+        }
+
+    def translate_text(
+        self, text: str, source: str = "auto", target: str | None = None
+    ) -> dict[str, Any]:
+        source, target = self.direction_for(text, source, target)
+        return self.translate_paragraphs(split_plain_text(text), source, target)
+
+    def translate_article_pairs(self, article: Article) -> dict[str, Any]:
+        source, target = self.direction_for(article)
+        return self.translate_paragraphs(article.paragraphs, source, target)
+
+    def models_list(
+        self, fetch_index: bool = False
+    ) -> tuple[list[InstalledModel], list[AvailableModel] | None]:
+        """Installed packages, and the Argos index (fetched now, or the last copy, or None)."""
+        from reader.core import packages
+
+        installed = packages.installed_models(self.paths.effective_models_dir())
+        try:
+            if fetch_index:
+                return installed, packages.fetch_index(self.paths.cache_dir)
+        except packages.PackageError as error:
+            raise ServiceError(str(error)) from None
+        return installed, packages.cached_index(self.paths.cache_dir)
+
+    def models_install(self, what: str, progress: ProgressCallback | None = None) -> InstalledModel:
+        """Install a ``.argosmodel`` file, or download ``ko-en``/``en-ko`` from the Argos index."""
+        from reader.core import packages
+
+        models_dir = self.paths.effective_models_dir()
+        try:
+            if what.endswith(".argosmodel") or Path(what).exists():
+                model, replaced = packages.install_file(Path(what), models_dir)
+            else:
+                model, replaced = packages.download_and_install(
+                    what, models_dir, self.paths.cache_dir, progress
+                )
+        except packages.PackageError as error:
+            raise ServiceError(str(error)) from None
+        for old in replaced:
+            if old.model_id != model.model_id:
+                self.store.drop_translations(old.model_id)
+        self.translations.forget()
+        return model
+
+    def models_remove(self, pair: str) -> list[InstalledModel]:
+        """Remove a direction's package(s) and their cached translations."""
+        from reader.core import packages
+
+        try:
+            removed = packages.remove_model(self.paths.effective_models_dir(), pair)
+        except packages.PackageError as error:
+            raise ServiceError(str(error)) from None
+        for model in removed:
+            self.store.drop_translations(model.name)
+        self.translations.forget()
+        return removed
 
 
 def _decode_text(data: bytes, path: Path) -> str:
