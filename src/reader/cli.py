@@ -20,7 +20,7 @@ from reader import __version__
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, RefreshResults
-    from reader.core.models import ArticleSummary, Feed
+    from reader.core.models import ArticleSummary, Feed, Term
     from reader.service import ReaderService
 
 Handler = Callable[["ReaderService", argparse.Namespace], int]
@@ -211,6 +211,66 @@ def _mark_all_read(service: ReaderService, args: argparse.Namespace) -> int:
     return 0
 
 
+# -- terms ---------------------------------------------------------------------------
+
+
+def term_json(term: Term) -> dict[str, Any]:
+    return {
+        "term": term.text,
+        "lemma": term.lemma,
+        "lang": term.lang,
+        "gloss": term.gloss,
+        "note": term.note,
+        "status": term.status,
+        "tags": term.tags,
+        "created": term.created,
+    }
+
+
+def _terms_add(service: ReaderService, args: argparse.Namespace) -> int:
+    result = service.add_term(
+        args.text,
+        gloss=args.gloss,
+        lang=args.lang,
+        status=args.status,
+        note=args.note or "",
+        tags=args.tag or [],
+    )
+    term = result.term
+    verb = "added" if result.created else "merged into existing term"
+    print(f"{verb}: {term.text} ({term.lemma}, {term.lang}) = {term.gloss}")
+    return 0
+
+
+def _terms_list(service: ReaderService, args: argparse.Namespace) -> int:
+    terms = service.list_terms(status=args.status, lang=args.lang, tag=args.tag)
+    if args.json:
+        print_json([term_json(term) for term in terms])
+        return 0
+    for term in terms:
+        tags = " ".join("#" + tag for tag in term.tags)
+        print("\t".join((term.text, term.lemma, term.lang, term.status, term.gloss, tags)).rstrip())
+    return 0
+
+
+def _terms_remove(service: ReaderService, args: argparse.Namespace) -> int:
+    removed = service.remove_term(args.text, lang=args.lang)
+    print(f"removed {removed} term{'s' if removed != 1 else ''}")
+    return 0
+
+
+def _terms_export(service: ReaderService, args: argparse.Namespace) -> int:
+    count = service.export_terms(args.format, Path(args.output))
+    print(f"exported {count} term{'s' if count != 1 else ''} to {args.output}")
+    return 0
+
+
+def _terms_import(service: ReaderService, args: argparse.Namespace) -> int:
+    result = service.import_terms(Path(args.file))
+    print(f"imported {result.added} new, merged {result.merged} into existing terms")
+    return 0
+
+
 # -- feeds ---------------------------------------------------------------------------
 
 
@@ -390,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_article_commands(sub)
     _add_feed_commands(sub)
+    _add_terms_commands(sub)
     _add_translation_commands(sub)
     _add_locate_command(sub)
     return parser
@@ -441,6 +502,44 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     command = sub.add_parser("mark-all-read", help="mark every article (of one feed) read")
     command.add_argument("feed", nargs="?", metavar="FEED", help="feed id or URL")
     command.set_defaults(handler=_mark_all_read)
+
+
+_STATUS_HELP = "1-5 (learning), known or ignored"
+
+
+def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    terms = sub.add_parser("terms", help="the glossary: add, list, remove, export, import terms")
+    terms_sub = terms.add_subparsers(dest="terms_command", metavar="ACTION", required=True)
+
+    command = terms_sub.add_parser("add", help="add a term (merged with the same lemma)")
+    command.add_argument("text", metavar="TEXT")
+    command.add_argument("--gloss", required=True, metavar="G")
+    command.add_argument("--lang", choices=["ko", "en"], help="default: guessed from the text")
+    command.add_argument("--status", metavar="S", help=_STATUS_HELP + " (default 1)")
+    command.add_argument("--note", metavar="N")
+    command.add_argument("--tag", action="append", metavar="T", help="repeat for several tags")
+    command.set_defaults(handler=_terms_add)
+
+    command = terms_sub.add_parser("list", help="list terms, newest first")
+    command.add_argument("--status", metavar="S", help=_STATUS_HELP)
+    command.add_argument("--lang", metavar="LANG")
+    command.add_argument("--tag", metavar="T")
+    _json_flag(command)
+    command.set_defaults(handler=_terms_list)
+
+    command = terms_sub.add_parser("remove", help="remove a term by its text or lemma")
+    command.add_argument("text", metavar="TEXT")
+    command.add_argument("--lang", choices=["ko", "en"])
+    command.set_defaults(handler=_terms_remove)
+
+    command = terms_sub.add_parser("export", help="write the glossary as an Anki deck, CSV or TSV")
+    command.add_argument("--format", choices=["anki", "csv", "tsv"], required=True)
+    command.add_argument("-o", "--output", required=True, metavar="FILE")
+    command.set_defaults(handler=_terms_export)
+
+    command = terms_sub.add_parser("import", help="read terms from a CSV or TSV file")
+    command.add_argument("file", metavar="FILE")
+    command.set_defaults(handler=_terms_import)
 
 
 # -- translation ---------------------------------------------------------------------

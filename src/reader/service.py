@@ -7,12 +7,13 @@ thread workers; nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import hashlib
+import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from reader.config import Config, load_config
@@ -23,19 +24,19 @@ from reader.core.models import (
     EntryData,
     Feed,
     FeedKind,
+    Term,
 )
 from reader.core.store import Store
-from reader.core.text import clean_line, detect_language, split_plain_text
+from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
+    from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
     from reader.core.models import Sentence
     from reader.core.packages import AvailableModel, InstalledModel, ProgressCallback
+    from reader.core.terms import Analysis, Difficulty, Suggestion, TermIndex, TermMatch
     from reader.core.translation import Translations
     from reader.core.translation_queue import TranslationQueue
-
-if TYPE_CHECKING:
-    from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
 
 MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
 """Largest local file ``reader open`` imports; a bigger one is refused with a message."""
@@ -47,6 +48,19 @@ FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "applicatio
 
 class ServiceError(Exception):
     """An expected failure with a one-line message for the user."""
+
+
+@dataclass
+class TermResult:
+    term: Term
+    created: bool
+    """False when the term was merged into one of the same lemma."""
+
+
+@dataclass
+class ImportResult:
+    added: int
+    merged: int
 
 
 @dataclass
@@ -87,6 +101,9 @@ class ReaderService:
         self.paths.ensure()
         self.config = config or load_config(self.paths.config_file)
         self._store: Store | None = None
+        self._term_index: TermIndex | None = None
+        self._term_index_checked = 0.0
+        self._term_signature: tuple[int, str, int] | None = None
         self._translations: Translations | None = None
         self._translation_queue: TranslationQueue | None = None
 
@@ -411,14 +428,279 @@ class ReaderService:
             return _html_document(text, path)
         return _text_document(text, path, markdown=suffix in {".md", ".markdown"})
 
+    # -- terms -------------------------------------------------------------------------
 
-def _http_url_or_error(url: str) -> str:
-    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError."""
-    url = clean_line(url)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
-    return url
+    def add_term(
+        self,
+        text: str,
+        *,
+        gloss: str = "",
+        lang: str | None = None,
+        status: str | None = None,
+        note: str = "",
+        tags: Sequence[str] = (),
+        lemma: str | None = None,
+        sentence: str = "",
+        sentence_translation: str = "",
+        article_id: int | None = None,
+    ) -> TermResult:
+        """Add a term, or merge into the term of the same lemma (glosses and tags added)."""
+        from reader.core import terms
+
+        text = clean_line(text)
+        if not text:
+            raise ServiceError("the term is empty")
+        try:
+            status_value = terms.normalize_status(status)
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
+        incoming = Term(
+            id=0,
+            lang=_term_lang(lang, text),
+            text=text,
+            lemma=clean_line(lemma),
+            gloss=clean_line(gloss),
+            note=strip_controls(note, keep_newlines=True).strip(),
+            status=status_value,
+            tags=terms.normalize_tags(tags),
+            sentence=clean_line(sentence),
+            sentence_translation=clean_line(sentence_translation),
+            article_id=article_id,
+        )
+        return self._save_term(incoming, status_given=status is not None)
+
+    def _save_term(self, incoming: Term, status_given: bool = True) -> TermResult:
+        from reader.core import terms
+
+        incoming.lemma = incoming.lemma or terms.lemma_for(incoming.text, incoming.lang)
+        incoming.pattern = terms.term_pattern(incoming.text, incoming.lang)
+        with self.store.transaction():
+            existing = self.store.find_term(incoming.lang, incoming.lemma, incoming.pattern)
+            if existing is None:
+                result = TermResult(self.store.insert_term(incoming), created=True)
+            else:
+                merged = terms.merge_terms(existing, incoming, incoming_status=status_given)
+                if merged != existing:
+                    merged = self.store.update_term(merged)
+                result = TermResult(merged, created=False)
+        self._term_index = None
+        return result
+
+    def update_term(self, term: Term) -> Term:
+        """Save an edited term (the annotation form); its pattern follows its text."""
+        from reader.core import terms
+
+        term.text = clean_line(term.text)
+        if not term.text:
+            raise ServiceError("the term is empty")
+        term.lang = terms.normalize_lang(term.lang)
+        term.lemma = clean_line(term.lemma) or terms.lemma_for(term.text, term.lang)
+        try:
+            term.status = terms.normalize_status(term.status)
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
+        term.tags = terms.normalize_tags(term.tags)
+        term.pattern = terms.term_pattern(term.text, term.lang)
+        updated = self.store.update_term(term)
+        self._term_index = None
+        return updated
+
+    def set_term_status(self, term_id: int, status: str) -> Term:
+        """Set the status of a term (keys 1–5, K, I in the article view)."""
+        term = self.term(term_id)
+        term.status = status
+        return self.update_term(term)
+
+    def term(self, term_id: int) -> Term:
+        found = self.store.term(term_id)
+        if found is None:
+            raise ServiceError(f"no term with id {term_id}")
+        return found
+
+    def delete_term(self, term_id: int) -> None:
+        if not self.store.delete_terms([term_id]):
+            raise ServiceError(f"no term with id {term_id}")
+        self._term_index = None
+
+    def remove_term(self, text: str, lang: str | None = None) -> int:
+        """Delete the terms whose text or lemma is ``text`` (or its lemma); returns how many."""
+        from reader.core import terms
+
+        text = clean_line(text)
+        language = _term_lang(lang, text)
+        wanted = {text, terms.lemma_for(text, language)}
+        found = [
+            term.id
+            for term in self.store.terms(lang=language)
+            if term.text in wanted or term.lemma in wanted
+        ]
+        if not found:
+            raise ServiceError(f"no term {text!r} in the glossary")
+        removed = self.store.delete_terms(found)
+        self._term_index = None
+        return removed
+
+    def list_terms(
+        self,
+        *,
+        lang: str | None = None,
+        status: str | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        order: str = "created",
+    ) -> list[Term]:
+        from reader.core import terms
+
+        try:
+            status_value = terms.normalize_status(status) if status else None
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
+        return self.store.terms(
+            lang=terms.normalize_lang(lang) if lang else None,
+            status=status_value,
+            tag=tag,
+            text=text,
+            order=order,
+        )
+
+    def lemma_for(self, surface: str, lang: str) -> str:
+        """The dictionary form of a selected word or phrase (prefills the annotation form)."""
+        from reader.core import terms
+
+        return terms.lemma_for(surface, lang)
+
+    def term_index(self) -> TermIndex:
+        """The index used for highlighting; rebuilt when terms change (here or in another
+        process — checked at most once a second)."""
+        from reader.core import terms
+
+        now = time.monotonic()
+        if self._term_index is not None and now - self._term_index_checked < 1.0:
+            return self._term_index
+        signature = self.store.terms_signature()
+        if self._term_index is None or signature != self._term_signature:
+            self._fill_term_patterns()
+            self._term_index = terms.TermIndex(
+                terms.IndexedTerm(*row) for row in self.store.term_patterns()
+            )
+            self._term_signature = self.store.terms_signature()
+        self._term_index_checked = now
+        return self._term_index
+
+    def _fill_term_patterns(self) -> None:
+        """Compute the patterns of terms stored without one (older databases)."""
+        from reader.core import terms
+
+        missing = self.store.terms_without_pattern()
+        if missing:
+            self.store.set_term_patterns(
+                [(term_id, terms.term_pattern(text, lang)) for term_id, lang, text in missing]
+            )
+
+    def match_terms(self, paragraph: str, lang: str) -> list[TermMatch]:
+        """Glossary terms in one paragraph: (start, end, term id, status), NFC offsets."""
+        from reader.core import terms
+
+        return terms.match_terms(paragraph, lang, self.term_index())
+
+    def article_term_matches(self, article: Article) -> list[list[TermMatch]]:
+        """Glossary terms in each paragraph of an article (analysed in one batch)."""
+        from reader.core import terms
+
+        index = self.term_index()
+        analyses = terms.analyse_many(article.paragraphs, _article_lang(article))
+        return [index.match(analysis) for analysis in analyses]
+
+    def suggest_terms(self, article_id: int, limit: int = 30) -> list[Suggestion]:
+        """Candidate key terms of an article, ranked by TF-IDF over the analysed articles."""
+        from reader.core import terms
+
+        article = self.article(article_id)
+        lang = _article_lang(article)
+        analyses = self._index_article_vocabulary(article)
+        candidates = terms.candidate_phrases(analyses)
+        frequencies = self.store.document_frequencies(lang, "p", list(candidates))
+        documents = self.store.vocab_documents(lang)
+        existing = {
+            pattern: (term_id, status)
+            for term_id, term_lang, pattern, status in self.store.term_patterns()
+            if term_lang == lang
+        }
+        return terms.rank_suggestions(candidates, lang, frequencies, documents, existing, limit)
+
+    def article_difficulty(self, article_id: int) -> Difficulty:
+        """Share of the article's distinct content words that are known or ignored."""
+        article = self.article(article_id)
+        self._index_article_vocabulary(article)
+        return self.article_difficulties([article_id])[article_id]
+
+    def article_difficulties(self, article_ids: Sequence[int]) -> dict[int, Difficulty]:
+        """Difficulty of the articles already analysed (see :meth:`index_vocabulary`);
+        one query, for sorting the article list."""
+        from reader.core import terms
+
+        counts = self.store.known_word_counts(article_ids)
+        return {
+            article_id: terms.Difficulty(article_id, words, known)
+            for article_id, (words, known) in counts.items()
+        }
+
+    def index_vocabulary(self, limit: int | None = None) -> int:
+        """Analyse articles never analysed (a background worker's job); returns how many."""
+        article_ids = self.store.articles_without_vocab(limit)
+        for article_id in article_ids:
+            article = self.store.article(article_id)
+            if article is not None:
+                self._index_article_vocabulary(article)
+        return len(article_ids)
+
+    def _index_article_vocabulary(self, article: Article) -> list[Analysis]:
+        """The article's analyses (title and paragraphs); its stored vocabulary is
+        refreshed when its text changed since it was last analysed."""
+        from reader.core import terms
+
+        lang = _article_lang(article)
+        texts = [article.title, *article.paragraphs]
+        analyses = terms.analyse_many(texts, lang)
+        digest = hashlib.sha256(
+            json.dumps([terms.ANALYSER_VERSION, lang, texts], ensure_ascii=False).encode()
+        ).hexdigest()
+        if self.store.vocab_hash(article.id) != digest:
+            phrases = {p: c.count for p, c in terms.candidate_phrases(analyses).items()}
+            words = terms.content_words(analyses)
+            self.store.replace_vocab(article.id, lang, digest, words, phrases)
+        return analyses
+
+    def export_terms(self, format_name: str, path: Path) -> int:
+        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms."""
+        from reader.core import anki, exports
+
+        terms = self.store.terms(order="lemma")
+        try:
+            if format_name == "anki":
+                return anki.write_apkg(terms, path)
+            return exports.write_terms(terms, path, exports.delimiter_for(path, format_name))
+        except OSError as error:
+            raise ServiceError(f"{path}: cannot write: {error.strerror}") from None
+
+    def import_terms(self, path: Path) -> ImportResult:
+        """Read a CSV/TSV glossary; terms of a lemma already stored are merged into it."""
+        from reader.core import exports, terms
+
+        try:
+            rows = exports.read_terms(path)
+        except exports.GlossaryFileError as error:
+            raise ServiceError(str(error)) from None
+        added = merged = 0
+        with self.store.transaction():
+            for row in rows:
+                row.lang = _term_lang(row.lang or None, row.text)
+                result = self._save_term(row)
+                added += result.created
+                merged += not result.created
+        self._term_index = None
+        terms.clear_analysis_cache()
+        return ImportResult(added=added, merged=merged)
 
     # -- translation ---------------------------------------------------------------------
 
@@ -555,6 +837,15 @@ def _http_url_or_error(url: str) -> str:
         return removed
 
 
+def _http_url_or_error(url: str) -> str:
+    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError."""
+    url = clean_line(url)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
+    return url
+
+
 def _decode_text(data: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM), else the encoding charset-normalizer finds."""
     try:
@@ -591,3 +882,17 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
     if not paragraphs and not title:
         raise ServiceError(f"{path}: no text found in the HTML file")
     return paragraphs, title or path.stem
+
+
+def _term_lang(lang: str | None, text: str) -> str:
+    """The language given, else the one the text looks like."""
+    from reader.core.terms import normalize_lang
+
+    return normalize_lang(lang or detect_language(text) or "en")
+
+
+def _article_lang(article: Article) -> str:
+    from reader.core.terms import normalize_lang
+
+    sample = " ".join([article.title, *article.paragraphs[:20]])
+    return normalize_lang(article.language or detect_language(sample) or "en")

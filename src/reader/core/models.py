@@ -81,3 +81,31 @@ class EntryData:
     updated: str | None = None
     language: str | None = None
     summary_only: bool = False
+
+
+TERM_STATUSES = ("1", "2", "3", "4", "5", "known", "ignored")
+"""Learning levels 1 (new) to 5 (almost learned), then known and ignored (as in Lute)."""
+
+
+@dataclass
+class Term:
+    """A glossary entry: a word or phrase of one language, unique by lemma.
+
+    ``pattern`` is the term's match key sequence (see :mod:`reader.core.terms`);
+    ``article_id`` is the article where it was first met, with ``sentence``.
+    """
+
+    id: int
+    lang: str
+    text: str
+    lemma: str
+    gloss: str = ""
+    note: str = ""
+    status: str = "1"
+    tags: list[str] = field(default_factory=list)
+    sentence: str = ""
+    sentence_translation: str = ""
+    article_id: int | None = None
+    created: str = ""
+    updated: str = ""
+    pattern: str = ""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from reader.core.models import (
     EntryData,
     Feed,
     FeedKind,
+    Term,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -131,7 +133,31 @@ CREATE TABLE meta (
 );
 """
 
-MIGRATIONS: list[str] = [_MIGRATION_1]
+# Terms: the match pattern of each term (see reader.core.terms) and, per analysed
+# article, its distinct content words ('w') and candidate phrases ('p') with counts,
+# for document frequencies (suggestions) and difficulty.
+_MIGRATION_2 = """
+ALTER TABLE terms ADD COLUMN pattern TEXT NOT NULL DEFAULT '';
+CREATE INDEX terms_by_pattern ON terms (lang, pattern);
+
+CREATE TABLE article_vocab (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    lang TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    analysed TEXT NOT NULL
+);
+
+CREATE TABLE article_words (
+    article_id INTEGER NOT NULL REFERENCES article_vocab(article_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (article_id, kind, key)
+) WITHOUT ROWID;
+CREATE INDEX article_words_by_key ON article_words (kind, key);
+"""
+
+MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -624,6 +650,233 @@ class Store:
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
             )
 
+    # -- terms -----------------------------------------------------------------------
+
+    _TERM_COLUMNS = (
+        "id, lang, text, lemma, gloss, note, status, tags, sentence, sentence_translation,"
+        " article_id, created, updated, pattern"
+    )
+
+    def insert_term(self, term: Term) -> Term:
+        """Add a term (its ``id`` is ignored); returns it with its new id."""
+        now = utc_now()
+        created = term.created or now
+        updated = term.updated or now
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO terms (lang, text, lemma, gloss, note, status, tags, sentence,"
+                " sentence_translation, article_id, created, updated, pattern)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    term.lang,
+                    term.text,
+                    term.lemma,
+                    term.gloss,
+                    term.note,
+                    term.status,
+                    json.dumps(term.tags, ensure_ascii=False),
+                    term.sentence,
+                    term.sentence_translation,
+                    term.article_id,
+                    created,
+                    updated,
+                    term.pattern,
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return replace(term, id=cursor.lastrowid, created=created, updated=updated)
+
+    def update_term(self, term: Term) -> Term:
+        """Write every field of a stored term; ``updated`` becomes now."""
+        updated = utc_now()
+        with self.transaction() as connection:
+            connection.execute(
+                "UPDATE terms SET lang = ?, text = ?, lemma = ?, gloss = ?, note = ?, status = ?,"
+                " tags = ?, sentence = ?, sentence_translation = ?, article_id = ?, created = ?,"
+                " updated = ?, pattern = ? WHERE id = ?",
+                (
+                    term.lang,
+                    term.text,
+                    term.lemma,
+                    term.gloss,
+                    term.note,
+                    term.status,
+                    json.dumps(term.tags, ensure_ascii=False),
+                    term.sentence,
+                    term.sentence_translation,
+                    term.article_id,
+                    term.created,
+                    updated,
+                    term.pattern,
+                    term.id,
+                ),
+            )
+        return replace(term, updated=updated)
+
+    def term(self, term_id: int) -> Term | None:
+        rows = self.query(f"SELECT {self._TERM_COLUMNS} FROM terms WHERE id = ?", (term_id,))
+        return _term(rows[0]) if rows else None
+
+    def find_term(self, lang: str, lemma: str, pattern: str = "") -> Term | None:
+        """The term of a lemma, else the first one with the same non-empty pattern."""
+        rows = self.query(
+            f"SELECT {self._TERM_COLUMNS} FROM terms WHERE lang = ? AND lemma = ?", (lang, lemma)
+        )
+        if not rows and pattern:
+            rows = self.query(
+                f"SELECT {self._TERM_COLUMNS} FROM terms WHERE lang = ? AND pattern = ?"
+                " ORDER BY id LIMIT 1",
+                (lang, pattern),
+            )
+        return _term(rows[0]) if rows else None
+
+    def terms(
+        self,
+        *,
+        lang: str | None = None,
+        status: str | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        article_id: int | None = None,
+        order: str = "created",
+    ) -> list[Term]:
+        """Terms filtered by language, status, tag, text (in term, lemma or gloss) or
+        article, ordered by ``created`` (newest first), ``lemma`` or ``status``."""
+        where, params = ["1"], list[Any]()
+        if lang is not None:
+            where.append("lang = ?")
+            params.append(lang)
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        if tag is not None:
+            where.append("EXISTS (SELECT 1 FROM json_each(terms.tags) WHERE value = ?)")
+            params.append(tag)
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                "(text LIKE ? ESCAPE '\\' OR lemma LIKE ? ESCAPE '\\' OR gloss LIKE ? ESCAPE '\\')"
+            )
+            params += [pattern, pattern, pattern]
+        if article_id is not None:
+            where.append("article_id = ?")
+            params.append(article_id)
+        orders = {
+            "created": "created DESC, id DESC",
+            "lemma": "lemma, id",
+            "status": "status, lemma",
+        }
+        sql = (
+            f"SELECT {self._TERM_COLUMNS} FROM terms WHERE {' AND '.join(where)}"
+            f" ORDER BY {orders[order]}"
+        )
+        return [_term(row) for row in self.query(sql, params)]
+
+    def delete_terms(self, term_ids: Sequence[int]) -> int:
+        with self.transaction() as connection:
+            return sum(
+                connection.execute("DELETE FROM terms WHERE id = ?", (term_id,)).rowcount
+                for term_id in term_ids
+            )
+
+    def term_patterns(self) -> list[tuple[int, str, str, str]]:
+        """(id, lang, pattern, status) of every term: what matching needs, nothing more."""
+        rows = self.query("SELECT id, lang, pattern, status FROM terms")
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+    def terms_without_pattern(self) -> list[tuple[int, str, str]]:
+        """(id, lang, text) of terms whose pattern was never computed."""
+        rows = self.query("SELECT id, lang, text FROM terms WHERE pattern = ''")
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def set_term_patterns(self, patterns: Sequence[tuple[int, str]]) -> None:
+        with self.transaction() as connection:
+            connection.executemany(
+                "UPDATE terms SET pattern = ? WHERE id = ?",
+                [(pattern, term_id) for term_id, pattern in patterns],
+            )
+
+    def terms_signature(self) -> tuple[int, str, int]:
+        """Changes whenever a term is added, removed or edited (cheap staleness check)."""
+        row = self.query(
+            "SELECT count(*), coalesce(max(updated), ''), coalesce(sum(id), 0) FROM terms"
+        )[0]
+        return int(row[0]), str(row[1]), int(row[2])
+
+    # -- article vocabularies (suggestions, difficulty) ---------------------------------
+
+    def vocab_hash(self, article_id: int) -> str | None:
+        rows = self.query(
+            "SELECT content_hash FROM article_vocab WHERE article_id = ?", (article_id,)
+        )
+        return str(rows[0][0]) if rows else None
+
+    def replace_vocab(
+        self,
+        article_id: int,
+        lang: str,
+        content_hash: str,
+        words: Mapping[str, int],
+        phrases: Mapping[str, int],
+    ) -> None:
+        """Store an article's content words and candidate phrases, replacing older ones."""
+        with self.transaction() as connection:
+            connection.execute("DELETE FROM article_vocab WHERE article_id = ?", (article_id,))
+            connection.execute(
+                "INSERT INTO article_vocab VALUES (?, ?, ?, ?)",
+                (article_id, lang, content_hash, utc_now()),
+            )
+            connection.executemany(
+                "INSERT INTO article_words VALUES (?, ?, ?, ?)",
+                [(article_id, "w", key, count) for key, count in words.items()]
+                + [(article_id, "p", key, count) for key, count in phrases.items()],
+            )
+
+    def document_frequencies(self, lang: str, kind: str, keys: Sequence[str]) -> dict[str, int]:
+        """How many analysed articles of ``lang`` contain each key."""
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.query(
+                "SELECT key, count(*) FROM article_words"
+                " JOIN article_vocab USING (article_id)"
+                f" WHERE kind = ? AND lang = ? AND key IN ({marks}) GROUP BY key",
+                [kind, lang, *chunk],
+            )
+            found.update((row[0], int(row[1])) for row in rows)
+        return found
+
+    def vocab_documents(self, lang: str) -> int:
+        return int(self.query("SELECT count(*) FROM article_vocab WHERE lang = ?", (lang,))[0][0])
+
+    def articles_without_vocab(self, limit: int | None = None) -> list[int]:
+        """Ids of articles never analysed for vocabulary, newest first."""
+        rows = self.query(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_vocab)"
+            " ORDER BY coalesce(published, fetched) DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [int(row[0]) for row in rows]
+
+    def known_word_counts(self, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """For analysed articles: (distinct content words, of which known or ignored)."""
+        found: dict[int, tuple[int, int]] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.query(
+                "SELECT v.article_id, count(w.key), coalesce(sum(EXISTS ("
+                "    SELECT 1 FROM terms t WHERE t.lang = v.lang AND t.pattern = w.key"
+                "    AND t.status IN ('known', 'ignored'))), 0)"
+                " FROM article_vocab v LEFT JOIN article_words w"
+                "   ON w.article_id = v.article_id AND w.kind = 'w'"
+                f" WHERE v.article_id IN ({marks}) GROUP BY v.article_id",
+                chunk,
+            )
+            found.update((int(row[0]), (int(row[1]), int(row[2]))) for row in rows)
+        return found
+
     def integrity_check(self) -> str:
         return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
 
@@ -635,6 +888,25 @@ def _entry_changed(existing: sqlite3.Row, entry: EntryData, content: str) -> boo
         or existing["url"] != entry.url
         or existing["author"] != entry.author
         or existing["published"] != entry.published
+    )
+
+
+def _term(row: sqlite3.Row) -> Term:
+    return Term(
+        id=row["id"],
+        lang=row["lang"],
+        text=row["text"],
+        lemma=row["lemma"],
+        gloss=row["gloss"],
+        note=row["note"],
+        status=row["status"],
+        tags=list(json.loads(row["tags"] or "[]")),
+        sentence=row["sentence"],
+        sentence_translation=row["sentence_translation"],
+        article_id=row["article_id"],
+        created=row["created"],
+        updated=row["updated"],
+        pattern=row["pattern"],
     )
 
 

@@ -1,0 +1,87 @@
+"""Anki export: a real ``.apkg`` deck built with genanki, one note per term.
+
+The note type, the deck and every note have stable ids — a note's guid is derived
+from the term's language and lemma — so importing a newer export into Anki updates
+the cards already there (and keeps their review history) instead of adding copies.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from reader.core.models import Term
+
+MODEL_ID = 1_742_618_301
+"""The note type's id; never change it, or Anki sees a new note type."""
+DECK_ID = 1_742_618_302
+DECK_NAME = "reader glossary"
+
+FIELDS = ("Term", "Lemma", "Gloss", "Note", "Sentence", "Translation", "Language")
+
+_FRONT = '<div class="term">{{Term}}</div>'
+_BACK = """{{FrontSide}}
+<hr id="answer">
+<div class="gloss">{{Gloss}}</div>
+{{#Lemma}}<div class="lemma">{{Lemma}}</div>{{/Lemma}}
+{{#Note}}<div class="note">{{Note}}</div>{{/Note}}
+{{#Sentence}}<div class="sentence">{{Sentence}}</div>{{/Sentence}}
+{{#Translation}}<div class="translation">{{Translation}}</div>{{/Translation}}"""
+_CSS = """.card { font-family: sans-serif; font-size: 22px; text-align: center; }
+.lemma, .note, .translation { font-size: 16px; color: #666; }
+.sentence { font-size: 18px; margin-top: 1em; }"""
+
+
+def note_guid(term: Term) -> str:
+    """The stable Anki guid of a term: from its language and lemma only."""
+    import genanki
+
+    guid: str = genanki.guid_for(term.lang, term.lemma)
+    return guid
+
+
+def _field(text: str) -> str:
+    """Plain text as an Anki field (fields are HTML)."""
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _model() -> Any:
+    import genanki
+
+    return genanki.Model(
+        MODEL_ID,
+        "reader term",
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Term → gloss", "qfmt": _FRONT, "afmt": _BACK}],
+        css=_CSS,
+    )
+
+
+def write_apkg(terms: Iterable[Term], path: Path, deck_name: str = DECK_NAME) -> int:
+    """Write an ``.apkg`` with one note per term; returns how many notes."""
+    import genanki
+
+    model = _model()
+    deck = genanki.Deck(DECK_ID, deck_name)
+    for term in terms:
+        lemma = term.lemma if term.lemma != term.text else ""
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[
+                    _field(term.text),
+                    _field(lemma),
+                    _field(term.gloss),
+                    _field(term.note),
+                    _field(term.sentence),
+                    _field(term.sentence_translation),
+                    term.lang,
+                ],
+                tags=list(term.tags),
+                guid=note_guid(term),
+            )
+        )
+    genanki.Package(deck).write_to_file(str(path))
+    return len(deck.notes)

@@ -1,0 +1,143 @@
+"""Glossary files: CSV and TSV export and import, lossless in both directions.
+
+Both formats are written by :mod:`csv` (TSV is the same dialect with tabs), so
+commas, quotes, tabs and newlines inside a note survive the round trip. Files are
+UTF-8 with a byte-order mark so that spreadsheet programs show Hangul correctly;
+reading accepts UTF-8 with or without it. Tags are space-separated in one column
+(tags never contain spaces, see :func:`reader.core.terms.normalize_tags`).
+
+Import accepts a header row naming any of :data:`COLUMNS` (only ``term`` is
+required), or no header at all: then the columns are term, gloss, note.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from reader.core.models import Term
+from reader.core.terms import normalize_status, normalize_tags
+from reader.core.text import clean_line, strip_controls
+
+COLUMNS = (
+    "term",
+    "lemma",
+    "lang",
+    "gloss",
+    "note",
+    "status",
+    "tags",
+    "sentence",
+    "sentence_translation",
+    "created",
+    "updated",
+)
+_HEADERLESS_COLUMNS = ("term", "gloss", "note")
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+class GlossaryFileError(ValueError):
+    """A glossary file that cannot be read; the message names the file and line."""
+
+
+def delimiter_for(path: Path, format_name: str | None = None) -> str:
+    """Tab for ``tsv`` (or a .tsv/.tab/.txt file), comma otherwise."""
+    if format_name is not None:
+        return "\t" if format_name == "tsv" else ","
+    return "\t" if path.suffix.lower() in (".tsv", ".tab", ".txt") else ","
+
+
+def write_terms(terms: Iterable[Term], path: Path, delimiter: str = ",") -> int:
+    """Write terms with a header row; returns how many were written."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for term in terms:
+            writer.writerow(_row(term))
+            count += 1
+    return count
+
+
+def _row(term: Term) -> list[str]:
+    values = {
+        "term": term.text,
+        "lemma": term.lemma,
+        "lang": term.lang,
+        "gloss": term.gloss,
+        "note": term.note,
+        "status": term.status,
+        "tags": " ".join(term.tags),
+        "sentence": term.sentence,
+        "sentence_translation": term.sentence_translation,
+        "created": term.created,
+        "updated": term.updated,
+    }
+    return [values[column] for column in COLUMNS]
+
+
+def read_terms(path: Path) -> list[Term]:
+    """Terms from a CSV or TSV file (``id`` 0; ``lemma``/``lang`` empty when absent).
+
+    Every value is cleaned as feed text is: control characters and escape
+    sequences removed, NFC; only notes keep their newlines.
+    """
+    data = _read_text(path)
+    lines = data.splitlines()
+    first_line = lines[0] if lines else ""
+    delimiter = "\t" if "\t" in first_line else delimiter_for(path)
+    rows = list(csv.reader(data.splitlines(keepends=True), delimiter=delimiter))
+    if not rows:
+        return []
+    header = [cell.strip().lower() for cell in rows[0]]
+    if "term" in header:
+        columns, body, first_number = header, rows[1:], 2
+    else:
+        columns, body, first_number = list(_HEADERLESS_COLUMNS), rows, 1
+    terms = []
+    for number, row in enumerate(body, start=first_number):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = dict(zip(columns, row, strict=False))
+        terms.append(_term_from_values(values, path, number))
+    return terms
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise GlossaryFileError(f"{path}: no such file")
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise GlossaryFileError(f"{path}: file too large for a glossary")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise GlossaryFileError(f"{path}: not UTF-8 text ({error.reason})") from None
+
+
+def _term_from_values(values: dict[str, str], path: Path, number: int) -> Term:
+    text = clean_line(values.get("term"))
+    if not text:
+        raise GlossaryFileError(f"{path}:{number}: the term is empty")
+    try:
+        status = normalize_status(values.get("status") or "1")
+    except ValueError as error:
+        raise GlossaryFileError(f"{path}:{number}: {error}") from None
+    note = unicodedata.normalize(
+        "NFC", strip_controls(values.get("note") or "", keep_newlines=True)
+    )
+    return Term(
+        id=0,
+        lang=clean_line(values.get("lang")).lower(),
+        text=text,
+        lemma=clean_line(values.get("lemma")),
+        gloss=clean_line(values.get("gloss")),
+        note=note.strip(),
+        status=status,
+        tags=normalize_tags(clean_line(values.get("tags")).split()),
+        sentence=clean_line(values.get("sentence")),
+        sentence_translation=clean_line(values.get("sentence_translation")),
+        created=clean_line(values.get("created")),
+        updated=clean_line(values.get("updated")),
+    )

@@ -1,0 +1,700 @@
+"""Glossary terms: lemmas, lemma-aware matching, suggestions and difficulty.
+
+Text is turned into an :class:`Analysis` — a sequence of tokens, each with a *match
+key* — and a term is the key sequence of its own text (its *pattern*). A term
+matches wherever its pattern occurs as consecutive tokens of a paragraph.
+
+Korean is analysed with kiwipiepy. A token's key is its dictionary form and word
+class (``외교/N``, ``먹다/V``); particles and endings are keyed by their tag alone
+(``/JKO``) so allomorphs such as 을/를 compare equal, and they are trimmed from the
+end of a pattern. So ``외교`` matches ``외교를`` and ``외교는``, ``먹다`` matches
+``먹었다`` and ``먹고``, and the phrase ``실용 외교`` matches both ``실용 외교를``
+and ``실용외교`` (Korean spacing of compounds varies; both spellings are one term)
+but not ``실용적인 외교`` or ``실용의 외교``.
+
+English is case-insensitive and keyed by a light stemmer that maps regular
+inflections to one key (``summit``/``summits``, ``deflect``/``deflected``,
+``bake``/``baked``/``baking``); other Latin-script languages are only lowercased.
+
+All text is normalised to NFC first, so decomposed Hangul (NFD jamo) matches too;
+offsets in results refer to the NFC text (stored paragraphs already are NFC).
+
+Matching never loops over terms: a :class:`TermIndex` maps each pattern's first
+key to its patterns, so the cost is one dict lookup per token.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.core.models import TERM_STATUSES, Term
+
+ANALYSER_VERSION = "1"
+"""Bump when keys change, so that stored patterns and vocabularies are recomputed."""
+
+KNOWN_STATUSES = frozenset({"known", "ignored"})
+
+_ANALYSIS_CACHE_SIZE = 4096
+"""Paragraph analyses kept in memory (a long article has about a hundred)."""
+
+# -- Korean ------------------------------------------------------------------------------
+
+_SYMBOL_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"})
+_CONTENT_TAGS_KO = frozenset({"NNG", "NNP", "VV", "VA", "MAG", "XR"})
+_NOUN_TAGS_KO = frozenset({"NNG", "NNP"})
+_PREDICATE_TAGS = frozenset({"VV", "VA", "VX", "VCN", "XSV", "XSA"})
+
+_kiwi_lock = threading.Lock()
+"""Serialises this module's calls into kiwipiepy (Textual workers run in threads)."""
+
+
+def _kiwi_instance() -> Any:
+    """The process's one Kiwi, shared with sentence splitting (building one takes seconds)."""
+    from reader.core.sentences import _get_kiwi
+
+    return _get_kiwi()
+
+
+def _base_tag(tag: str) -> str:
+    """``VA-I`` → ``VA``: irregular-conjugation marks do not change the word."""
+    return tag.split("-", 1)[0]
+
+
+def _is_functional_ko(tag: str) -> bool:
+    """Particles, endings, the copula and symbols: never the head of a term."""
+    return tag[0] in "JEZ" or tag == "VCP" or tag in _SYMBOL_TAGS
+
+
+def _korean_key(form: str, lemma: str, tag: str) -> str:
+    if _is_functional_ko(tag):
+        return "/" + tag
+    if tag[0] == "V":
+        return f"{lemma}/V"
+    if tag[0] in "NM":
+        return f"{form}/{tag[0]}"
+    if tag == "SL":
+        return english_key(form)
+    return f"{form}/{tag}"
+
+
+def _analyse_korean_batch(texts: Sequence[str]) -> list[Analysis]:
+    with _kiwi_lock:
+        kiwi = _kiwi_instance()
+        results = list(kiwi.tokenize(list(texts)))
+    return [_korean_analysis(text, tokens) for text, tokens in zip(texts, results, strict=True)]
+
+
+def _korean_analysis(text: str, tokens: Sequence[Any]) -> Analysis:
+    keys, starts, ends, tags, lemmas = [], [], [], [], []
+    for token in tokens:
+        tag = _base_tag(token.tag)
+        keys.append(_korean_key(token.form, token.lemma, tag))
+        starts.append(token.start)
+        ends.append(token.start + token.len)
+        tags.append(tag)
+        lemmas.append(token.lemma if tag[0] == "V" else token.form)
+    return Analysis(
+        text=text,
+        lang="ko",
+        keys=tuple(keys),
+        starts=tuple(starts),
+        ends=tuple(ends),
+        span_ends=_korean_span_ends(starts, ends, tags),
+        tags=tuple(tags),
+        lemmas=tuple(lemmas),
+    )
+
+
+def _korean_span_ends(starts: list[int], ends: list[int], tags: list[str]) -> tuple[int, ...]:
+    """For each token, where a highlight ending on it stops: particles and endings
+    attached to the same word are included (``외교를``, ``먹었다``)."""
+    span_ends = list(ends)
+    for index in range(len(tags) - 2, -1, -1):
+        following = index + 1
+        if (
+            _is_functional_ko(tags[following])
+            and tags[following] not in _SYMBOL_TAGS
+            and starts[following] <= ends[index]
+        ):
+            span_ends[index] = max(ends[index], span_ends[following])
+    return tuple(span_ends)
+
+
+def _korean_lemma(analysis: Analysis) -> str:
+    """The dictionary form of a Korean term: its pattern's morphemes joined, ``다`` added
+    to a predicate (``강화했다`` → ``강화하다``), the original spacing kept."""
+    first, last = _pattern_bounds(analysis)
+    if first >= last:
+        return analysis.text.strip()
+    morphemes: list[tuple[str, str, bool]] = []
+    for index in range(first, last):
+        tag = analysis.tags[index]
+        form = analysis.lemmas[index]
+        if tag[0] == "V":
+            form = form.removesuffix("다") or form
+        spaced = index > first and analysis.starts[index] > analysis.ends[index - 1]
+        morphemes.append((form, tag, spaced))
+    if analysis.tags[last - 1] in _PREDICATE_TAGS:
+        morphemes.append(("다", "EF", False))
+    with _kiwi_lock:
+        joined: str = _kiwi_instance().join(morphemes)
+    return joined
+
+
+# -- English and other Latin-script languages ---------------------------------------------
+
+_LATIN_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]")
+_NO_INFLECTION = frozenset(
+    {"news", "series", "species", "this", "his", "has", "was", "does", "goes", "is", "us", "its"}
+)
+_VOWELS = frozenset("aeiouy")
+
+_STOPWORDS_EN_TEXT = """
+a about above after again against all almost also although always am among an and
+    another any are around as at be became because been before being below between both but by
+    can could did do does doing done down during each either else even ever every few for from
+    further had has have having he her here hers herself him himself his how however i if in
+    into is it its itself just least less like made make many may me might more most much must
+    my myself neither never no nor not now of off often on once one only or other our ours
+    ourselves out over own per perhaps quite rather really said same say says see seen she
+    should since so some still such than that the their theirs them themselves then there
+    these they this those though through thus to too under until up upon us very was we well
+    were what when where whether which while who whom whose why will with within without would
+    yet you your yours yourself yourselves mr mrs ms told tell according new also two three
+    first last year years week day days time today yesterday
+"""
+STOPWORDS_EN = frozenset(_STOPWORDS_EN_TEXT.split())
+
+
+def _undouble(word: str) -> str:
+    if (
+        len(word) >= 3
+        and word[-1] == word[-2]
+        and word[-1] not in _VOWELS
+        and word[-1] not in "lsz"
+    ):
+        return word[:-1]
+    return word
+
+
+def _strip_inflection(word: str) -> str:
+    """Remove one regular English inflection (plural, -ed, -ing) from a lowercase word."""
+    if word in _NO_INFLECTION or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ed") and len(word) >= 5:
+        return _undouble(word[:-2])
+    if word.endswith("ing") and len(word) >= 6 and _VOWELS & set(word[:-3]):
+        return _undouble(word[:-3])
+    return word
+
+
+def _lower_word(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        return word[:-2]
+    return word.removesuffix("'")
+
+
+def english_key(word: str) -> str:
+    """The match key of an English word: lowercase, inflection and final ``e`` removed.
+
+    Crude on purpose (no dictionary): it only has to map a word and its regular
+    inflections to the same key; a rare collision merely over-highlights.
+    """
+    stem = _strip_inflection(_lower_word(word))
+    if len(stem) > 3 and stem.endswith("e"):
+        stem = stem[:-1]
+    return _undouble(stem)
+
+
+def _analyse_latin(text: str, lang: str) -> Analysis:
+    keys, starts, ends, tags, lemmas = [], [], [], [], []
+    for found in _LATIN_TOKEN.finditer(text):
+        token = found.group()
+        if token[0].isdigit():
+            tag, key = "SN", token
+        elif not token[0].isalnum():
+            tag, key = "SP", "/SP"
+        else:
+            tag = "W"
+            key = english_key(token) if lang == "en" else _lower_word(token)
+        keys.append(key)
+        starts.append(found.start())
+        ends.append(found.end())
+        tags.append(tag)
+        lemmas.append(_lower_word(token) if tag == "W" else token)
+    return Analysis(
+        text=text,
+        lang=lang,
+        keys=tuple(keys),
+        starts=tuple(starts),
+        ends=tuple(ends),
+        span_ends=tuple(ends),
+        tags=tuple(tags),
+        lemmas=tuple(lemmas),
+    )
+
+
+def _latin_lemma(analysis: Analysis) -> str:
+    """Lowercase words, the last one without its plural or regular verb ending."""
+    first, last = _pattern_bounds(analysis)
+    if first >= last:
+        return analysis.text.strip().lower()
+    text = analysis.text[analysis.starts[first] : analysis.starts[last - 1]].lower()
+    final = analysis.lemmas[last - 1]
+    if analysis.lang == "en" and analysis.tags[last - 1] == "W":
+        stripped = _strip_inflection(final)
+        final = stripped if len(stripped) >= 4 or stripped == final else final
+    return text + final
+
+
+# -- analyses ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A text cut into tokens (parallel tuples, for speed), with match keys.
+
+    ``span_ends[i]`` is where a highlight that ends on token ``i`` should stop
+    (Korean: after the particles and endings attached to that word).
+    """
+
+    text: str
+    lang: str
+    keys: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    span_ends: tuple[int, ...]
+    tags: tuple[str, ...]
+    lemmas: tuple[str, ...]
+
+
+class _AnalysisCache:
+    """A small thread-safe LRU of paragraph analyses keyed by (lang, NFC text)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str], Analysis] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> Analysis | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, analysis: Analysis) -> None:
+        with self._lock:
+            self._items[(analysis.lang, analysis.text)] = analysis
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_cache = _AnalysisCache(_ANALYSIS_CACHE_SIZE)
+
+
+def normalize_lang(lang: str | None) -> str:
+    """``ko``, ``en`` or another lowercase code; region suffixes dropped (``en-US``)."""
+    return (lang or "en").lower().replace("_", "-").split("-", 1)[0] or "en"
+
+
+def analyse(text: str, lang: str) -> Analysis:
+    """The analysis of one text (cached)."""
+    return analyse_many([text], lang)[0]
+
+
+def analyse_many(texts: Sequence[str], lang: str) -> list[Analysis]:
+    """Analyses of several texts, the uncached ones in one kiwipiepy batch."""
+    lang = normalize_lang(lang)
+    normalized = [unicodedata.normalize("NFC", text) for text in texts]
+    found: dict[str, Analysis] = {}
+    missing: list[str] = []
+    for text in normalized:
+        cached = _cache.get((lang, text))
+        if cached is not None:
+            found[text] = cached
+        elif text not in found:
+            missing.append(text)
+    missing = list(dict.fromkeys(missing))
+    if missing:
+        fresh = (
+            _analyse_korean_batch(missing)
+            if lang == "ko"
+            else [_analyse_latin(text, lang) for text in missing]
+        )
+        for analysis in fresh:
+            _cache.put(analysis)
+            found[analysis.text] = analysis
+    return [found[text] for text in normalized]
+
+
+def clear_analysis_cache() -> None:
+    _cache.clear()
+
+
+def _is_functional(analysis: Analysis, index: int) -> bool:
+    tag = analysis.tags[index]
+    if analysis.lang == "ko":
+        return _is_functional_ko(tag)
+    return tag == "SP"
+
+
+def _pattern_bounds(analysis: Analysis) -> tuple[int, int]:
+    """Token range of a term's text without leading symbols and trailing particles,
+    endings and punctuation."""
+    first, last = 0, len(analysis.keys)
+    while first < last and analysis.tags[first] in _SYMBOL_TAGS:
+        first += 1
+    while last > first and _is_functional(analysis, last - 1):
+        last -= 1
+    return first, last
+
+
+def term_pattern(text: str, lang: str) -> str:
+    """The pattern of a term: the match keys of its text, space-separated."""
+    analysis = analyse(text, lang)
+    first, last = _pattern_bounds(analysis)
+    return " ".join(analysis.keys[first:last])
+
+
+def lemma_for(surface: str, lang: str) -> str:
+    """The dictionary form of a word or phrase as it appears in text.
+
+    ``외교를`` → ``외교``, ``먹었다`` → ``먹다``, ``Summits`` → ``summit``.
+    """
+    analysis = analyse(surface.strip(), lang)
+    if analysis.lang == "ko":
+        return _korean_lemma(analysis)
+    return _latin_lemma(analysis)
+
+
+# -- matching ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """An occurrence of a term in a paragraph: ``text[start:end]`` is highlighted."""
+
+    start: int
+    end: int
+    term_id: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedTerm:
+    """What matching needs of a term."""
+
+    term_id: int
+    lang: str
+    pattern: str
+    status: str
+
+
+class TermIndex:
+    """Terms indexed by the first key of their pattern, longest pattern first."""
+
+    def __init__(self, terms: Iterable[IndexedTerm] = ()) -> None:
+        self._by_lang: dict[str, dict[str, list[tuple[tuple[str, ...], int, str]]]] = {}
+        self._known: dict[str, set[str]] = {}
+        self.size = 0
+        for term in terms:
+            self._add(term)
+        for by_first in self._by_lang.values():
+            for candidates in by_first.values():
+                candidates.sort(key=lambda candidate: -len(candidate[0]))
+
+    def _add(self, term: IndexedTerm) -> None:
+        keys = tuple(term.pattern.split())
+        if not keys:
+            return
+        lang = normalize_lang(term.lang)
+        self._by_lang.setdefault(lang, {}).setdefault(keys[0], []).append(
+            (keys, term.term_id, term.status)
+        )
+        if term.status in KNOWN_STATUSES:
+            self._known.setdefault(lang, set()).add(term.pattern)
+        self.size += 1
+
+    def known_patterns(self, lang: str) -> set[str]:
+        """Patterns of the known and ignored terms of a language."""
+        return self._known.get(normalize_lang(lang), set())
+
+    def match(self, analysis: Analysis) -> list[TermMatch]:
+        """Non-overlapping occurrences, leftmost first and longest at each place."""
+        by_first = self._by_lang.get(analysis.lang)
+        if not by_first:
+            return []
+        keys = analysis.keys
+        count = len(keys)
+        matches: list[TermMatch] = []
+        index = 0
+        while index < count:
+            candidates = by_first.get(keys[index])
+            found = None
+            if candidates is not None:
+                for pattern, term_id, status in candidates:
+                    end = index + len(pattern)
+                    if end <= count and (len(pattern) == 1 or keys[index:end] == pattern):
+                        found = (end, term_id, status)
+                        break
+            if found is None:
+                index += 1
+                continue
+            end, term_id, status = found
+            matches.append(
+                TermMatch(analysis.starts[index], analysis.span_ends[end - 1], term_id, status)
+            )
+            index = end
+        return matches
+
+
+def match_terms(text: str, lang: str, index: TermIndex) -> list[TermMatch]:
+    """Occurrences of the indexed terms in one paragraph (its analysis is cached)."""
+    return index.match(analyse(text, lang))
+
+
+# -- vocabulary: content words and candidate phrases ---------------------------------------
+
+
+def content_words(analyses: Iterable[Analysis]) -> Counter[str]:
+    """Keys of content words (nouns, verbs, adjectives, adverbs; English non-stopwords)."""
+    counts: Counter[str] = Counter()
+    for analysis in analyses:
+        if analysis.lang == "ko":
+            counts.update(
+                key
+                for key, tag in zip(analysis.keys, analysis.tags, strict=True)
+                if tag in _CONTENT_TAGS_KO
+            )
+        else:
+            counts.update(
+                key
+                for key, tag, lemma in zip(
+                    analysis.keys, analysis.tags, analysis.lemmas, strict=True
+                )
+                if tag == "W" and len(lemma) > 1 and lemma not in STOPWORDS_EN
+            )
+    return counts
+
+
+@dataclass
+class Candidate:
+    """A candidate key term: its pattern, how often it occurs, the surfaces seen."""
+
+    pattern: str
+    count: int = 0
+    surfaces: Counter[str] = field(default_factory=Counter)
+
+
+_MAX_PHRASE_WORDS = 3
+
+
+def _runs(analysis: Analysis, is_part: Any) -> Iterable[tuple[int, int]]:
+    """Maximal runs of consecutive tokens satisfying ``is_part(index)``."""
+    start = None
+    for index in range(len(analysis.keys) + 1):
+        inside = index < len(analysis.keys) and is_part(index)
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            yield start, index
+            start = None
+
+
+def _korean_noun(analysis: Analysis, index: int) -> bool:
+    return analysis.tags[index] in _NOUN_TAGS_KO
+
+
+def _english_noun(analysis: Analysis, index: int) -> bool:
+    """A small rule-based chunker: words that are not stopwords, numbers or -ly adverbs."""
+    lemma = analysis.lemmas[index]
+    return (
+        analysis.tags[index] == "W"
+        and len(lemma) > 2
+        and lemma not in STOPWORDS_EN
+        and not lemma.endswith("ly")
+    )
+
+
+def _glued(analysis: Analysis, left: int) -> bool:
+    """Whether token ``left`` and the next one are written without a space between."""
+    return analysis.starts[left + 1] <= analysis.ends[left]
+
+
+def _whole_words(analysis: Analysis, start: int, end: int, first: int, last: int) -> bool:
+    """A span that does not cut a compound written solid (``정상`` of ``정상회담``);
+    Korean single-syllable nouns are left out as noise."""
+    if analysis.lang != "ko":
+        return True
+    if start > first and _glued(analysis, start - 1):
+        return False
+    if end < last and _glued(analysis, end - 1):
+        return False
+    return end - start > 1 or analysis.ends[start] - analysis.starts[start] >= 2
+
+
+def candidate_phrases(analyses: Iterable[Analysis]) -> dict[str, Candidate]:
+    """Nouns and noun phrases: Korean NNG/NNP sequences, English runs of content words
+    (every span of up to three words of a run)."""
+    found: dict[str, Candidate] = {}
+
+    def add(analysis: Analysis, first: int, last: int) -> None:
+        pattern = " ".join(analysis.keys[first:last])
+        candidate = found.setdefault(pattern, Candidate(pattern))
+        candidate.count += 1
+        candidate.surfaces[analysis.text[analysis.starts[first] : analysis.ends[last - 1]]] += 1
+
+    for analysis in analyses:
+        is_noun = _korean_noun if analysis.lang == "ko" else _english_noun
+        for first, last in _runs(analysis, lambda index, a=analysis, f=is_noun: f(a, index)):
+            for start in range(first, last):
+                for end in range(start + 1, min(last, start + _MAX_PHRASE_WORDS) + 1):
+                    if _whole_words(analysis, start, end, first, last):
+                        add(analysis, start, end)
+    return found
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A candidate key term for an article, best first."""
+
+    text: str
+    pattern: str
+    lang: str
+    count: int
+    score: float
+    term_id: int | None = None
+    status: str | None = None
+
+
+def rank_suggestions(
+    candidates: Mapping[str, Candidate],
+    lang: str,
+    document_frequency: Mapping[str, int],
+    documents: int,
+    existing: Mapping[str, tuple[int, str]],
+    limit: int = 30,
+) -> list[Suggestion]:
+    """Candidates ranked by TF-IDF, known and ignored terms left out.
+
+    ``document_frequency`` counts the stored articles containing each pattern and
+    ``documents`` how many articles were counted; ``existing`` maps the patterns of
+    glossary terms to (id, status) so that learning terms are shown as such.
+    """
+    ranked: list[Suggestion] = []
+    for pattern, candidate in candidates.items():
+        term = existing.get(pattern)
+        if term is not None and term[1] in KNOWN_STATUSES:
+            continue
+        frequency = document_frequency.get(pattern, 0)
+        idf = math.log((1 + documents) / (1 + frequency)) + 1
+        score = (1 + math.log(candidate.count)) * idf * (1 + 0.5 * pattern.count(" "))
+        surface = candidate.surfaces.most_common(1)[0][0]
+        ranked.append(
+            Suggestion(
+                text=surface,
+                pattern=pattern,
+                lang=lang,
+                count=candidate.count,
+                score=round(score, 4),
+                term_id=term[0] if term else None,
+                status=term[1] if term else None,
+            )
+        )
+    ranked.sort(key=lambda suggestion: (-suggestion.score, suggestion.text))
+    return ranked[:limit]
+
+
+# -- term values -------------------------------------------------------------------------
+
+
+def normalize_status(status: str | None) -> str:
+    """``1``–``5``, ``known`` or ``ignored`` (``K``/``I`` accepted); ValueError otherwise."""
+    value = (status or "1").strip().lower()
+    value = {"k": "known", "i": "ignored", "w": "known", "well-known": "known"}.get(value, value)
+    if value not in TERM_STATUSES:
+        raise ValueError(f"unknown status {status!r}; use 1-5, known or ignored")
+    return value
+
+
+def normalize_tags(tags: Iterable[str]) -> list[str]:
+    """Tags without spaces (Anki cannot store them), deduplicated, order kept."""
+    cleaned = (re.sub(r"\s+", "_", unicodedata.normalize("NFC", tag).strip()) for tag in tags)
+    return list(dict.fromkeys(tag for tag in cleaned if tag))
+
+
+def _merge_text(old: str, new: str, separator: str) -> str:
+    if not new or new == old:
+        return old
+    if not old:
+        return new
+    if new in old.split(separator):
+        return old
+    return old + separator + new
+
+
+def merge_terms(existing: Term, incoming: Term, incoming_status: bool = True) -> Term:
+    """One term from two records of the same lemma: glosses and notes combined, tags
+    united, the earliest creation time kept, the incoming status taken if given."""
+    return Term(
+        id=existing.id,
+        lang=existing.lang,
+        text=existing.text,
+        lemma=existing.lemma,
+        gloss=_merge_text(existing.gloss, incoming.gloss, "; "),
+        note=_merge_text(existing.note, incoming.note, "\n"),
+        status=incoming.status if incoming_status else existing.status,
+        tags=normalize_tags([*existing.tags, *incoming.tags]),
+        sentence=existing.sentence or incoming.sentence,
+        sentence_translation=existing.sentence_translation or incoming.sentence_translation,
+        article_id=existing.article_id if existing.article_id is not None else incoming.article_id,
+        created=min(filter(None, (existing.created, incoming.created)), default=existing.created),
+        updated=existing.updated,
+        pattern=existing.pattern or incoming.pattern,
+    )
+
+
+# -- difficulty --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """How much of an article the reader already knows."""
+
+    article_id: int
+    content_words: int
+    """Distinct content words (nouns, verbs, adjectives, adverbs) of the article."""
+    known_words: int
+    """How many of those are glossary terms marked known or ignored."""
+
+    @property
+    def known_share(self) -> float:
+        """Known share in 0–1 (1.0 for an article without content words)."""
+        return self.known_words / self.content_words if self.content_words else 1.0
+
+
+def difficulty(article_id: int, words: Iterable[str], known_patterns: set[str]) -> Difficulty:
+    """The difficulty of an article from its distinct content-word keys."""
+    distinct = set(words)
+    return Difficulty(article_id, len(distinct), len(distinct & known_patterns))

@@ -1,0 +1,157 @@
+"""Lemma-aware matching on real sentences: what must and must not match."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from reader.core.terms import (
+    IndexedTerm,
+    TermIndex,
+    analyse,
+    english_key,
+    lemma_for,
+    match_terms,
+    term_pattern,
+)
+
+
+def _index(lang: str, *texts: str, status: str = "1") -> TermIndex:
+    return TermIndex(
+        IndexedTerm(number, lang, term_pattern(text, lang), status)
+        for number, text in enumerate(texts, start=1)
+    )
+
+
+def _highlighted(term: str, sentence: str, lang: str) -> list[str]:
+    text = unicodedata.normalize("NFC", sentence)
+    return [text[m.start : m.end] for m in match_terms(sentence, lang, _index(lang, term))]
+
+
+# term, sentence, the highlighted text (None: must not match)
+KOREAN = [
+    ("외교", "정부는 외교를 최우선 과제로 삼았다.", "외교를"),
+    ("외교", "외교는 국가의 얼굴이라고 그는 말했다.", "외교는"),
+    ("외교", "한미 외교와 안보 협력이 강화됐다.", "외교와"),
+    ("외교", "외교부 장관이 내일 방한한다.", None),
+    ("외교를", "정부는 외교를 최우선 과제로 삼았다.", "외교를"),
+    ("먹다", "아침에 밥을 먹었다.", "먹었다"),
+    ("먹다", "빵을 먹고 학교에 갔다.", "먹고"),
+    ("먹다", "천천히 먹는 습관이 건강에 좋다.", "먹는"),
+    ("먹다", "새들에게 먹이를 주었다.", None),
+    ("먹다", "먹구름이 몰려오고 있다.", None),
+    ("실용 외교", "정부는 실용 외교를 내세웠다.", "실용 외교를"),
+    ("실용 외교", "실용외교는 새 정부의 기조다.", "실용외교는"),
+    ("실용외교", "정부는 실용 외교를 내세웠다.", "실용 외교를"),
+    ("실용 외교", "실용적인 외교가 필요하다.", None),
+    ("실용 외교", "실용의 외교를 말했다.", None),
+    ("실용 외교", "외교 실용 노선을 택했다.", None),
+    ("강조하다", "대통령은 협력을 강조했다.", "강조했다"),
+    ("강조하다", "강조의 뜻을 밝혔다.", None),
+    ("정상회담", "한미 정상회담이 열렸다.", "정상회담이"),
+    ("어렵다", "협상이 어려웠다.", "어려웠다"),
+]
+
+ENGLISH = [
+    ("summit", "The summit ended early.", "summit"),
+    ("summit", "Two summits were held in Seoul.", "summits"),
+    ("summit", "SUMMIT talks resumed.", "SUMMIT"),
+    ("summits", "The summit ended early.", "summit"),
+    ("summit", "The summitry of the era.", None),
+    ("deflect", "He deflected the question.", "deflected"),
+    ("deflect", "She deflects criticism well.", "deflects"),
+    ("deflect", "Deflecting blame is easy.", "Deflecting"),
+    ("deflect", "The light reflected off the water.", None),
+    ("rule of law", "They defended the rule of law.", "rule of law"),
+    ("rule of law", "Rules of law differ.", "Rules of law"),
+    ("rule of law", "A rule, of law and order.", None),
+    ("bake", "She baked bread and was baking more.", "baked"),
+]
+
+
+@pytest.mark.parametrize(("term", "sentence", "expected"), KOREAN)
+def test_korean_matching(term: str, sentence: str, expected: str | None) -> None:
+    found = _highlighted(term, sentence, "ko")
+    assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(("term", "sentence", "expected"), ENGLISH)
+def test_english_matching(term: str, sentence: str, expected: str | None) -> None:
+    found = _highlighted(term, sentence, "en")
+    assert found[:1] == ([expected] if expected else [])
+
+
+def test_decomposed_hangul_matches_composed_terms() -> None:
+    sentence = unicodedata.normalize("NFD", "정부는 외교를 최우선 과제로 삼았다.")
+    assert _highlighted("외교", sentence, "ko") == ["외교를"]
+    term = unicodedata.normalize("NFD", "외교")
+    assert _highlighted(term, "외교는 국가의 얼굴이다.", "ko") == ["외교는"]
+
+
+def test_longest_term_wins_and_matches_do_not_overlap() -> None:
+    index = _index("ko", "외교", "실용 외교")
+    sentence = "정부는 실용 외교를 내세웠고 외교는 바뀌었다."
+    matches = match_terms(sentence, "ko", index)
+    assert [(sentence[m.start : m.end], m.term_id) for m in matches] == [
+        ("실용 외교를", 2),
+        ("외교는", 1),
+    ]
+
+
+def test_matches_carry_status_and_offsets() -> None:
+    index = _index("en", "summit", status="known")
+    [match] = match_terms("A summit.", "en", index)
+    assert (match.start, match.end, match.status) == (2, 8, "known")
+
+
+def test_terms_of_another_language_do_not_match() -> None:
+    assert match_terms("The summit ended.", "en", _index("ko", "summit")) == []
+
+
+def test_empty_and_symbol_only_terms_match_nothing() -> None:
+    assert term_pattern("...", "ko") == ""
+    assert match_terms("...", "ko", _index("ko", "...")) == []
+
+
+@pytest.mark.parametrize(
+    ("surface", "lang", "lemma"),
+    [
+        ("외교를", "ko", "외교"),
+        ("먹었다", "ko", "먹다"),
+        ("강화했다", "ko", "강화하다"),
+        ("도와줬다", "ko", "도와주다"),
+        ("실용 외교를", "ko", "실용 외교"),
+        ("실용외교", "ko", "실용외교"),
+        ("Summits", "en", "summit"),
+        ("deflected", "en", "deflect"),
+        ("summit meetings", "en", "summit meeting"),
+    ],
+)
+def test_lemma_for(surface: str, lang: str, lemma: str) -> None:
+    assert lemma_for(surface, lang) == lemma
+
+
+def test_lemma_and_surface_share_a_pattern() -> None:
+    for surface, lang in [("먹었다", "ko"), ("외교를", "ko"), ("deflected", "en")]:
+        assert term_pattern(surface, lang) == term_pattern(lemma_for(surface, lang), lang)
+
+
+@pytest.mark.parametrize(
+    ("words", "same"),
+    [
+        (("summit", "summits", "Summit's"), True),
+        (("bake", "baked", "baking", "bakes"), True),
+        (("stop", "stopped", "stopping"), True),
+        (("study", "studies", "studied"), True),
+        (("news", "new"), False),
+        (("deflect", "reflect"), False),
+    ],
+)
+def test_english_keys(words: tuple[str, ...], same: bool) -> None:
+    keys = {english_key(word) for word in words}
+    assert (len(keys) == 1) is same
+
+
+def test_analysis_is_cached() -> None:
+    assert analyse("외교는 어렵다.", "ko") is analyse("외교는 어렵다.", "ko")
