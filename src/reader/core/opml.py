@@ -8,6 +8,7 @@ DOCTYPE is removed beforehand as for feeds. Outlines that carry an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,11 @@ from xml.sax.saxutils import quoteattr
 
 from reader.core.feedparse import decode_body, safe_xml
 from reader.core.models import Feed
-from reader.core.text import clean_line
+from reader.core.text import clean_line, strip_controls
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
 FOLDER_SEPARATOR = "/"
+_STRAY_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9._-]*|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)")
 
 
 class OpmlError(Exception):
@@ -63,7 +65,7 @@ def parse_opml(data: bytes) -> OpmlDocument:
 
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"file too large ({len(data) / 2**20:.1f} MB)")
-    text = safe_xml(decode_body(data).text)
+    text = _repair(safe_xml(decode_body(data).text))
     parser = etree.XMLParser(
         recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -81,6 +83,11 @@ def parse_opml(data: bytes) -> OpmlDocument:
     if body is not None:
         _walk(body, [], document)
     return document
+
+
+def _repair(text: str) -> str:
+    """Escape sequences removed and stray ``&`` escaped: exports often hold raw URLs."""
+    return _STRAY_AMPERSAND.sub("&amp;", strip_controls(text, keep_newlines=True))
 
 
 def _walk(parent: Any, folders: list[str], document: OpmlDocument) -> None:
