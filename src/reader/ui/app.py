@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -212,8 +211,3 @@ def _log_to_file(path: object, line: str) -> None:
             handle.write(f"{stamp} ERROR {line}\n")
     except OSError:
         pass
-
-
-def literal(value: str, style: str = "") -> Text:
-    """Text from feeds or files, shown exactly as written (never parsed as markup)."""
-    return Text(value, style=style)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.text import Text
+
+from reader.core.text import strip_controls
+
 
 def parse_time(value: str | None) -> datetime | None:
     """An ISO 8601 timestamp from the store, or None when it is missing or malformed."""
@@ -28,3 +32,15 @@ def age(published: str | None, now: datetime) -> str:
         if seconds >= unit_seconds:
             return f"{int(seconds // unit_seconds)}{suffix}"
     return f"{int(seconds // 60)}m"
+
+
+def literal(value: str | None, style: str = "") -> Text:
+    """Stored text for the screen: never parsed as markup, and with any control or escape
+    sequence removed again (the store should never hold one, but the terminal must never
+    receive one even if it does)."""
+    return Text(strip_controls(value or ""), style=style)
+
+
+def plain(value: str | None) -> str:
+    """Stored text with control and escape sequences removed, for layout code that styles it."""
+    return strip_controls(value or "")

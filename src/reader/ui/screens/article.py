@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +13,7 @@ from textual.widgets import Footer, Static
 from reader.core.models import Article, ArticleSummary, Sentence
 from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
 from reader.core.translation_queue import TranslationEvent as QueueEvent
+from reader.ui.format import literal, plain
 from reader.ui.messages import ArticleFlagsChanged
 from reader.ui.state import LAYOUTS
 from reader.ui.translation import TranslationEvent, split_paragraphs
@@ -85,6 +85,7 @@ class ArticleScreen(Screen[None]):
         """Read the article, split it into sentences, mark it read, then start translating."""
         with self.reader_app.guard("opening the article"):
             article = self.service.article(self.article_id)
+            article.paragraphs = [plain(paragraph) for paragraph in article.paragraphs]
             direction = self.service.direction_for(article)
             sentences = split_paragraphs(self.service, article.paragraphs, direction[0])
             self.app.call_from_thread(self._show, article, direction, sentences)
@@ -109,7 +110,7 @@ class ArticleScreen(Screen[None]):
         self.direction = direction
         self.total = sum(len(paragraph) for paragraph in sentences)
         self.done = 0
-        self.query_one("#article-title", Static).update(Text(article.title or "(untitled)"))
+        self.query_one("#article-title", Static).update(literal(article.title or "(untitled)"))
         units = [
             ParagraphUnit(paragraph, [(s.start, s.end) for s in split])
             for paragraph, split in zip(article.paragraphs, sentences, strict=True)
@@ -124,12 +125,16 @@ class ArticleScreen(Screen[None]):
             parts += [article.feed_title, (article.published or "")[:10]]
         source, target = self.direction
         parts.append(f"{source} → {target}")
-        parts.append(f"{self.done}/{self.total} translated" if self.total else "")
-        parts.append(self.status)
+        if self.status == "translating…" and self.total:
+            parts.append(f"translating {self.done}/{self.total}")
+        elif self.status == "translated":
+            parts.append(f"{self.done}/{self.total} translated")
+        else:
+            parts.append(self.status)
         parts.append(LAYOUT_NAMES[self.query_one(BilingualView).reading_layout])
         if article is not None and article.starred:
             parts.append("★")
-        self.query_one("#article-meta", Static).update(Text(" · ".join(p for p in parts if p)))
+        self.query_one("#article-meta", Static).update(literal(" · ".join(p for p in parts if p)))
 
     # -- translation -----------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from reader.core.models import Article, ArticleSummary, FeedKind
+from reader.ui.format import literal, plain
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
@@ -197,9 +198,9 @@ class MainScreen(Screen[None]):
             meta.update(Text(""))
             view.show([])
             return
-        title.update(Text(article.title or "(untitled)"))
-        meta.update(Text(" · ".join(part for part in _meta_parts(article) if part)))
-        view.show([ParagraphUnit(paragraph, []) for paragraph in article.paragraphs])
+        title.update(literal(article.title or "(untitled)"))
+        meta.update(literal(" · ".join(part for part in _meta_parts(article) if part)))
+        view.show([ParagraphUnit(plain(paragraph), []) for paragraph in article.paragraphs])
 
     # -- collections -----------------------------------------------------------------
 

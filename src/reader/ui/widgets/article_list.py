@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.models import ArticleSummary
-from reader.ui.format import age
+from reader.ui.format import age, plain
 
 PAGE_SIZE = 200
 """Rows fetched per query; a screen of rows is well under one page."""
@@ -198,7 +198,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.post_message(self.PageNeeded(self, self.generation, page_offset))
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         base = self.rich_style
         if self.total == 0:
@@ -235,11 +235,15 @@ class ArticleList(ScrollView, can_focus=True):
         feed_width = FEED_COLUMN if width >= 60 else 0
         title_width = max(8, width - len(marks) - feed_width - AGE_COLUMN - 2)
         title_style = "article-list--read" if summary.read else "article-list--unread"
-        title = Text(summary.title or "(untitled)", style=self._style(title_style), no_wrap=True)
+        title = Text(
+            plain(summary.title) or "(untitled)", style=self._style(title_style), no_wrap=True
+        )
         title.truncate(title_width, overflow="ellipsis", pad=True)
         row = Text.assemble(marks, title, " ")
         if feed_width:
-            feed = Text(summary.feed_title, style=self._style("article-list--meta"), no_wrap=True)
+            feed = Text(
+                plain(summary.feed_title), style=self._style("article-list--meta"), no_wrap=True
+            )
             feed.truncate(feed_width - 1, overflow="ellipsis", pad=True)
             row.append_text(feed)
             row.append(" ")

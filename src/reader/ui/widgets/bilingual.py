@@ -258,7 +258,7 @@ class BilingualView(ScrollView, can_focus=True):
         self.refresh()
 
     def _content_width(self) -> int:
-        return max(10, self.size.width)
+        return max(10, self.scrollable_content_region.width)
 
     def _relayout(self) -> None:
         """Lay out every paragraph at the current width and size the scroll area."""
@@ -436,7 +436,7 @@ class BilingualView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if not self._starts or row >= self.virtual_size.height:
             return Strip.blank(width, self.rich_style)
         paragraph = bisect_right(self._starts, row) - 1

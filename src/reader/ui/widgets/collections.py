@@ -12,6 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.core.models import Feed, FeedKind
+from reader.ui.format import plain
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class CollectionCounts:
 
 def _label(title: str, count: int | None = None, failed: bool = False) -> Text:
     """A node label built from plain strings: feed titles are never read as markup."""
-    label = Text(title, no_wrap=True, overflow="ellipsis")
+    label = Text(plain(title), no_wrap=True, overflow="ellipsis")
     if failed:
         label.append(" !", style="bold")
     if count:
@@ -102,7 +103,7 @@ class CollectionTree(Tree[Collection]):
             parent = self.root
             if feed.folder:
                 if feed.folder not in folders:
-                    folders[feed.folder] = self.root.add(Text(feed.folder), expand=True)
+                    folders[feed.folder] = self.root.add(Text(plain(feed.folder)), expand=True)
                 parent = folders[feed.folder]
             collection = feed_collection(feed)
             node = parent.add_leaf(

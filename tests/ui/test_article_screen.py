@@ -1,0 +1,150 @@
+"""Pilot tests of the bilingual article view with the tiny real translation models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.service import ReaderService
+from reader.ui.app import ReaderApp
+from reader.ui.screens.article import ArticleScreen
+from reader.ui.widgets.bilingual import BilingualView
+from tests.ui.conftest import make_app, settle
+
+
+async def open_first_article(pilot: Pilot[None]) -> ArticleScreen:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ArticleScreen)
+    return screen
+
+
+async def wait_for_translation(pilot: Pilot[None], screen: ArticleScreen) -> None:
+    for _ in range(200):
+        if screen.total and screen.done >= screen.total:
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
+async def test_translation_fills_in_aligned_by_paragraph(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_first_article(pilot)
+        await wait_for_translation(pilot, screen)
+        view = screen.query_one(BilingualView)
+        assert screen.direction == ("ko", "en")
+        assert screen.done == screen.total > 0
+        assert all(target for unit in view.units for target in unit.targets)
+        # The tiny model translates 학교 as "school" and 친구 as "friend".
+        assert "school" in " ".join(t or "" for t in view.units[0].targets)
+        # Each paragraph's translation starts on the row its source starts on.
+        for paragraph in range(len(view.units)):
+            top = view._starts[paragraph]
+            left, right = _columns(view, top)
+            assert left.strip() and right.strip()
+
+
+def _columns(view: BilingualView, row: int) -> tuple[str, str]:
+    strip = view._block(_paragraph_at(view, row)).strips[
+        row - view._starts[_paragraph_at(view, row)]
+    ]
+    text = strip.text
+    left, _, right = text.partition("│")
+    return left, right
+
+
+def _paragraph_at(view: BilingualView, row: int) -> int:
+    return max(index for index, start in enumerate(view._starts) if start <= row)
+
+
+async def test_sentence_cursor_moves_and_highlights_both_panes(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_first_article(pilot)
+        await wait_for_translation(pilot, screen)
+        view = screen.query_one(BilingualView)
+        assert view.cursor == (0, 0)
+        await pilot.press("j", "j")
+        assert view.cursor == (1, 0)
+        await pilot.press("k")
+        assert view.cursor == (0, 1)
+        pair = view.current_pair()
+        assert pair is not None and pair[0] == "우리는 함께 책을 읽었다." and pair[1]
+        highlight = view.get_component_rich_style("bilingual--highlight", partial=True)
+        block = view._block(0)
+        highlighted = [
+            segment.text
+            for strip in block.strips
+            for segment in strip
+            if segment.style and highlight.bgcolor and segment.style.bgcolor == highlight.bgcolor
+        ]
+        joined = "".join(highlighted)
+        assert "우리는" in joined and "book" in joined
+
+
+async def test_t_cycles_layouts_and_the_choice_persists(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_first_article(pilot)
+        view = screen.query_one(BilingualView)
+        seen = [view.reading_layout]
+        for _ in range(4):
+            await pilot.press("t")
+            seen.append(view.reading_layout)
+        assert seen == ["side", "translation", "source", "interlinear", "side"]
+        await pilot.press("t")
+    assert ReaderApp(service).ui_state.layout == "translation"
+
+
+async def test_without_a_model_the_pane_names_the_install_command(service: ReaderService) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_first_article(pilot)
+        for _ in range(100):
+            if screen.query_one(BilingualView).notice:
+                break
+            await pilot.pause(0.05)
+        notice = screen.query_one(BilingualView).notice or ""
+        assert "reader models install ko-en" in notice
+        assert screen.query_one(BilingualView).units[0].source.startswith("오늘")
+
+
+async def test_leaving_cancels_the_translation_job(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_first_article(pilot)
+        job = screen.job_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.job_id is None
+        assert job is not None
+        assert service.translation_queue.pending_jobs() == 0
+
+
+async def test_swap_direction_and_copy_pair(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_first_article(pilot)
+        await wait_for_translation(pilot, screen)
+        await pilot.press("y")
+        assert app.clipboard.startswith("오늘 학교에서 친구를 만났다.\n")
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.direction == ("en", "ko")
+        await pilot.press("x")
+        await wait_for_translation(pilot, screen)
+        assert screen.direction == ("ko", "en")
