@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
     from reader.core.models import Sentence
     from reader.core.packages import AvailableModel, InstalledModel, ProgressCallback
-    from reader.core.terms import Analysis, Difficulty, Suggestion, TermIndex, TermMatch
+    from reader.core.terms import (
+        Analysis,
+        Difficulty,
+        Occurrence,
+        Suggestion,
+        TermIndex,
+        TermMatch,
+    )
     from reader.core.translation import Translations
     from reader.core.translation_queue import TranslationQueue
 
@@ -668,8 +675,61 @@ class ReaderService:
         if self.store.vocab_hash(article.id) != digest:
             phrases = {p: c.count for p, c in terms.candidate_phrases(analyses).items()}
             words = terms.content_words(analyses)
-            self.store.replace_vocab(article.id, lang, digest, words, phrases)
+            others = terms.other_words(analyses)
+            self.store.replace_vocab(article.id, lang, digest, words, phrases, others)
         return analyses
+
+    def term_occurrences(self, term_id: int, limit: int = 20) -> list[Occurrence]:
+        """Where a term occurs in the analysed articles (newest first), with sentences.
+
+        Articles are preselected by their stored vocabulary, then matched for real;
+        articles not analysed yet (see :meth:`index_vocabulary`) are not searched.
+        """
+        from reader.core import terms
+        from reader.core.sentences import split_sentences
+
+        term = self.term(term_id)
+        index = terms.TermIndex([terms.IndexedTerm(term.id, term.lang, term.pattern, term.status)])
+        found: list[Occurrence] = []
+        keys = terms.word_keys(term.pattern)
+        for article_id in self.store.articles_with_words(term.lang, keys):
+            article = self.store.article(article_id)
+            if article is None:
+                continue
+            analyses = terms.analyse_many(article.paragraphs, term.lang)
+            for number, analysis in enumerate(analyses):
+                for match in index.match(analysis):
+                    sentence = next(
+                        (
+                            s.text
+                            for s in split_sentences(analysis.text, term.lang)
+                            if s.start <= match.start < s.end
+                        ),
+                        analysis.text,
+                    )
+                    found.append(
+                        terms.Occurrence(
+                            article.id, article.title, number, match.start, match.end, sentence
+                        )
+                    )
+                    if len(found) >= limit:
+                        return found
+        return found
+
+    def term_frequencies(self) -> dict[int, int]:
+        """Term id → how many analysed articles contain it (the glossary's frequency sort)."""
+        return self.store.term_article_counts()
+
+    def existing_glosses(self, surface: str, lang: str) -> list[str]:
+        """Glosses the glossary already has for a word or phrase (the annotation form)."""
+        from reader.core import terms
+
+        language = terms.normalize_lang(lang)
+        lemma = terms.lemma_for(surface, language)
+        term = self.store.find_term(language, lemma, terms.term_pattern(surface, language))
+        if term is None or not term.gloss:
+            return []
+        return term.gloss.split("; ")
 
     def export_terms(self, format_name: str, path: Path) -> int:
         """Write the glossary as an Anki deck, CSV or TSV; returns how many terms."""

@@ -225,3 +225,55 @@ def test_vocabulary_follows_changed_text(service: ReaderService) -> None:
     assert service.article_difficulty(article_id).known_words == 0
     _feed_article(service, "a1", ["경제는 어렵다."])
     assert service.article_difficulty(article_id).known_words == 1
+
+
+def test_occurrences_list_articles_and_sentences(service: ReaderService) -> None:
+    first = _feed_article(service, "a1", ARTICLE_KO, title="실용 외교 기사")
+    _feed_article(service, "a2", OTHER_KO[0])
+    third = _feed_article(service, "a3", ["경제가 어렵다. 그래서 정부는 실용외교를 택했다."])
+    service.index_vocabulary()
+    term = service.add_term("실용 외교", gloss="pragmatic diplomacy").term
+    found = service.term_occurrences(term.id)
+    assert [(o.article_id, o.paragraph, o.sentence) for o in found] == [
+        (third, 0, "그래서 정부는 실용외교를 택했다."),
+        (first, 0, "정부는 실용 외교를 내세웠다."),
+        (first, 1, "실용외교는 새 정부의 기조다."),
+        (first, 2, "전문가들은 실용 외교가 국익에 도움이 된다고 말했다."),
+    ]
+    paragraph = service.article(third).paragraphs[0]
+    assert paragraph[found[0].start : found[0].end] == "실용외교를"
+    assert found[1].title == "실용 외교 기사"
+    verb = service.add_term("강조하다", gloss="to stress").term
+    assert [o.sentence for o in service.term_occurrences(verb.id)] == [
+        "대통령은 정상회담에서 경제 협력을 강조했다."
+    ]
+    assert len(service.term_occurrences(term.id, limit=2)) == 2
+
+
+def test_frequencies_count_articles(service: ReaderService) -> None:
+    for number, paragraphs in enumerate([ARTICLE_KO, *OTHER_KO]):
+        _feed_article(service, f"a{number}", paragraphs)
+    service.index_vocabulary()
+    economy = service.add_term("경제", gloss="economy").term
+    phrase = service.add_term("실용 외교", gloss="pragmatic diplomacy").term
+    baseball = service.add_term("농구", gloss="basketball").term
+    counts = service.term_frequencies()
+    assert (counts[economy.id], counts[phrase.id]) == (3, 1)
+    assert baseball.id not in counts
+
+
+def test_existing_glosses_for_the_annotation_form(service: ReaderService) -> None:
+    assert service.existing_glosses("외교를", "ko") == []
+    service.add_term("외교", gloss="diplomacy")
+    service.add_term("외교", gloss="foreign policy")
+    assert service.existing_glosses("외교를", "ko") == ["diplomacy", "foreign policy"]
+
+
+def test_terms_stored_without_pattern_get_one(service: ReaderService) -> None:
+    with service.store.transaction() as connection:
+        connection.execute(
+            "INSERT INTO terms (lang, text, lemma, created, updated) VALUES (?, ?, ?, ?, ?)",
+            ("ko", "외교", "외교", "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00"),
+        )
+    assert len(service.match_terms("외교는 어렵다.", "ko")) == 1
+    assert service.list_terms()[0].pattern == "외교/N"

@@ -819,8 +819,10 @@ class Store:
         content_hash: str,
         words: Mapping[str, int],
         phrases: Mapping[str, int],
+        others: Mapping[str, int] | None = None,
     ) -> None:
-        """Store an article's content words and candidate phrases, replacing older ones."""
+        """Store an article's content words ('w'), other words ('k') and candidate
+        phrases ('p'), replacing older ones."""
         with self.transaction() as connection:
             connection.execute("DELETE FROM article_vocab WHERE article_id = ?", (article_id,))
             connection.execute(
@@ -830,6 +832,7 @@ class Store:
             connection.executemany(
                 "INSERT INTO article_words VALUES (?, ?, ?, ?)",
                 [(article_id, "w", key, count) for key, count in words.items()]
+                + [(article_id, "k", key, count) for key, count in (others or {}).items()]
                 + [(article_id, "p", key, count) for key, count in phrases.items()],
             )
 
@@ -859,6 +862,32 @@ class Store:
             (-1 if limit is None else limit,),
         )
         return [int(row[0]) for row in rows]
+
+    def articles_with_words(self, lang: str, keys: Sequence[str], limit: int = 200) -> list[int]:
+        """Analysed articles whose words include all ``keys`` (kinds 'w' and 'k'), newest first."""
+        distinct = sorted(set(keys))
+        if not distinct:
+            return []
+        marks = ",".join("?" * len(distinct))
+        rows = self.query(
+            "SELECT w.article_id FROM article_words w JOIN article_vocab v USING (article_id)"
+            f" WHERE v.lang = ? AND w.kind IN ('w', 'k') AND w.key IN ({marks})"
+            " GROUP BY w.article_id HAVING count(DISTINCT w.key) = ?"
+            " ORDER BY w.article_id DESC LIMIT ?",
+            [lang, *distinct, len(distinct), limit],
+        )
+        return [int(row[0]) for row in rows]
+
+    def term_article_counts(self) -> dict[int, int]:
+        """For each term, how many analysed articles contain it as a word or noun phrase
+        (other multi-word terms are not counted)."""
+        rows = self.query(
+            "SELECT t.id, count(DISTINCT w.article_id) FROM terms t"
+            " JOIN article_words w ON w.key = t.pattern AND w.kind IN ('w', 'k', 'p')"
+            " JOIN article_vocab v ON v.article_id = w.article_id AND v.lang = t.lang"
+            " GROUP BY t.id"
+        )
+        return {int(row[0]): int(row[1]) for row in rows}
 
     def known_word_counts(self, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """For analysed articles: (distinct content words, of which known or ignored)."""

@@ -36,7 +36,7 @@ from typing import Any
 
 from reader.core.models import TERM_STATUSES, Term
 
-ANALYSER_VERSION = "1"
+ANALYSER_VERSION = "2"
 """Bump when keys change, so that stored patterns and vocabularies are recomputed."""
 
 KNOWN_STATUSES = frozenset({"known", "ignored"})
@@ -477,25 +477,54 @@ def match_terms(text: str, lang: str, index: TermIndex) -> list[TermMatch]:
 # -- vocabulary: content words and candidate phrases ---------------------------------------
 
 
+def _is_content_word(analysis: Analysis, index: int) -> bool:
+    tag = analysis.tags[index]
+    if analysis.lang == "ko":
+        return tag in _CONTENT_TAGS_KO
+    lemma = analysis.lemmas[index]
+    return tag == "W" and len(lemma) > 1 and lemma not in STOPWORDS_EN
+
+
 def content_words(analyses: Iterable[Analysis]) -> Counter[str]:
     """Keys of content words (nouns, verbs, adjectives, adverbs; English non-stopwords)."""
     counts: Counter[str] = Counter()
     for analysis in analyses:
-        if analysis.lang == "ko":
-            counts.update(
-                key
-                for key, tag in zip(analysis.keys, analysis.tags, strict=True)
-                if tag in _CONTENT_TAGS_KO
-            )
-        else:
-            counts.update(
-                key
-                for key, tag, lemma in zip(
-                    analysis.keys, analysis.tags, analysis.lemmas, strict=True
-                )
-                if tag == "W" and len(lemma) > 1 and lemma not in STOPWORDS_EN
-            )
+        counts.update(
+            analysis.keys[index]
+            for index in range(len(analysis.keys))
+            if _is_content_word(analysis, index)
+        )
     return counts
+
+
+def other_words(analyses: Iterable[Analysis]) -> Counter[str]:
+    """Keys of the remaining words (not content words, particles, endings or symbols):
+    with :func:`content_words`, every key a term pattern can start a match with."""
+    counts: Counter[str] = Counter()
+    for analysis in analyses:
+        counts.update(
+            analysis.keys[index]
+            for index in range(len(analysis.keys))
+            if not _is_functional(analysis, index) and not _is_content_word(analysis, index)
+        )
+    return counts
+
+
+def word_keys(pattern: str) -> list[str]:
+    """The keys of a pattern that name words (particles and endings left out)."""
+    return [key for key in pattern.split() if not key.startswith("/")]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where a term occurs: an article, a paragraph, the offsets and the sentence."""
+
+    article_id: int
+    title: str
+    paragraph: int
+    start: int
+    end: int
+    sentence: str
 
 
 @dataclass
