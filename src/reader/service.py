@@ -752,12 +752,17 @@ class ReaderService:
         except exports.GlossaryFileError as error:
             raise ServiceError(str(error)) from None
         added = merged = 0
+        for row in rows:
+            row.lang = _term_lang(row.lang or None, row.text)
         with self.store.transaction():
-            for row in rows:
-                row.lang = _term_lang(row.lang or None, row.text)
-                result = self._save_term(row)
-                added += result.created
-                merged += not result.created
+            for start in range(0, len(rows), _IMPORT_CHUNK):
+                chunk = rows[start : start + _IMPORT_CHUNK]
+                for lang in {row.lang for row in chunk}:  # one kiwipiepy batch per chunk
+                    terms.analyse_many([row.text for row in chunk if row.lang == lang], lang)
+                for row in chunk:
+                    result = self._save_term(row)
+                    added += result.created
+                    merged += not result.created
         self._term_index = None
         terms.clear_analysis_cache()
         return ImportResult(added=added, merged=merged)
@@ -942,6 +947,10 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
     if not paragraphs and not title:
         raise ServiceError(f"{path}: no text found in the HTML file")
     return paragraphs, title or path.stem
+
+
+_IMPORT_CHUNK = 2000
+"""Terms analysed together on import (fewer than the analysis cache holds)."""
 
 
 def _term_lang(lang: str | None, text: str) -> str:
