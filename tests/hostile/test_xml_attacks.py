@@ -105,7 +105,7 @@ def test_deeply_nested_elements(service: ReaderService, httpserver: HTTPServer) 
         "<item><title>after</title><guid>3</guid></item>"
         "</channel></rss>"
     )
-    new, error = refresh_served(service, httpserver, body)
+    _new, error = refresh_served(service, httpserver, body)
     assert error is None or "Traceback" not in error
     titles = {row[0] for row in service.store.query("SELECT title FROM articles")}
     assert "after" in titles or error
