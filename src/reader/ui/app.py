@@ -24,6 +24,7 @@ from reader.ui.themes import (
     FALLBACK_THEME,
     SHIPPED_THEMES_DIR,
     load_themes,
+    resolve_references,
     theme_variable_defaults,
 )
 
@@ -83,6 +84,11 @@ class ReaderApp(App[None]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return theme_variable_defaults()
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = resolve_references(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
 
     def get_default_screen(self) -> Screen[None]:
         from reader.ui.screens.main import MainScreen

@@ -8,6 +8,7 @@ the reason; it never stops the app.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,33 @@ class LoadedThemes:
 
 def theme_variable_defaults() -> dict[str, str]:
     return {f"reader-{name}": value for name, value in READER_VARIABLES.items()}
+
+
+_REFERENCE = re.compile(r"\$([A-Za-z0-9_-]+)")
+
+
+def resolve_references(variables: dict[str, str]) -> dict[str, str]:
+    """Replace ``$name`` inside reader's variables by that variable's colour.
+
+    Textual substitutes variables in stylesheets but not inside other variables'
+    values, so defaults like ``"$accent 30%"`` are resolved here, against the
+    colours of the current theme.
+    """
+    resolved = dict(variables)
+
+    def colour(match: re.Match[str]) -> str:
+        value = variables.get(match.group(1))
+        if value is None:
+            return match.group(0)
+        try:
+            return Color.parse(value.split()[0]).hex
+        except ColorParseError:
+            return value
+
+    for name, value in variables.items():
+        if name.startswith("reader-") and "$" in value:
+            resolved[name] = _REFERENCE.sub(colour, value)
+    return resolved
 
 
 def load_theme_file(path: Path) -> Theme:

@@ -252,4 +252,5 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, style).simplify()
+        strip = Strip(segments).apply_style(self.rich_style)
+        return strip.adjust_cell_length(width, style).simplify()

@@ -369,7 +369,7 @@ class BilingualView(ScrollView, can_focus=True):
         blank = Strip.blank(column, self.rich_style)
         gutter = Strip(
             [*Text(GUTTER, style=self._style("bilingual--rule")).render(self.app.console)]
-        )
+        ).apply_style(self.rich_style)
         strips = [
             Strip.join(
                 [
@@ -428,7 +428,7 @@ class BilingualView(ScrollView, can_focus=True):
         for line in lines:
             starts.append(offset)
             offset += len(line.plain)
-            strip = Strip(list(line.render(console)))
+            strip = Strip(list(line.render(console))).apply_style(self.rich_style)
             strips.append(strip.adjust_cell_length(width, self.rich_style))
         if not strips:
             strips, starts = [Strip.blank(width, self.rich_style)], [0]
