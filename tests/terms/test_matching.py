@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +158,32 @@ def test_english_keys(words: tuple[str, ...], same: bool) -> None:
 
 def test_analysis_is_cached() -> None:
     assert analyse("외교는 어렵다.", "ko") is analyse("외교는 어렵다.", "ko")
+
+
+def _corpus_texts(corpus: Path, count: int) -> list[str]:
+    raw = (corpus / "korean" / "knews_rerendered_categories_all_2022-07-30.xml").read_text("utf-8")
+    texts = (html.unescape(t) for t in re.findall(r"<content:encoded>(.*?)</content:encoded>", raw))
+    return list(dict.fromkeys(texts))[:count]
+
+
+@pytest.mark.parametrize(
+    ("term", "surface"),
+    [
+        ("정부", r"정부(?:는|가|를|의|와|에서|에|도|로)"),
+        ("밝히다", r"밝혔다|밝혔습니다|밝힌|밝히며|밝혀"),
+        ("대통령", r"대통령(?:은|이|의|을|과|도)"),
+    ],
+)
+def test_inflected_forms_in_real_news_are_found(corpus: Path, term: str, surface: str) -> None:
+    """Every word-initial particle or verb form of the term in 200 real news texts is
+    highlighted, and every highlight starts with the term's first syllable."""
+    index = _index("ko", term)
+    expected = found = 0
+    for text in _corpus_texts(corpus, 200):
+        starts = {m.start for m in match_terms(text, "ko", index)}
+        for occurrence in re.finditer(rf"(?<![^\s‘“'\"(])(?:{surface})(?=[\s.,’”'\")]|$)", text):
+            expected += 1
+            found += occurrence.start() in starts
+        assert all(text[start] == term[0] for start in starts)
+    assert expected > 20
+    assert found == expected
