@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from reader.core.feedparse import (
+    MAX_ENTRIES,
     FeedParseError,
     decode_body,
     entry_identity,
     has_timezone,
+    limit_entries,
     parse_feed,
     safe_xml,
 )
@@ -290,3 +292,22 @@ class TestEntries:
         entry = parsed.entries[0]
         assert (entry.guid, entry.title, entry.paragraphs) == ("tag:1", "제목", ["본문"])
         assert entry.published == "2024-01-01T18:04:05+00:00"
+
+
+class TestHugeFeeds:
+    def test_only_the_first_entries_of_a_huge_feed_are_read(self) -> None:
+        items = "".join(
+            f"<item><title>t{n}</title><guid>g{n}</guid></item>" for n in range(100_000)
+        )
+        parsed = parse_feed(f"<rss><channel><title>x</title>{items}</channel></rss>".encode())
+        assert len(parsed.entries) == MAX_ENTRIES
+        assert parsed.entries[-1].title == f"t{MAX_ENTRIES - 1}"
+        assert parsed.warning is not None and "more than" in parsed.warning
+
+    def test_limit_counts_atom_and_prefixed_entries_only(self) -> None:
+        text = "<feed><items/><itemized/><entry>a</entry><atom:entry>b</atom:entry><entry>c</entry>"
+        assert limit_entries(text, 2) == (
+            "<feed><items/><itemized/><entry>a</entry><atom:entry>b</atom:entry>",
+            True,
+        )
+        assert limit_entries(text, 3) == (text, False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 PERMANENT_REDIRECTS = {301, 308}
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=24)
+PROCESS_POOL_MIN_FEEDS = 8
+MAX_PARSER_PROCESSES = 4
 BACKOFF_AFTER_FAILURES = 2
 """A single failure is retried at the next refresh; from the second one, waits grow."""
 
@@ -384,14 +387,65 @@ def probe_feed(url: str, settings: FetchSettings) -> ProbedFeed:
 
 
 def _parse(fetched: FetchResult) -> ParsedFeed:
-    """Parse a fetched body; any failure of the parser is a FeedParseError for this feed."""
     assert fetched.body is not None
+    return parse_body(fetched.body, fetched.final_url, fetched.content_type)
+
+
+def parse_body(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    """Parse a fetched body; any failure of the parser is a FeedParseError for this feed.
+
+    A module-level function so that worker processes can run it.
+    """
     try:
-        return parse_feed(fetched.body, fetched.final_url, fetched.content_type)
+        return parse_feed(body, url, content_type)
     except FeedParseError:
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as error:
         raise FeedParseError(clean_line(f"cannot parse the feed: {error}")[:300]) from None
+
+
+def _warm_up_worker() -> None:
+    """Import the parser in a new worker while the first downloads are still running."""
+    import feedparser  # noqa: F401
+
+
+class ParserPool:
+    """Where feeds are parsed: worker processes when there are many feeds and cores.
+
+    Parsing is pure Python, so threads share one core; with several cores a
+    process pool parses feeds side by side. Small refreshes (and one-core
+    machines) use a thread, which costs nothing to start. Workers are spawned,
+    never forked: the caller may be a thread of the TUI.
+    """
+
+    def __init__(self, feed_count: int) -> None:
+        workers = min(os.cpu_count() or 1, MAX_PARSER_PROCESSES, feed_count)
+        self._processes: concurrent.futures.ProcessPoolExecutor | None = None
+        if workers > 1 and feed_count >= PROCESS_POOL_MIN_FEEDS:
+            import multiprocessing
+
+            self._processes = concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm_up_worker,
+            )
+            for _ in range(workers):
+                self._processes.submit(_warm_up_worker)
+
+    async def parse(self, fetched: FetchResult) -> ParsedFeed:
+        assert fetched.body is not None
+        arguments = (fetched.body, fetched.final_url, fetched.content_type)
+        if self._processes is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(self._processes, parse_body, *arguments)
+            except concurrent.futures.BrokenExecutor:
+                self._processes = None  # a worker died (out of memory?): go on in threads
+        return await asyncio.to_thread(parse_body, *arguments)
+
+    def close(self) -> None:
+        if self._processes is not None:
+            self._processes.shutdown(wait=True, cancel_futures=True)
 
 
 # -- refreshing ----------------------------------------------------------------------
@@ -409,6 +463,7 @@ class _Refresh:
     limiter: HostLimiter
     client: httpx.AsyncClient
     writer: concurrent.futures.ThreadPoolExecutor
+    parser: ParserPool
     progress: ProgressCallback | None
     results: list[FeedRefreshResult] = field(default_factory=list)
 
@@ -443,6 +498,7 @@ async def _refresh_all(
     progress: ProgressCallback | None,
 ) -> list[FeedRefreshResult]:
     writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-store")
+    parser = ParserPool(len(feeds))
     try:
         async with make_client(settings) as client:
             run = _Refresh(
@@ -451,11 +507,13 @@ async def _refresh_all(
                 limiter=HostLimiter(settings.concurrency, settings.per_host),
                 client=client,
                 writer=writer,
+                parser=parser,
                 progress=progress,
             )
             tasks = [asyncio.create_task(_refresh_one(run, feed, force)) for feed in feeds]
             return list(await asyncio.gather(*tasks))
     finally:
+        parser.close()
         writer.shutdown(wait=True)
 
 
@@ -486,7 +544,7 @@ async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResul
     result.status = fetched.status
     if fetched.error is None and fetched.body is not None:
         try:
-            parsed = await asyncio.to_thread(_parse, fetched)
+            parsed = await run.parser.parse(fetched)
         except FeedParseError as error:
             fetched.error = str(error)
         else:

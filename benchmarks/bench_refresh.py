@@ -1,0 +1,221 @@
+"""How fast ``reader refresh`` is, against the obvious alternative, on a local server.
+
+A threaded HTTP server on 127.0.0.1 serves 200 feeds of 50 entries each and adds
+50 ms of latency to every response (ETag/304 supported). In the same run:
+
+1. a loop of ``feedparser.parse(url)`` over the 200 URLs (what a simple script does);
+2. the first refresh through the service (fetch + parse + clean + store, fresh READER_HOME);
+3. a second refresh where every feed answers 304;
+4. the same first refresh with the default per-host limit (all 200 feeds share one host
+   here, so this is the politeness limit at work, not the reader);
+5. the peak memory of a process that refreshes the 2.8 MB Korean feed from the corpus.
+
+Run: .venv/bin/python benchmarks/bench_refresh.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+FEEDS = 200
+ENTRIES = 50
+LATENCY = 0.05
+REPO = Path(__file__).resolve().parents[1]
+BIG_FEED = (
+    REPO.parent / "shared" / "corpus" / "korean" / "knews_rerendered_categories_all_2022-07-30.xml"
+)
+
+
+def make_feed(number: int) -> bytes:
+    items = []
+    for entry in range(ENTRIES):
+        body = (
+            f"<p>Paragraph one of entry {entry} in feed {number}. 첫 문단입니다, 한국어와 English.</p>"
+            f"<p>Second paragraph with <a href='/x/{entry}'>a link</a> and <b>bold</b> text.</p>"
+            "<ul><li>point one</li><li>point two</li></ul>"
+        )
+        items.append(
+            f"<item><title>Feed {number} entry {entry}</title><guid>f{number}-e{entry}</guid>"
+            f"<link>/posts/{number}/{entry}</link>"
+            f"<pubDate>Sat, 30 Jul 2022 09:{entry:02d}:00 +0900</pubDate>"
+            f"<description><![CDATA[{body}]]></description></item>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Feed {number}</title><link>http://example.com/{number}</link>"
+        f"{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+class FeedHandler(BaseHTTPRequestHandler):
+    feeds: ClassVar[dict[str, bytes]] = {}
+
+    def do_GET(self) -> None:
+        time.sleep(LATENCY)
+        body = self.feeds.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def serve() -> None:
+    """The server process: prints its port, then serves until killed."""
+    FeedHandler.feeds = {f"/feed/{n}.xml": make_feed(n) for n in range(FEEDS)}
+    if BIG_FEED.exists():
+        FeedHandler.feeds["/big.xml"] = BIG_FEED.read_bytes()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
+    server.daemon_threads = True
+    server.request_queue_size = 256
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    """The server runs in its own process, so that it never competes for our GIL."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    port = int(process.stdout.readline())
+    return process, f"http://127.0.0.1:{port}"
+
+
+def feedparser_loop(urls: list[str]) -> float:
+    import feedparser
+
+    started = time.perf_counter()
+    for url in urls:
+        parsed = feedparser.parse(url)
+        assert len(parsed.entries) == ENTRIES, url
+    return time.perf_counter() - started
+
+
+def service_refresh(urls: list[str], home: Path, per_host: int) -> tuple[float, float]:
+    """Seconds of the first refresh and of the second (all 304) in a fresh READER_HOME."""
+    os.environ["READER_HOME"] = str(home)
+    from reader.config import Config, RefreshConfig
+    from reader.service import ReaderService
+
+    service = ReaderService(config=Config(refresh=RefreshConfig(per_host=per_host)))
+    for url in urls:
+        service.store.add_feed(url)
+    started = time.perf_counter()
+    first = service.refresh()
+    first_time = time.perf_counter() - started
+    assert all(r.new == ENTRIES for r in first), [r.error for r in first if r.error][:3]
+    started = time.perf_counter()
+    second = service.refresh()
+    second_time = time.perf_counter() - started
+    assert all(r.status == 304 for r in second)
+    service.close()
+    return first_time, second_time
+
+
+MEMORY_PROBE = """
+import json, os, resource, sys, time, tracemalloc
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from reader.service import ReaderService
+import feedparser, httpx, charset_normalizer  # loaded before measuring: not the feed's cost
+service = ReaderService()
+service.store.add_feed(sys.argv[1])
+imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if sys.argv[2] == "trace":
+    tracemalloc.start()
+started = time.perf_counter()
+result = service.refresh()[0]
+seconds = time.perf_counter() - started
+_, peak = tracemalloc.get_traced_memory()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"new": result.new, "error": result.error, "seconds": seconds,
+                  "traced_peak": peak, "rss_after_imports": imported * 1024,
+                  "rss_peak": after * 1024}))
+"""
+
+
+def memory_of_big_feed(url: str, home: Path, trace: bool) -> dict[str, float]:
+    """Refresh one feed in a fresh process; tracemalloc (slow) only when ``trace``."""
+    env = {**os.environ, "READER_HOME": str(home)}
+    command = [sys.executable, "-c", MEMORY_PROBE, url, "trace" if trace else "time"]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(output)  # type: ignore[no-any-return]
+
+
+def cli_refresh(urls: list[str], home: Path) -> float:
+    """Wall time of the ``reader refresh --json`` command (start-up included), fresh home."""
+    env = {**os.environ, "READER_HOME": str(home)}
+    os.environ["READER_HOME"] = str(home)
+    from reader.core.store import Store
+    from reader.paths import get_paths
+
+    store = Store(get_paths().database)
+    for url in urls:
+        store.add_feed(url)
+    store.close()
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "reader", "refresh", "--json"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    server, base = start_server()
+    urls = [f"{base}/feed/{n}.xml" for n in range(FEEDS)]
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary)
+        print(f"{FEEDS} feeds x {ENTRIES} entries, {LATENCY * 1000:.0f} ms latency, 127.0.0.1")
+        loop = feedparser_loop(urls)
+        print(f"feedparser.parse loop:            {loop:7.2f} s")
+        first, second = service_refresh(urls, root / "a", per_host=16)
+        print(f"reader refresh (first):           {first:7.2f} s   {loop / first:5.1f}x faster")
+        print(f"reader refresh (all 304):         {second:7.2f} s   {second / first:5.1%} of first")
+        polite, _ = service_refresh(urls, root / "b", per_host=4)
+        print(f"first refresh, per_host=4:        {polite:7.2f} s   {loop / polite:5.1f}x faster")
+        command = cli_refresh(urls, root / "c")
+        print(f"`reader refresh --json` command:  {command:7.2f} s   {loop / command:5.1f}x faster")
+        if BIG_FEED.exists():
+            size = BIG_FEED.stat().st_size / 2**20
+            timed = memory_of_big_feed(f"{base}/big.xml", root / "d", trace=False)
+            traced = memory_of_big_feed(f"{base}/big.xml", root / "e", trace=True)
+            print(
+                f"{size:.1f} MB Korean feed: {timed['new']:.0f} entries in {timed['seconds']:.2f} s; "
+                f"RSS {timed['rss_after_imports'] / 2**20:.0f} -> {timed['rss_peak'] / 2**20:.0f} MB; "
+                f"Python allocations peak {traced['traced_peak'] / 2**20:.0f} MB (tracemalloc)"
+            )
+        else:
+            print("corpus absent: big-feed memory skipped")
+    server.terminate()
+    server.wait()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        main()
