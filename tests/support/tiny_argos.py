@@ -192,14 +192,14 @@ def _silent_ffn(ffn: Any, d_model: int) -> None:
     ffn.linear_1.weight = np.zeros((d_model, 4), np.float32)
 
 
-def write_ctranslate2_model(spec: Any, output_dir: Path) -> None:
+def write_ctranslate2_model(spec: Any, output_dir: Path, quantization: str | None = None) -> None:
     from ctranslate2.converters import Converter
 
     class SpecConverter(Converter):  # type: ignore[misc]
         def _load(self) -> Any:
             return spec
 
-    SpecConverter().convert(str(output_dir), force=True)
+    SpecConverter().convert(str(output_dir), quantization=quantization, force=True)
 
 
 # -- MiniSBD: a rule-based ONNX model ---------------------------------------------------
@@ -234,10 +234,11 @@ def _tensor_type(elem_type: int, dims: list[str]) -> bytes:
     return _field(1, _field(1, elem_type) + _field(2, shape))
 
 
-def minisbd_onnx(lang: str) -> bytes:
-    """The ONNX model bytes (ir_version 8, opset 13)."""
+def minisbd_onnx(lang: str, split: bool = True) -> bytes:
+    """The ONNX model bytes (ir_version 8, opset 13); ``split=False`` keeps each paragraph whole."""
     units = ["<PAD>", "<UNK>", ".", "!", "?"]
-    table = np.array([[9, 0, 0], [0, 9, 0], [0, 0, 9], [0, 0, 9], [0, 0, 9]], dtype=np.float32)
+    end = [0, 0, 9] if split else [0, 9, 0]
+    table = np.array([[9, 0, 0], [0, 9, 0], end, end, end], dtype=np.float32)
     initializer = (
         _field(1, 5)
         + _field(1, 3)

@@ -14,6 +14,7 @@ highlight any of them and nothing is lost when they are joined again.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable
@@ -115,8 +116,15 @@ def split_sentences(paragraph: str, lang: str | None = None) -> list[Sentence]:
         return []
     if lang not in ("ko", "en"):
         lang = detect_language(paragraph) or "en"
+    return list(_split_cached(paragraph, lang))
+
+
+@functools.lru_cache(maxsize=8192)
+def _split_cached(paragraph: str, lang: str) -> tuple[Sentence, ...]:
+    """Splits are remembered: Korean analysis costs milliseconds per paragraph, and an
+    article is split again each time it is opened or translated."""
     spans = _korean_spans(paragraph) if lang == "ko" else _english_spans(paragraph)
-    return _cover(paragraph, spans)
+    return tuple(_cover(paragraph, spans))
 
 
 def _korean_spans(paragraph: str) -> list[int]:

@@ -206,9 +206,13 @@ class CTranslate2Engine:
             beam_size=self.config.beam_size,
             num_hypotheses=1,
             length_penalty=LENGTH_PENALTY,
-            max_decoding_length=min(self.config.max_sentence_tokens * 2, 2 * longest + 16),
+            max_decoding_length=self.max_decoding_length(longest),
         )
         return [self._detokenize(result.hypotheses[0]) for result in results]
+
+    def max_decoding_length(self, longest_input: int) -> int:
+        """Decoding stops here even without ``</s>``: twice the longest input, plus a margin."""
+        return min(self.config.max_sentence_tokens * 2, 2 * longest_input + 16)
 
     def _detokenize(self, tokens: list[str]) -> str:
         """Exactly argostranslate's SentencePiece decoding, prefix and leading space removed."""

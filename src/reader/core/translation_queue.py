@@ -24,8 +24,8 @@ from reader.core.translation import NoModelError, Outcome, Translations
 
 log = logging.getLogger(__name__)
 
-FIRST_CHUNK = 8
-"""Sentences in a job's first model call: small, so the first translation shows fast."""
+FIRST_CHUNK = 1
+"""Sentences in a job's first model call: one, so the first translation shows fast."""
 CHUNK = 48
 """Sentences per model call after the first."""
 
