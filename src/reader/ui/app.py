@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from reader.service import ReaderService
 
 
+WARM_UP_DELAY = 1.5
+"""Seconds after start before heavy modules are loaded in the background."""
+
+
 class ReaderApp(App[None]):
     """The reader TUI."""
 
@@ -106,6 +110,17 @@ class ReaderApp(App[None]):
                 f"Unknown theme {wanted!r}; using {self.theme}.", severity="warning", markup=False
             )
         self._started = True
+        self.set_timer(WARM_UP_DELAY, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Load the sentence splitter in the background once the screen is up, so the first
+        article opens without waiting for it."""
+
+        def warm() -> None:
+            with self.guard("loading the sentence splitter"):
+                self.service.split_sentences("준비.", "ko")
+
+        self.run_worker(warm, thread=True, group="warm-up")
 
     # -- themes and state ------------------------------------------------------------
 

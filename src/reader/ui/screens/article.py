@@ -87,8 +87,9 @@ class ArticleScreen(Screen[None]):
             article = self.service.article(self.article_id)
             article.paragraphs = [plain(paragraph) for paragraph in article.paragraphs]
             direction = self.service.direction_for(article)
+            self.app.call_from_thread(self._show, article, direction)
             sentences = split_paragraphs(self.service, article.paragraphs, direction[0])
-            self.app.call_from_thread(self._show, article, direction, sentences)
+            self.app.call_from_thread(self._show_sentences, sentences)
             if not article.read:
                 self.service.set_read([article.id], True)
                 article.read = True
@@ -103,19 +104,20 @@ class ArticleScreen(Screen[None]):
             if screen is not self:
                 screen.post_message(ArticleFlagsChanged(summary))
 
-    def _show(
-        self, article: Article, direction: tuple[str, str], sentences: list[list[Sentence]]
-    ) -> None:
+    def _show(self, article: Article, direction: tuple[str, str]) -> None:
+        """Paint the text at once; sentences and translations follow."""
         self.article = article
         self.direction = direction
-        self.total = sum(len(paragraph) for paragraph in sentences)
-        self.done = 0
+        self.done = self.total = 0
         self.query_one("#article-title", Static).update(literal(article.title or "(untitled)"))
-        units = [
-            ParagraphUnit(paragraph, [(s.start, s.end) for s in split])
-            for paragraph, split in zip(article.paragraphs, sentences, strict=True)
-        ]
+        units = [ParagraphUnit(paragraph, []) for paragraph in article.paragraphs]
         self.query_one(BilingualView).show(units)
+        self._update_meta()
+
+    def _show_sentences(self, sentences: list[list[Sentence]]) -> None:
+        self.total = sum(len(paragraph) for paragraph in sentences)
+        spans = [[(s.start, s.end) for s in paragraph] for paragraph in sentences]
+        self.query_one(BilingualView).set_sentences(spans)
         self._update_meta()
 
     def _update_meta(self) -> None:

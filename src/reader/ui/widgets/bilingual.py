@@ -125,6 +125,15 @@ class BilingualView(ScrollView, can_focus=True):
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
+    def set_sentences(self, spans: list[list[tuple[int, int]]]) -> None:
+        """Sentence boundaries arrived (splitting can be slow): keep the reader's paragraph."""
+        for unit, paragraph_spans in zip(self.units, spans, strict=True):
+            unit.spans = paragraph_spans or [(0, len(unit.source))]
+            unit.targets = [None] * len(unit.spans)
+            unit.failed.clear()
+        self.set_reactive(BilingualView.cursor, (self.cursor[0], 0))
+        self._relayout()
+
     def set_translation(
         self, paragraph: int, sentence: int, text: str | None, failed: bool = False
     ) -> None:

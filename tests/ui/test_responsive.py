@@ -1,0 +1,102 @@
+"""The UI keeps answering keys while a slow refresh and a translation run; failures notify."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from textual.pilot import Pilot
+from werkzeug import Request, Response
+
+from reader.service import ReaderService
+from reader.ui.screens.article import ArticleScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.bilingual import BilingualView
+from tests.ui.conftest import make_app, settle
+
+KEY_BUDGET_SECONDS = 0.5
+"""Generous for a loaded 2-core machine; the benchmark measures the real figure."""
+
+FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Slow feed</title><link>http://example.org/</link>
+<item><title>Arrived late</title><guid>late-1</guid><description>It took a while.</description></item>
+</channel></rss>"""
+
+
+@pytest.fixture
+def slow_server() -> Iterator[tuple[HTTPServer, threading.Event]]:
+    """A feed that answers only when the test sets the event (or after 30 s)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    release = threading.Event()
+
+    def slow(request: Request) -> Response:
+        release.wait(30)
+        return Response(FEED, content_type="application/rss+xml")
+
+    server.expect_request("/slow.xml").respond_with_handler(slow)
+    yield server, release
+    release.set()
+    server.clear()
+    server.stop()
+
+
+async def timed_press(pilot: Pilot[None], key: str) -> float:
+    started = time.monotonic()
+    await pilot.press(key)
+    return time.monotonic() - started
+
+
+async def test_keys_are_handled_during_a_slow_refresh_and_a_translation(
+    service: ReaderService,
+    installed_tiny_models: Path,
+    slow_server: tuple[HTTPServer, threading.Event],
+) -> None:
+    server, release = slow_server
+    service.store.add_feed(server.url_for("/slow.xml"), "Slow feed")
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        refreshing = [w for w in app.workers if w.group == "refresh" and w.is_running]
+        assert refreshing
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        for _ in range(600):
+            if screen.job_id is not None:
+                break
+            await pilot.pause(0.05)
+        assert screen.job_id is not None
+        view = screen.query_one(BilingualView)
+        assert await timed_press(pilot, "j") < KEY_BUDGET_SECONDS
+        assert view.cursor == (0, 1)
+        assert await timed_press(pilot, "escape") < KEY_BUDGET_SECONDS
+        assert await timed_press(pilot, "j") < KEY_BUDGET_SECONDS
+        assert app.screen.query_one(ArticleList).cursor == 1
+        assert refreshing[0].is_running, "the keys were handled while the refresh was waiting"
+        release.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        titles = {row.title for _, row in app.screen.query_one(ArticleList).loaded_rows()}
+        assert "Arrived late" in titles
+
+
+async def test_a_failing_worker_notifies_and_logs_instead_of_crashing(
+    service: ReaderService,
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        with app.guard("testing the guard"):
+            raise RuntimeError("boom")
+        await settle(pilot)
+        messages = [notification.message for notification in app._notifications]
+        assert any("testing the guard: boom" in message for message in messages)
+        assert app.is_running
+    log = service.paths.log_file.read_text(encoding="utf-8")
+    assert "RuntimeError: boom" in log

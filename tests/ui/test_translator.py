@@ -1,0 +1,55 @@
+"""The translator screen: live, debounced translation of typed text, saved with ctrl+s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import TextArea
+
+from reader.core.models import FeedKind
+from reader.service import ReaderService
+from reader.ui.screens.translator import TranslatorScreen
+from reader.ui.widgets.bilingual import BilingualView
+from tests.ui.conftest import make_app, settle
+
+
+async def test_typed_text_is_translated_sentence_by_sentence_and_saved(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        screen = app.screen
+        assert isinstance(screen, TranslatorScreen)
+        screen.query_one(TextArea).insert("고양이는 학교에 간다. 친구는 책을 읽는다.")
+        view = screen.query_one(BilingualView)
+        for _ in range(200):
+            if view.units and all(view.units[0].targets):
+                break
+            await pilot.pause(0.05)
+        assert len(view.units[0].spans) == 2
+        assert view.units[0].targets[0] is not None and "cat" in view.units[0].targets[0]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = service.list_articles(kind=FeedKind.LOCAL)
+        assert [article.title for article in saved] == ["고양이는 학교에 간다. 친구는 책을 읽는다."]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TranslatorScreen)
+
+
+async def test_typing_fast_translates_once_after_a_pause(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        screen = app.screen
+        assert isinstance(screen, TranslatorScreen)
+        await pilot.press(*"book")
+        assert screen.job_id is None
+        await pilot.pause(1.0)
+        await settle(pilot)
+        view = screen.query_one(BilingualView)
+        assert view.units and view.units[0].source == "book"
