@@ -316,6 +316,16 @@ class TestConcurrency:
         assert results.summary() == "3 feeds refreshed, 9 new"  # type: ignore[attr-defined]
 
 
+def test_refreshes_reuse_one_writer_connection(server: HTTPServer, service: ReaderService) -> None:
+    server.expect_request("/w").respond_with_data(feed_xml(), headers=RSS)
+    subscribe(service, server.url_for("/w"))
+    service.refresh()
+    opened = len(service.store._all_connections)
+    for _ in range(3):
+        service.refresh()
+    assert len(service.store._all_connections) == opened
+
+
 class TestSubscribing:
     def test_add_fetches_and_stores(self, server: HTTPServer, service: ReaderService) -> None:
         server.expect_request("/feed").respond_with_data(feed_xml(title="Blog"), headers=RSS)

@@ -17,6 +17,8 @@ import concurrent.futures
 import contextlib
 import os
 import sqlite3
+import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -472,6 +474,26 @@ class _Refresh:
         return await asyncio.get_running_loop().run_in_executor(self.writer, function)
 
 
+_writers: weakref.WeakKeyDictionary[Store, concurrent.futures.ThreadPoolExecutor] = (
+    weakref.WeakKeyDictionary()
+)
+_writers_lock = threading.Lock()
+
+
+def _writer_for(store: Store) -> concurrent.futures.ThreadPoolExecutor:
+    """One long-lived writer thread per store: every refresh reuses its connection.
+
+    The store opens a connection per thread; a new writer thread per refresh would
+    leave one more open connection behind each time in a long TUI session.
+    """
+    with _writers_lock:
+        writer = _writers.get(store)
+        if writer is None:
+            writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="reader-store")
+            _writers[store] = writer
+        return writer
+
+
 def refresh_feeds(
     store: Store,
     feeds: Sequence[Feed],
@@ -497,7 +519,7 @@ async def _refresh_all(
     force: bool,
     progress: ProgressCallback | None,
 ) -> list[FeedRefreshResult]:
-    writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-store")
+    writer = _writer_for(store)
     parser = ParserPool(len(feeds))
     try:
         async with make_client(settings) as client:
@@ -514,7 +536,6 @@ async def _refresh_all(
             return list(await asyncio.gather(*tasks))
     finally:
         parser.close()
-        writer.shutdown(wait=True)
 
 
 async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshResult:
