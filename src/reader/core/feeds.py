@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
-from reader.core.feedparse import FeedParseError, ParsedFeed, looks_like_html_page, parse_feed
+from reader.core.feedparse import (
+    FeedParseError,
+    ParsedFeed,
+    decode_body,
+    looks_like_html_page,
+    parse_feed,
+)
 from reader.core.models import Feed, FeedKind
 from reader.core.text import clean_line
 
@@ -184,6 +190,7 @@ def backoff_until(feed: Feed) -> datetime | None:
 
 
 def make_client(settings: FetchSettings) -> httpx.AsyncClient:
+    """The HTTP client of one refresh; proxies and CA bundles come from the environment."""
     import httpx
 
     timeout = httpx.Timeout(
@@ -200,7 +207,7 @@ def make_client(settings: FetchSettings) -> httpx.AsyncClient:
         limits=limits,
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
-        trust_env=False,
+        trust_env=True,
     )
 
 
@@ -375,7 +382,7 @@ def probe_feed(url: str, settings: FetchSettings) -> ProbedFeed:
     try:
         return ProbedFeed(feed_url, fetched, _parse(fetched))
     except FeedParseError as error:
-        text = fetched.body[:1_000_000].decode("utf-8", errors="replace")
+        text = decode_body(fetched.body[:1_000_000], fetched.content_type).text
         links = feed_links(text, fetched.final_url) if looks_like_html_page(text) else []
         if not links:
             raise FetchError(str(error)) from None
