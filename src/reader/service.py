@@ -595,14 +595,23 @@ class ReaderService:
         return self._term_index
 
     def _fill_term_patterns(self) -> None:
-        """Compute the patterns of terms stored without one (older databases)."""
+        """Compute the patterns of terms stored without one (older databases), or of
+        every term when the analyser's keys changed (``ANALYSER_VERSION``)."""
         from reader.core import terms
 
-        missing = self.store.terms_without_pattern()
-        if missing:
+        current = self.store.get_meta("terms_analyser") == terms.ANALYSER_VERSION
+        missing = self.store.terms_without_pattern(every_term=not current)
+        for start in range(0, len(missing), _IMPORT_CHUNK):
+            chunk = missing[start : start + _IMPORT_CHUNK]
+            for lang in {lang for _id, lang, _text in chunk}:
+                terms.analyse_many(
+                    [text for _id, term_lang, text in chunk if term_lang == lang], lang
+                )
             self.store.set_term_patterns(
-                [(term_id, terms.term_pattern(text, lang)) for term_id, lang, text in missing]
+                [(term_id, terms.term_pattern(text, lang)) for term_id, lang, text in chunk]
             )
+        if not current:
+            self.store.set_meta("terms_analyser", terms.ANALYSER_VERSION)
 
     def match_terms(self, paragraph: str, lang: str) -> list[TermMatch]:
         """Glossary terms in one paragraph: (start, end, term id, status), NFC offsets."""
@@ -654,7 +663,9 @@ class ReaderService:
 
     def index_vocabulary(self, limit: int | None = None) -> int:
         """Analyse articles never analysed (a background worker's job); returns how many."""
-        article_ids = self.store.articles_without_vocab(limit)
+        from reader.core.terms import ANALYSER_VERSION
+
+        article_ids = self.store.articles_without_vocab(ANALYSER_VERSION, limit)
         for article_id in article_ids:
             article = self.store.article(article_id)
             if article is not None:
@@ -669,9 +680,11 @@ class ReaderService:
         lang = _article_lang(article)
         texts = [article.title, *article.paragraphs]
         analyses = terms.analyse_many(texts, lang)
-        digest = hashlib.sha256(
-            json.dumps([terms.ANALYSER_VERSION, lang, texts], ensure_ascii=False).encode()
-        ).hexdigest()
+        digest = (
+            terms.ANALYSER_VERSION
+            + ":"
+            + hashlib.sha256(json.dumps([lang, texts], ensure_ascii=False).encode()).hexdigest()
+        )
         if self.store.vocab_hash(article.id) != digest:
             phrases = {p: c.count for p, c in terms.candidate_phrases(analyses).items()}
             words = terms.content_words(analyses)

@@ -277,3 +277,24 @@ def test_terms_stored_without_pattern_get_one(service: ReaderService) -> None:
         )
     assert len(service.match_terms("외교는 어렵다.", "ko")) == 1
     assert service.list_terms()[0].pattern == "외교/N"
+
+
+def test_changed_text_puts_the_article_back_in_the_analysis_queue(service: ReaderService) -> None:
+    article_id = _feed_article(service, "a1", ["외교는 어렵다."])
+    assert service.index_vocabulary() == 1
+    assert service.index_vocabulary() == 0
+    _feed_article(service, "a1", ["경제는 어렵다."])
+    assert service.article_difficulties([article_id]) == {}
+    assert service.index_vocabulary() == 1
+    assert service.article_difficulties([article_id])[article_id].content_words == 2
+
+
+def test_patterns_are_recomputed_when_the_analyser_changes(service: ReaderService) -> None:
+    term = service.add_term("외교", gloss="diplomacy").term
+    service.match_terms("외교", "ko")
+    with service.store.transaction() as connection:
+        connection.execute("UPDATE terms SET pattern = 'stale/N' WHERE id = ?", (term.id,))
+    service.store.set_meta("terms_analyser", "0")
+    service._term_index = None
+    assert len(service.match_terms("외교는 어렵다.", "ko")) == 1
+    assert service.term(term.id).pattern == "외교/N"

@@ -157,7 +157,15 @@ CREATE TABLE article_words (
 CREATE INDEX article_words_by_key ON article_words (kind, key);
 """
 
-MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2]
+# An article whose text changes loses its vocabulary, so that the background
+# analysis (articles without one) picks it up again.
+_MIGRATION_3 = """
+CREATE TRIGGER article_vocab_stale AFTER UPDATE OF title, content ON articles BEGIN
+    DELETE FROM article_vocab WHERE article_id = new.id;
+END;
+"""
+
+MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -785,9 +793,10 @@ class Store:
         rows = self.query("SELECT id, lang, pattern, status FROM terms")
         return [(row[0], row[1], row[2], row[3]) for row in rows]
 
-    def terms_without_pattern(self) -> list[tuple[int, str, str]]:
-        """(id, lang, text) of terms whose pattern was never computed."""
-        rows = self.query("SELECT id, lang, text FROM terms WHERE pattern = ''")
+    def terms_without_pattern(self, every_term: bool = False) -> list[tuple[int, str, str]]:
+        """(id, lang, text) of terms whose pattern was never computed (or of all terms)."""
+        condition = "1" if every_term else "pattern = ''"
+        rows = self.query(f"SELECT id, lang, text FROM terms WHERE {condition}")
         return [(row[0], row[1], row[2]) for row in rows]
 
     def set_term_patterns(self, patterns: Sequence[tuple[int, str]]) -> None:
@@ -854,12 +863,14 @@ class Store:
     def vocab_documents(self, lang: str) -> int:
         return int(self.query("SELECT count(*) FROM article_vocab WHERE lang = ?", (lang,))[0][0])
 
-    def articles_without_vocab(self, limit: int | None = None) -> list[int]:
-        """Ids of articles never analysed for vocabulary, newest first."""
+    def articles_without_vocab(self, version: str, limit: int | None = None) -> list[int]:
+        """Ids of articles without a vocabulary of this analyser ``version`` (content
+        hashes start with ``version:``), newest first."""
         rows = self.query(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_vocab)"
+            "SELECT id FROM articles WHERE id NOT IN"
+            " (SELECT article_id FROM article_vocab WHERE substr(content_hash, 1, ?) = ?)"
             " ORDER BY coalesce(published, fetched) DESC, id DESC LIMIT ?",
-            (-1 if limit is None else limit,),
+            (len(version) + 1, version + ":", -1 if limit is None else limit),
         )
         return [int(row[0]) for row in rows]
 
