@@ -495,6 +495,8 @@ class ReaderService:
 
     def update_term(self, term: Term) -> Term:
         """Save an edited term (the annotation form); its pattern follows its text."""
+        import sqlite3
+
         from reader.core import terms
 
         term.text = clean_line(term.text)
@@ -508,7 +510,10 @@ class ReaderService:
             raise ServiceError(str(error)) from None
         term.tags = terms.normalize_tags(term.tags)
         term.pattern = terms.term_pattern(term.text, term.lang)
-        updated = self.store.update_term(term)
+        try:
+            updated = self.store.update_term(term)
+        except sqlite3.IntegrityError:
+            raise ServiceError(f"another term already has the lemma {term.lemma!r}") from None
         self._term_index = None
         return updated
 

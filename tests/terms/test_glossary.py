@@ -298,3 +298,11 @@ def test_patterns_are_recomputed_when_the_analyser_changes(service: ReaderServic
     service._term_index = None
     assert len(service.match_terms("외교는 어렵다.", "ko")) == 1
     assert service.term(term.id).pattern == "외교/N"
+
+
+def test_editing_a_lemma_into_another_terms_lemma_is_refused(service: ReaderService) -> None:
+    service.add_term("외교", gloss="diplomacy")
+    term = service.add_term("경제", gloss="economy").term
+    term.lemma = "외교"
+    with pytest.raises(ServiceError, match="already has the lemma"):
+        service.update_term(term)

@@ -661,7 +661,7 @@ def rank_suggestions(
 def normalize_status(status: str | None) -> str:
     """``1``–``5``, ``known`` or ``ignored`` (``K``/``I`` accepted); ValueError otherwise."""
     value = (status or "1").strip().lower()
-    value = {"k": "known", "i": "ignored", "w": "known", "well-known": "known"}.get(value, value)
+    value = {"k": "known", "i": "ignored"}.get(value, value)
     if value not in TERM_STATUSES:
         raise ValueError(f"unknown status {status!r}; use 1-5, known or ignored")
     return value
