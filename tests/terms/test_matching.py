@@ -190,3 +190,20 @@ def test_inflected_forms_in_real_news_are_found(corpus: Path, term: str, surface
         assert all(text[start] == term[0] for start in starts)
     assert expected > 20
     assert found == expected
+
+
+def test_matching_from_several_threads_agrees() -> None:
+    """Textual workers call in from threads; the one Kiwi and the cache are shared."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = _index("ko", "외교", "먹다", "실용 외교")
+    sentences = [
+        f"{n}번째: 정부는 실용 외교를 내세웠고 밥을 먹었다. 외교는 어렵다." for n in range(40)
+    ]
+
+    def highlights(sentence: str) -> list[str]:
+        return [sentence[m.start : m.end] for m in match_terms(sentence, "ko", index)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(highlights, sentences))
+    assert all(found == ["실용 외교를", "먹었다", "외교는"] for found in results)
