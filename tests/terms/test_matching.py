@@ -18,6 +18,7 @@ from reader.core.terms import (
     lemma_for,
     match_terms,
     term_pattern,
+    word_spans,
 )
 
 
@@ -207,3 +208,15 @@ def test_matching_from_several_threads_agrees() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(highlights, sentences))
     assert all(found == ["실용 외교를", "먹었다", "외교는"] for found in results)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("정부는 “실용 외교”를 내세웠다.", ["정부는", "실용", "외교”를", "내세웠다"]),
+        ("He said: 'summits (twice)!'", ["He", "said", "summits", "twice"]),
+        ("  …  ", []),
+    ],
+)
+def test_word_spans_for_the_cursor(sentence: str, words: list[str]) -> None:
+    assert [sentence[start:end] for start, end in word_spans(sentence)] == words

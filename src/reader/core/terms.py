@@ -390,6 +390,25 @@ def lemma_for(surface: str, lang: str) -> str:
     return _latin_lemma(analysis)
 
 
+_WORD = re.compile(r"\S+")
+_EDGE_PUNCTUATION = "\"'“”‘’«»「」『』()[]{}<>.,!?;:…·—–-"
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of a sentence, for a word cursor: whitespace-separated
+    words (a Korean word keeps its particles: ``외교를``) without surrounding punctuation."""
+    spans = []
+    for found in _WORD.finditer(text):
+        start, end = found.span()
+        while start < end and text[start] in _EDGE_PUNCTUATION:
+            start += 1
+        while end > start and text[end - 1] in _EDGE_PUNCTUATION:
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
 # -- matching ----------------------------------------------------------------------------
 
 
