@@ -809,8 +809,13 @@ class ReaderService:
     def direction_for(
         self, item: Article | str, source: str = "auto", target: str | None = None
     ) -> tuple[str, str]:
-        """(source, target): Korean text goes to English, anything else to Korean."""
-        if source not in ("ko", "en"):
+        """(source, target): Korean text goes to English, anything else to Korean.
+
+        Either side can be forced; a forced target alone implies the other language.
+        """
+        if source not in ("ko", "en") and target in ("ko", "en"):
+            source = "en" if target == "ko" else "ko"
+        elif source not in ("ko", "en"):
             if isinstance(item, str):
                 source = detect_language(item[:5000]) or self.config.source_lang
             else:

@@ -53,7 +53,8 @@ class TestFastPath:
         result = ReaderService().translate_text("고양이", source="en", target="ko")
         assert result["source_lang"] == "en"
         with pytest.raises(ServiceError, match="cannot translate ko to ko"):
-            ReaderService().translate_text("고양이", target="ko")
+            ReaderService().translate_text("고양이", source="ko", target="ko")
+        assert ReaderService().translate_text("cat", target="en")["source_lang"] == "ko"
 
     def test_engine_is_the_fast_one(self) -> None:
         engine = ReaderService().translations.engine("ko", "en")

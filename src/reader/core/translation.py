@@ -32,6 +32,7 @@ from reader.core.models import Sentence
 from reader.core.packages import InstalledModel, find_model, installed_models, no_model_message
 from reader.core.sentences import split_long_sentence
 from reader.core.store import Store
+from reader.core.text import strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,8 @@ class CTranslate2Engine:
         prefix = self.model.target_prefix
         if prefix and value.startswith(prefix):
             value = value[len(prefix) :]
-        return value[1:] if value.startswith(" ") else value
+        value = value[1:] if value.startswith(" ") else value
+        return strip_controls(value)  # a package's vocabulary is outside input too
 
 
 # -- argostranslate's own path -----------------------------------------------------------
@@ -271,7 +273,8 @@ class ArgosEngine:
             translation = self._load()
             for sentence in sentences:
                 try:
-                    outcomes.append(Outcome(str(translation.translate(sentence))))
+                    target = strip_controls(str(translation.translate(sentence)))
+                    outcomes.append(Outcome(target))
                 except Exception as error:
                     outcomes.append(Outcome("", error=f"argostranslate failed: {error}"))
         return outcomes
