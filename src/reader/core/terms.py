@@ -145,8 +145,11 @@ def _korean_lemma(analysis: Analysis) -> str:
         morphemes.append((form, tag, spaced))
     if analysis.tags[last - 1] in _PREDICATE_TAGS:
         morphemes.append(("다", "EF", False))
-    with _kiwi_lock:
-        joined: str = _kiwi_instance().join(morphemes)
+    try:
+        with _kiwi_lock:
+            joined: str = _kiwi_instance().join(morphemes)
+    except (ValueError, RuntimeError):  # a tag join() does not know: keep the text as written
+        return analysis.text[analysis.starts[first] : analysis.ends[last - 1]]
     return joined
 
 
