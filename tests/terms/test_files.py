@@ -233,3 +233,22 @@ def test_cli_usage_errors() -> None:
     bad = run_reader("terms", "add", "외교", "--gloss", "x", "--status", "7")
     assert bad.returncode == 1
     assert "status" in bad.stderr
+
+
+def test_lute_export_is_understood(service: ReaderService, tmp_path: Path) -> None:
+    path = tmp_path / "lute.csv"
+    path.write_text(
+        "term,parent,translation,language,tags,added,status,link_status,pronunciation\n"
+        '외교,,diplomacy,Korean,"politics",2024-03-01 10:00:00,99,,\n'
+        "summits,,top meetings,English,,2024-03-02 10:00:00,98,,\n",
+        encoding="utf-8",
+    )
+    assert service.import_terms(path).added == 2
+    terms = {t.text: t for t in service.list_terms()}
+    assert (terms["외교"].lang, terms["외교"].gloss, terms["외교"].status) == (
+        "ko",
+        "diplomacy",
+        "known",
+    )
+    assert terms["외교"].created == "2024-03-01 10:00:00"
+    assert (terms["summits"].lemma, terms["summits"].status) == ("summit", "ignored")

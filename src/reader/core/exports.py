@@ -7,7 +7,8 @@ reading accepts UTF-8 with or without it. Tags are space-separated in one column
 (tags never contain spaces, see :func:`reader.core.terms.normalize_tags`).
 
 Import accepts a header row naming any of :data:`COLUMNS` (only ``term`` is
-required), or no header at all: then the columns are term, gloss, note.
+required; other programs' names such as Lute's ``translation``/``language``/``added``
+are understood), or no header at all: then the columns are term, gloss, note.
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ COLUMNS = (
     "updated",
 )
 _HEADERLESS_COLUMNS = ("term", "gloss", "note")
+_COLUMN_ALIASES = {
+    "word": "term",
+    "front": "term",
+    "translation": "gloss",
+    "definition": "gloss",
+    "meaning": "gloss",
+    "back": "gloss",
+    "notes": "note",
+    "language": "lang",
+    "added": "created",
+}
+"""Other programs' column names (Lute's CSV export among them)."""
+_LANGUAGE_NAMES = {"korean": "ko", "한국어": "ko", "english": "en", "영어": "en"}
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
@@ -91,7 +105,7 @@ def read_terms(path: Path) -> list[Term]:
     rows = list(csv.reader(data.splitlines(keepends=True), delimiter=delimiter))
     if not rows:
         return []
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [_COLUMN_ALIASES.get(name, name) for name in (c.strip().lower() for c in rows[0])]
     if "term" in header:
         columns, body, first_number = header, rows[1:], 2
     else:
@@ -129,7 +143,7 @@ def _term_from_values(values: dict[str, str], path: Path, number: int) -> Term:
     )
     return Term(
         id=0,
-        lang=clean_line(values.get("lang")).lower(),
+        lang=_language_code(values.get("lang")),
         text=text,
         lemma=clean_line(values.get("lemma")),
         gloss=clean_line(values.get("gloss")),
@@ -141,3 +155,9 @@ def _term_from_values(values: dict[str, str], path: Path, number: int) -> Term:
         created=clean_line(values.get("created")),
         updated=clean_line(values.get("updated")),
     )
+
+
+def _language_code(value: str | None) -> str:
+    """``ko``/``en`` also from a language name (``Korean``); empty when not given."""
+    code = clean_line(value).lower()
+    return _LANGUAGE_NAMES.get(code, code)

@@ -683,9 +683,10 @@ def rank_suggestions(
 
 
 def normalize_status(status: str | None) -> str:
-    """``1``–``5``, ``known`` or ``ignored`` (``K``/``I`` accepted); ValueError otherwise."""
+    """``1``–``5``, ``known`` or ``ignored`` (``K``/``I`` and Lute's 99/98 accepted);
+    ValueError otherwise."""
     value = (status or "1").strip().lower()
-    value = {"k": "known", "i": "ignored"}.get(value, value)
+    value = {"k": "known", "i": "ignored", "99": "known", "98": "ignored"}.get(value, value)
     if value not in TERM_STATUSES:
         raise ValueError(f"unknown status {status!r}; use 1-5, known or ignored")
     return value
