@@ -182,3 +182,16 @@ def test_close_stops_the_worker(service: ReaderService) -> None:
     submit: Callable[[], int] = lambda: queue.submit([], "ko", "en", recorder)  # noqa: E731
     with pytest.raises(RuntimeError, match="closed"):
         submit()
+
+
+def test_preload_loads_the_model_and_ignores_missing_ones(service: ReaderService) -> None:
+    queue = service.translation_queue
+    service.models_remove("en-ko")
+    queue.preload("en", "ko")  # no model: nothing happens, the first job will say so
+    queue.preload("ko", "en")
+    engine = service.translations.engine("ko", "en")
+    for _ in range(300):
+        if getattr(engine, "_translator", None) is not None:
+            break
+        threading.Event().wait(0.05)
+    assert getattr(engine, "_translator", None) is not None

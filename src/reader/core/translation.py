@@ -62,6 +62,10 @@ class Translator(Protocol):
     options: str
     """The decoding options, as stored in the cache key."""
 
+    def load(self) -> None:
+        """Load the model now rather than on the first sentence."""
+        ...
+
     def translate(self, sentences: Sequence[str]) -> list[Outcome]:
         """Translate each sentence; a failure is an Outcome with ``error`` set."""
         ...
@@ -266,6 +270,10 @@ class ArgosEngine:
                 translation = argos_translate.CompositeTranslation(translation, step)
             self._translation = translation
         return self._translation
+
+    def load(self) -> None:
+        with self._lock:
+            self._load()
 
     def translate(self, sentences: Sequence[str]) -> list[Outcome]:
         outcomes = []

@@ -130,6 +130,19 @@ class TranslationQueue:
             self._condition.notify()
         return job_id
 
+    def preload(self, source_lang: str, target_lang: str) -> None:
+        """Load a direction's model in the background (e.g. when the app starts), so the
+        first sentence of the first article does not wait for it. Errors are ignored:
+        the first real job reports them."""
+
+        def load() -> None:
+            try:
+                self._translations.engine(source_lang, target_lang).load()
+            except Exception as error:
+                log.info("preload of %s→%s skipped: %s", source_lang, target_lang, error)
+
+        threading.Thread(target=load, name="reader-translation-preload", daemon=True).start()
+
     def cancel(self, job_id: int) -> None:
         """Stop a job; sentences already being translated are cached but not reported."""
         with self._condition:
