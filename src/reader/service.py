@@ -674,17 +674,17 @@ class ReaderService:
         for article_id in article_ids:
             article = self.store.article(article_id)
             if article is not None:
-                self._index_article_vocabulary(article)
+                self._index_article_vocabulary(article, keep=False)
         return len(article_ids)
 
-    def _index_article_vocabulary(self, article: Article) -> list[Analysis]:
-        """The article's analyses (title and paragraphs); its stored vocabulary is
-        refreshed when its text changed since it was last analysed."""
+    def _index_article_vocabulary(self, article: Article, keep: bool = True) -> list[Analysis]:
+        """The article's analyses (title and paragraphs, kept in the cache unless
+        ``keep`` is false); its stored vocabulary is refreshed when its text changed."""
         from reader.core import terms
 
         lang = _article_lang(article)
         texts = [article.title, *article.paragraphs]
-        analyses = terms.analyse_many(texts, lang)
+        analyses = terms.analyse_many(texts, lang, keep=keep)
         digest = (
             terms.ANALYSER_VERSION
             + ":"

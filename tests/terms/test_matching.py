@@ -220,3 +220,10 @@ def test_matching_from_several_threads_agrees() -> None:
 )
 def test_word_spans_for_the_cursor(sentence: str, words: list[str]) -> None:
     assert [sentence[start:end] for start, end in word_spans(sentence)] == words
+
+
+def test_background_analysis_can_leave_the_cache_alone() -> None:
+    on_screen = analyse("외교는 어렵다.", "ko")
+    [other] = analyse_many(["경제는 쉽다."], "ko", keep=False)
+    assert analyse("외교는 어렵다.", "ko") is on_screen
+    assert analyse("경제는 쉽다.", "ko") is not other

@@ -328,8 +328,12 @@ def analyse(text: str, lang: str) -> Analysis:
     return analyse_many([text], lang)[0]
 
 
-def analyse_many(texts: Sequence[str], lang: str) -> list[Analysis]:
-    """Analyses of several texts, the uncached ones in one kiwipiepy batch."""
+def analyse_many(texts: Sequence[str], lang: str, keep: bool = True) -> list[Analysis]:
+    """Analyses of several texts, the uncached ones in one kiwipiepy batch.
+
+    ``keep=False`` leaves the cache as it was (background analysis of many articles
+    must not push out the paragraphs on screen).
+    """
     lang = normalize_lang(lang)
     normalized = [unicodedata.normalize("NFC", text) for text in texts]
     found: dict[str, Analysis] = {}
@@ -348,7 +352,8 @@ def analyse_many(texts: Sequence[str], lang: str) -> list[Analysis]:
             else [_analyse_latin(text, lang) for text in missing]
         )
         for analysis in fresh:
-            _cache.put(analysis)
+            if keep:
+                _cache.put(analysis)
             found[analysis.text] = analysis
     return [found[text] for text in normalized]
 
