@@ -606,14 +606,14 @@ class ReaderService:
 
         current = self.store.get_meta("terms_analyser") == terms.ANALYSER_VERSION
         missing = self.store.terms_without_pattern(every_term=not current)
-        for start in range(0, len(missing), _IMPORT_CHUNK):
-            chunk = missing[start : start + _IMPORT_CHUNK]
-            for lang in {lang for _id, lang, _text in chunk}:
-                terms.analyse_many(
-                    [text for _id, term_lang, text in chunk if term_lang == lang], lang
-                )
+        for lang in {lang for _id, lang, _text in missing}:
+            of_lang = [(term_id, text) for term_id, term_lang, text in missing if term_lang == lang]
+            patterns = terms.term_patterns([text for _id, text in of_lang], lang)
             self.store.set_term_patterns(
-                [(term_id, terms.term_pattern(text, lang)) for term_id, lang, text in chunk]
+                [
+                    (term_id, pattern)
+                    for (term_id, _text), pattern in zip(of_lang, patterns, strict=True)
+                ]
             )
         if not current:
             self.store.set_meta("terms_analyser", terms.ANALYSER_VERSION)
@@ -972,8 +972,8 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
     return paragraphs, title or path.stem
 
 
-_IMPORT_CHUNK = 2000
-"""Terms analysed together on import (fewer than the analysis cache holds)."""
+_IMPORT_CHUNK = 1000
+"""Terms analysed together on import (well under what the analysis cache holds)."""
 
 
 def _term_lang(lang: str | None, text: str) -> str:

@@ -380,11 +380,20 @@ def _pattern_bounds(analysis: Analysis) -> tuple[int, int]:
     return first, last
 
 
-def term_pattern(text: str, lang: str) -> str:
-    """The pattern of a term: the match keys of its text, space-separated."""
-    analysis = analyse(text, lang)
+def pattern_of(analysis: Analysis) -> str:
+    """The pattern of an analysed term text: its match keys, space-separated."""
     first, last = _pattern_bounds(analysis)
     return " ".join(analysis.keys[first:last])
+
+
+def term_pattern(text: str, lang: str) -> str:
+    """The pattern of a term's text."""
+    return pattern_of(analyse(text, lang))
+
+
+def term_patterns(texts: Sequence[str], lang: str) -> list[str]:
+    """Patterns of many term texts, analysed in one batch without filling the cache."""
+    return [pattern_of(analysis) for analysis in analyse_many(texts, lang, keep=False)]
 
 
 def lemma_for(surface: str, lang: str) -> str:
