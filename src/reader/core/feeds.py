@@ -413,8 +413,20 @@ def parse_body(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
         raise FeedParseError(clean_line(f"cannot parse the feed: {error}")[:300]) from None
 
 
+def _start_worker() -> None:
+    """Silence the worker and import the parser while the first downloads run.
+
+    A worker shares the terminal with the TUI: anything it printed would land
+    on the screen. Its results and errors travel back through the pool instead.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _warm_up_worker()
+
+
 def _warm_up_worker() -> None:
-    """Import the parser in a new worker while the first downloads are still running."""
     import feedparser  # noqa: F401
 
 
@@ -436,7 +448,7 @@ class ParserPool:
             self._processes = concurrent.futures.ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_up_worker,
+                initializer=_start_worker,
             )
             for _ in range(workers):
                 self._processes.submit(_warm_up_worker)
