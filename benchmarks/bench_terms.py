@@ -10,6 +10,8 @@
    ``먹었다``.) Target: matching < 50 ms.
 2. Loading a glossary of 10,000 terms from the store (the glossary screen's query)
    and building the match index. Target: < 200 ms.
+3. The queries behind sorting: difficulty of 1,000 articles, and how many articles
+   contain each of 10,000 terms.
 
 Run: .venv/bin/python benchmarks/bench_terms.py
 """
@@ -209,6 +211,43 @@ def bench_glossary_load(term_texts: list[str]) -> list[str]:
     ]
 
 
+def bench_article_list(term_texts: list[str]) -> list[str]:
+    """Difficulty for a list of 1,000 analysed articles (sorting the article list) and
+    per-term article counts (sorting the glossary by frequency), from stored vocabularies."""
+    import random
+
+    from reader.core import terms
+    from reader.core.models import EntryData, Term
+    from reader.core.store import Store
+
+    random.seed(6)
+    patterns = terms.term_patterns(term_texts, "ko")
+    words = [p for p in patterns if " " not in p]
+    with tempfile.TemporaryDirectory() as home:
+        store = Store(Path(home) / "reader.db")
+        feed, _created = store.add_feed("https://news.example/rss")
+        entries = [EntryData(guid=f"g{n}", title=f"t{n}", paragraphs=["."]) for n in range(1000)]
+        store.upsert_entries(feed.id, entries)
+        article_ids = [int(row[0]) for row in store.query("SELECT id FROM articles")]
+        for article_id in article_ids:
+            vocabulary = dict.fromkeys(random.sample(words, 250), 1)
+            store.replace_vocab(article_id, "ko", f"{terms.ANALYSER_VERSION}:x", vocabulary, {})
+        with store.transaction():
+            for text, pattern in zip(term_texts, patterns, strict=True):
+                status = random.choice(["1", "3", "known", "ignored"])
+                store.insert_term(
+                    Term(id=0, lang="ko", text=text, lemma=text, status=status, pattern=pattern)
+                )
+        difficulty_time, _ = timed(lambda: store.known_word_counts(article_ids), runs=5)
+        counts_time, _ = timed(store.term_article_counts, runs=5)
+        store.close()
+    return [
+        "Article list and glossary sorting (stored vocabularies, 10,000 terms)",
+        f"  difficulty of 1,000 articles (250 words)  {ms(difficulty_time)}",
+        f"  article counts of 10,000 terms            {ms(counts_time)}",
+    ]
+
+
 def main() -> None:
     os.environ.setdefault("READER_HOME", tempfile.mkdtemp(prefix="bench-terms-"))
     from reader.core.terms import analyse
@@ -219,7 +258,8 @@ def main() -> None:
     model_load = time.perf_counter() - start
     term_texts = build_terms(snippets[200:])
     lines = bench_highlighting(snippets, term_texts, model_load)
-    for line in lines + bench_glossary_load(term_texts):
+    lines += bench_glossary_load(term_texts) + bench_article_list(term_texts)
+    for line in lines:
         print(line)
 
 
