@@ -178,13 +178,13 @@ class TestFailures:
 
     def test_slow_response_beyond_the_total_timeout(self, server: HTTPServer) -> None:
         def slow(_request: Request) -> Response:
-            time.sleep(2.5)
+            time.sleep(6)
             return Response(feed_xml(), headers=RSS)
 
         def drip(_request: Request) -> Response:
             def body() -> Iterator[bytes]:
                 yield b"<rss><channel>"
-                for _ in range(40):
+                for _ in range(60):
                     time.sleep(0.1)
                     yield b"<!-- -->"
 
@@ -198,7 +198,7 @@ class TestFailures:
             subscribe(service, server.url_for(path))
         started = time.monotonic()
         results = {r.url.rsplit("/", 1)[-1]: r for r in service.refresh()}
-        assert time.monotonic() - started < 2.4
+        assert time.monotonic() - started < 5  # neither the slow nor the dripping one was awaited
         assert "timed out" in (results["slow"].error or "")
         assert "timed out" in (results["drip"].error or "")
         assert results["ok"].new == 3
@@ -278,7 +278,7 @@ class TestConcurrency:
             with lock:
                 active += 1
                 peak = max(peak, active)
-            time.sleep(0.3)
+            time.sleep(0.5)
             with lock:
                 active -= 1
             return Response(feed_xml(count=1), headers=RSS)
@@ -293,7 +293,7 @@ class TestConcurrency:
         elapsed = time.monotonic() - started
         assert all(r.new == 1 for r in results)
         assert peak == 3
-        assert elapsed < 8 * 0.3
+        assert elapsed < 8 * 0.5  # not one after the other
         service.close()
 
     def test_progress_callback_from_a_worker_thread(
