@@ -326,6 +326,20 @@ def test_refreshes_reuse_one_writer_connection(server: HTTPServer, service: Read
     assert len(service.store._all_connections) == opened
 
 
+def test_a_failing_progress_callback_does_not_stop_the_refresh(
+    server: HTTPServer, service: ReaderService
+) -> None:
+    for n in range(3):
+        server.expect_request(f"/q{n}").respond_with_data(feed_xml(), headers=RSS)
+        subscribe(service, server.url_for(f"/q{n}"))
+
+    def broken(_result: object) -> None:
+        raise RuntimeError("the screen is gone")
+
+    results = service.refresh(progress=broken)
+    assert [r.new for r in results] == [3, 3, 3]
+
+
 class TestSubscribing:
     def test_add_fetches_and_stores(self, server: HTTPServer, service: ReaderService) -> None:
         server.expect_request("/feed").respond_with_data(feed_xml(title="Blog"), headers=RSS)

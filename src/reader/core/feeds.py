@@ -571,9 +571,18 @@ async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshRes
             await _fetch_parse_store(run, feed, result)
         except Exception as error:  # a bug or a database problem must not stop the others
             result.error = clean_line(f"{type(error).__name__}: {error}")[:300]
-    if run.progress is not None:
-        run.progress(result)
+    _report(run, result)
     return result
+
+
+def _report(run: _Refresh, result: FeedRefreshResult) -> None:
+    """Tell the caller a feed is done; a failing callback (a closed UI) stops the reports only."""
+    if run.progress is None:
+        return
+    try:
+        run.progress(result)
+    except Exception:
+        run.progress = None
 
 
 async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResult) -> None:
