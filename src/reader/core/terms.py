@@ -30,7 +30,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
@@ -163,17 +163,17 @@ _VOWELS = frozenset("aeiouy")
 
 _STOPWORDS_EN_TEXT = """
 a about above after again against all almost also although always am among an and
-    another any are around as at be became because been before being below between both but by
-    can could did do does doing done down during each either else even ever every few for from
-    further had has have having he her here hers herself him himself his how however i if in
-    into is it its itself just least less like made make many may me might more most much must
-    my myself neither never no nor not now of off often on once one only or other our ours
-    ourselves out over own per perhaps quite rather really said same say says see seen she
-    should since so some still such than that the their theirs them themselves then there
-    these they this those though through thus to too under until up upon us very was we well
-    were what when where whether which while who whom whose why will with within without would
-    yet you your yours yourself yourselves mr mrs ms told tell according new also two three
-    first last year years week day days time today yesterday
+another any are around as at be became because been before being below between both but by
+can could did do does doing done down during each either else even ever every few for from
+further had has have having he her here hers herself him himself his how however i if in
+into is it its itself just least less like made make many may me might more most much must
+my myself neither never no nor not now of off often on once one only or other our ours
+ourselves out over own per perhaps quite rather really said same say says see seen she
+should since so some still such than that the their theirs them themselves then there
+these they this those though through thus to too under until up upon us very was we well
+were what when where whether which while who whom whose why will with within without would
+yet you your yours yourself yourselves mr mrs ms told tell according new also two three
+first last year years week day days time today yesterday
 """
 STOPWORDS_EN = frozenset(_STOPWORDS_EN_TEXT.split())
 
@@ -577,11 +577,13 @@ class Candidate:
 _MAX_PHRASE_WORDS = 3
 
 
-def _runs(analysis: Analysis, is_part: Any) -> Iterable[tuple[int, int]]:
-    """Maximal runs of consecutive tokens satisfying ``is_part(index)``."""
+def _runs(
+    analysis: Analysis, is_part: Callable[[Analysis, int], bool]
+) -> Iterable[tuple[int, int]]:
+    """Maximal runs of consecutive tokens satisfying ``is_part(analysis, index)``."""
     start = None
     for index in range(len(analysis.keys) + 1):
-        inside = index < len(analysis.keys) and is_part(index)
+        inside = index < len(analysis.keys) and is_part(analysis, index)
         if inside and start is None:
             start = index
         elif not inside and start is not None:
@@ -634,7 +636,7 @@ def candidate_phrases(analyses: Iterable[Analysis]) -> dict[str, Candidate]:
 
     for analysis in analyses:
         is_noun = _korean_noun if analysis.lang == "ko" else _english_noun
-        for first, last in _runs(analysis, lambda index, a=analysis, f=is_noun: f(a, index)):
+        for first, last in _runs(analysis, is_noun):
             for start in range(first, last):
                 for end in range(start + 1, min(last, start + _MAX_PHRASE_WORDS) + 1):
                     if _whole_words(analysis, start, end, first, last):
