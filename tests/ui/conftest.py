@@ -10,6 +10,7 @@ import pytest
 from reader.core.models import EntryData
 from reader.service import ReaderService
 from reader.ui.app import ReaderApp
+from reader.ui.screens.main import PREVIEW_DELAY
 
 FROZEN_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 """The clock every UI test sees, so ages in the article list never change."""
@@ -64,6 +65,6 @@ async def settle(pilot: object) -> None:
     from textual.pilot import Pilot
 
     assert isinstance(pilot, Pilot)
-    for _ in range(3):
+    for delay in (0, PREVIEW_DELAY + 0.05, 0):
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(delay or None)

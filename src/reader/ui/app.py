@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -32,8 +32,7 @@ if TYPE_CHECKING:
     from reader.service import ReaderService
 
 
-WARM_UP_DELAY = 1.5
-"""Seconds after start before heavy modules are loaded in the background."""
+ARTICLE_SCREEN = "article"
 
 
 class ReaderApp(App[None]):
@@ -46,7 +45,7 @@ class ReaderApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back_or_quit", "Back/Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
+        Binding("ctrl+p", "command_palette", "Commands", id="command_palette"),
         Binding("T", "translator", "Translator", show=False, id="translator"),
     ]
 
@@ -110,17 +109,6 @@ class ReaderApp(App[None]):
                 f"Unknown theme {wanted!r}; using {self.theme}.", severity="warning", markup=False
             )
         self._started = True
-        self.set_timer(WARM_UP_DELAY, self._warm_up)
-
-    def _warm_up(self) -> None:
-        """Load the sentence splitter in the background once the screen is up, so the first
-        article opens without waiting for it."""
-
-        def warm() -> None:
-            with self.guard("loading the sentence splitter"):
-                self.service.split_sentences("준비.", "ko")
-
-        self.run_worker(warm, thread=True, group="warm-up")
 
     # -- themes and state ------------------------------------------------------------
 
@@ -169,6 +157,20 @@ class ReaderApp(App[None]):
         else:
             self.exit()
 
+    def open_article(self, article_id: int) -> None:
+        """Read an article in the one article screen (made on first use, then reused)."""
+        from reader.ui.screens.article import ArticleScreen
+
+        if not self.is_screen_installed(ARTICLE_SCREEN):
+            self.install_screen(ArticleScreen(), ARTICLE_SCREEN)
+        screen = cast(ArticleScreen, self.get_screen(ARTICLE_SCREEN))
+        if self.screen is not screen:
+            self.push_screen(screen)
+        if screen.is_mounted:
+            screen.open(article_id)
+        else:
+            screen.article_id = article_id
+
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen
 
@@ -212,6 +214,10 @@ class ReaderApp(App[None]):
 
     def _run_bound_action(self, node: object, action: str) -> None:
         self.call_later(self.run_action, action, node)
+
+    def shown_app_bindings(self) -> list[Binding]:
+        """The app-wide bindings every screen's key hints end with."""
+        return [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]
 
     def keys_for(self, binding: Binding) -> str:
         """The keys a binding answers to after the user's keymap is applied."""

@@ -6,7 +6,8 @@ kiwipiepy, the queue loads CTranslate2) is called from worker threads only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -29,8 +30,34 @@ def split_paragraphs(
     return result
 
 
-@dataclass
-class TranslationEvent(Message):
-    """Something the translation queue reported, forwarded from its thread to a screen."""
+class TranslationEvents(Message):
+    """Translation events are waiting in a screen's :class:`EventBatch`."""
 
-    event: QueueEvent
+
+class EventBatch:
+    """Collects the queue's events on its thread; the screen drains them once per message.
+
+    A cached article reports hundreds of sentences within milliseconds; posting and
+    handling a message (and a repaint) for each would keep the event loop busy for
+    seconds, so only the first event of a batch posts a message.
+    """
+
+    def __init__(self, notify: Callable[[], object]) -> None:
+        self._notify = notify
+        self._events: list[QueueEvent] = []
+        self._lock = threading.Lock()
+        self._scheduled = False
+
+    def add(self, event: QueueEvent) -> None:
+        with self._lock:
+            self._events.append(event)
+            if self._scheduled:
+                return
+            self._scheduled = True
+        self._notify()
+
+    def drain(self) -> list[QueueEvent]:
+        with self._lock:
+            events, self._events = self._events, []
+            self._scheduled = False
+        return events

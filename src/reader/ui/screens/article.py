@@ -8,16 +8,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.core.models import Article, ArticleSummary, Sentence
 from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
-from reader.core.translation_queue import TranslationEvent as QueueEvent
 from reader.ui.format import literal, plain
 from reader.ui.messages import ArticleFlagsChanged
 from reader.ui.state import LAYOUTS
-from reader.ui.translation import TranslationEvent, split_paragraphs
+from reader.ui.translation import EventBatch, TranslationEvents, split_paragraphs
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.service import ReaderService
@@ -47,12 +47,15 @@ class ArticleScreen(Screen[None]):
         Binding("f", "fetch_full", "Full text", show=False, id="article_fetch_full"),
     ]
 
-    def __init__(self, article_id: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.article_id = article_id
+        self.article_id = 0
         self.article: Article | None = None
         self.direction: tuple[str, str] = ("ko", "en")
         self.job_id: int | None = None
+        self._stale_jobs: set[int] = set()
+        """Cancelled jobs: events of theirs still in flight are dropped."""
+        self._batch = EventBatch(lambda: self.post_message(TranslationEvents()))
         self.done = 0
         self.total = 0
         self.status = "loading…"
@@ -69,11 +72,27 @@ class ArticleScreen(Screen[None]):
         yield Static(id="article-title")
         yield Static(id="article-meta")
         yield BilingualView(id="bilingual", reading_layout=self.reader_app.ui_state.layout)
-        yield Footer()
+        yield KeyHints(self.BINDINGS)
+
+    def open(self, article_id: int) -> None:
+        """Show another article. The screen is made once and reused: pushing a mounted
+        screen costs far less than composing a new one."""
+        self.cancel_translation()
+        self.article_id = article_id
+        self.article = None
+        self.done = self.total = 0
+        self.status = "loading…"
+        self.query_one("#article-title", Static).update("", layout=False)
+        self.query_one(BilingualView).show([])
+        self.load()
 
     def on_mount(self) -> None:
         self.query_one(BilingualView).focus()
-        self.load()
+        if self.article_id:
+            self.open(self.article_id)
+
+    def on_screen_suspend(self) -> None:
+        self.cancel_translation()
 
     def on_unmount(self) -> None:
         self.cancel_translation()
@@ -109,7 +128,9 @@ class ArticleScreen(Screen[None]):
         self.article = article
         self.direction = direction
         self.done = self.total = 0
-        self.query_one("#article-title", Static).update(literal(article.title or "(untitled)"))
+        self.query_one("#article-title", Static).update(
+            literal(article.title or "(untitled)"), layout=False
+        )
         units = [ParagraphUnit(paragraph, []) for paragraph in article.paragraphs]
         self.query_one(BilingualView).show(units)
         self._update_meta()
@@ -136,7 +157,8 @@ class ArticleScreen(Screen[None]):
         parts.append(LAYOUT_NAMES[self.query_one(BilingualView).reading_layout])
         if article is not None and article.starred:
             parts.append("★")
-        self.query_one("#article-meta", Static).update(literal(" · ".join(p for p in parts if p)))
+        meta = literal(" · ".join(p for p in parts if p))
+        self.query_one("#article-meta", Static).update(meta, layout=False)
 
     # -- translation -----------------------------------------------------------------
 
@@ -151,32 +173,34 @@ class ArticleScreen(Screen[None]):
             sentences,
             direction[0],
             direction[1],
-            self._on_queue_event,
+            self._batch.add,
             article_id=article.id,
             priority=0,
             first_paragraphs=tuple(visible),
         )
         self.app.call_from_thread(self._set_status, "translating…")
 
-    def _on_queue_event(self, event: QueueEvent) -> None:
-        """Called on the queue's thread: forward to the event loop."""
-        self.post_message(TranslationEvent(event))
-
-    @on(TranslationEvent)
-    def translation_event(self, message: TranslationEvent) -> None:
-        event = message.event
-        if event.job_id != self.job_id:
-            return
-        if isinstance(event, SentenceDone):
-            view = self.query_one(BilingualView)
-            view.set_translation(event.paragraph, event.sentence, event.target, bool(event.error))
-        elif isinstance(event, JobProgress):
-            self.done, self.total = event.done, event.total
+    @on(TranslationEvents)
+    def apply_translations(self) -> None:
+        """Apply everything the queue reported since the last batch, with one repaint."""
+        results = []
+        progress: JobProgress | None = None
+        for event in self._batch.drain():
+            if event.job_id in self._stale_jobs:
+                continue
+            if isinstance(event, SentenceDone):
+                results.append((event.paragraph, event.sentence, event.target, bool(event.error)))
+            elif isinstance(event, JobProgress):
+                progress = event
+            elif isinstance(event, JobFailed):
+                self._set_notice(event.message)
+        if results:
+            self.query_one(BilingualView).set_translations(results)
+        if progress is not None:
+            self.done, self.total = progress.done, progress.total
             if self.done >= self.total:
                 self.status = "translated"
             self._update_meta()
-        elif isinstance(event, JobFailed):
-            self._set_notice(event.message)
 
     def _set_notice(self, notice: str) -> None:
         self.status = "no translation"
@@ -189,6 +213,7 @@ class ArticleScreen(Screen[None]):
 
     def cancel_translation(self) -> None:
         if self.job_id is not None:
+            self._stale_jobs.add(self.job_id)
             self.service.translation_queue.cancel(self.job_id)
         self.job_id = None
 

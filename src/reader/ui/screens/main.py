@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.timer import Timer
+from textual.widgets import Header, Static
 
 from reader.core.models import Article, ArticleSummary, FeedKind
 from reader.ui.format import literal, plain
@@ -24,11 +24,16 @@ from reader.ui.widgets.collections import (
     CollectionCounts,
     CollectionTree,
 )
+from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult
     from reader.service import ReaderService
     from reader.ui.app import ReaderApp
+
+
+PREVIEW_DELAY = 0.12
+"""Seconds the list cursor must rest before the preview loads (holding j stays smooth)."""
 
 
 class MainScreen(Screen[None]):
@@ -55,6 +60,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.collection: Collection = ALL_UNREAD
         self._search_results: list[ArticleSummary] = []
+        self._preview_timer: Timer | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -74,7 +80,7 @@ class MainScreen(Screen[None]):
                     yield Static(id="preview-title")
                     yield Static(id="preview-meta")
                     yield BilingualView(id="preview", reading_layout="source", show_cursor=False)
-        yield Footer()
+        yield KeyHints([*ArticleList.BINDINGS, *self.BINDINGS])
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).focus()
@@ -179,9 +185,15 @@ class MainScreen(Screen[None]):
         self.run_worker(fetch, thread=True, group=f"page-{offset}")
 
     @on(ArticleList.Highlighted)
-    def preview_article(self, message: ArticleList.Highlighted) -> None:
-        article_id = message.summary.id
+    def schedule_preview(self, message: ArticleList.Highlighted) -> None:
+        """Preview the highlighted article once the cursor rests, not on every key."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(
+            PREVIEW_DELAY, lambda: self.preview_article(message.summary.id)
+        )
 
+    def preview_article(self, article_id: int) -> None:
         def fetch() -> None:
             with self.reader_app.guard("opening the article"):
                 article = self.service.article(article_id)
@@ -194,12 +206,14 @@ class MainScreen(Screen[None]):
         meta = self.query_one("#preview-meta", Static)
         view = self.query_one("#preview", BilingualView)
         if article is None:
-            title.update(Text(""))
-            meta.update(Text(""))
+            title.update("", layout=False)
+            meta.update("", layout=False)
             view.show([])
             return
-        title.update(literal(article.title or "(untitled)"))
-        meta.update(literal(" · ".join(part for part in _meta_parts(article) if part)))
+        title.update(literal(article.title or "(untitled)"), layout=False)
+        meta.update(
+            literal(" · ".join(part for part in _meta_parts(article) if part)), layout=False
+        )
         view.show([ParagraphUnit(plain(paragraph), []) for paragraph in article.paragraphs])
 
     # -- collections -----------------------------------------------------------------
@@ -211,9 +225,7 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Selected)
     def open_article(self, message: ArticleList.Selected) -> None:
-        from reader.ui.screens.article import ArticleScreen
-
-        self.app.push_screen(ArticleScreen(message.summary.id))
+        self.reader_app.open_article(message.summary.id)
 
     @on(ArticleFlagsChanged)
     def article_flags_changed(self, message: ArticleFlagsChanged) -> None:

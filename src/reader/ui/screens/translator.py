@@ -11,13 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
 from reader.core.translation_queue import JobFailed, SentenceDone
-from reader.core.translation_queue import TranslationEvent as QueueEvent
-from reader.ui.translation import TranslationEvent, split_paragraphs
+from reader.ui.translation import EventBatch, TranslationEvents, split_paragraphs
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.service import ReaderService
@@ -38,6 +38,8 @@ class TranslatorScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.job_id: int | None = None
+        self._stale_jobs: set[int] = set()
+        self._batch = EventBatch(lambda: self.post_message(TranslationEvents()))
         self._debounce: Timer | None = None
         self.direction: tuple[str, str] = ("ko", "en")
 
@@ -55,7 +57,7 @@ class TranslatorScreen(Screen[None]):
         with Horizontal(id="translator-columns"):
             yield TextArea(id="translator-input", soft_wrap=True)
             yield BilingualView(id="translator-output", reading_layout="interlinear")
-        yield Footer()
+        yield KeyHints(self.BINDINGS)
 
     def on_mount(self) -> None:
         text_area = self.query_one(TextArea)
@@ -90,7 +92,7 @@ class TranslatorScreen(Screen[None]):
             self.app.call_from_thread(self._show, units, direction)
             if paragraphs:
                 self.job_id = self.service.translation_queue.submit(
-                    sentences, direction[0], direction[1], self._on_event, priority=0
+                    sentences, direction[0], direction[1], self._batch.add, priority=0
                 )
 
     def _show(self, units: list[ParagraphUnit], direction: tuple[str, str]) -> None:
@@ -99,22 +101,23 @@ class TranslatorScreen(Screen[None]):
         meta = self.query_one("#article-meta", Static)
         meta.update(Text(f"{direction[0]} → {direction[1]} · ctrl+s saves it as a Local article"))
 
-    def _on_event(self, event: QueueEvent) -> None:
-        self.post_message(TranslationEvent(event))
-
-    @on(TranslationEvent)
-    def translation_event(self, message: TranslationEvent) -> None:
-        event = message.event
-        if event.job_id != self.job_id:
-            return
+    @on(TranslationEvents)
+    def apply_translations(self) -> None:
         view = self.query_one(BilingualView)
-        if isinstance(event, SentenceDone):
-            view.set_translation(event.paragraph, event.sentence, event.target, bool(event.error))
-        elif isinstance(event, JobFailed):
-            view.set_notice(event.message)
+        results = []
+        for event in self._batch.drain():
+            if event.job_id in self._stale_jobs:
+                continue
+            if isinstance(event, SentenceDone):
+                results.append((event.paragraph, event.sentence, event.target, bool(event.error)))
+            elif isinstance(event, JobFailed):
+                view.set_notice(event.message)
+        if results:
+            view.set_translations(results)
 
     def _cancel(self) -> None:
         if self.job_id is not None:
+            self._stale_jobs.add(self.job_id)
             self.service.translation_queue.cancel(self.job_id)
         self.job_id = None
 

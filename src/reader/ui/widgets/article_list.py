@@ -26,6 +26,7 @@ from reader.core.models import ArticleSummary
 from reader.ui.format import age, plain
 
 PAGE_SIZE = 200
+LINE_CACHE_SIZE = 4_000
 """Rows fetched per query; a screen of rows is well under one page."""
 
 FEED_COLUMN = 16
@@ -87,6 +88,10 @@ class ArticleList(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._cached_base_style: Style | None = None
+        self._line_cache: dict[tuple[int, bool], Strip] = {}
+        """Rendered rows by (index, under the cursor): scrolling only crops cached strips."""
+        self._cache_width = 0
         self._clock = clock or (lambda: datetime.now(UTC))
         self._rows: dict[int, ArticleSummary] = {}
         self._requested: set[int] = set()
@@ -100,6 +105,7 @@ class ArticleList(ScrollView, can_focus=True):
     def reset(self, total: int, first_page: list[ArticleSummary], empty_text: str = "") -> None:
         """Show a new collection of ``total`` articles, of which the first page is given."""
         self.generation += 1
+        self._line_cache.clear()
         self._rows = dict(enumerate(first_page))
         self._requested = {0}
         self.total = total
@@ -125,6 +131,8 @@ class ArticleList(ScrollView, can_focus=True):
         for index, row in self._rows.items():
             if row.id == summary.id:
                 self._rows[index] = summary
+                self._line_cache.pop((index, True), None)
+                self._line_cache.pop((index, False), None)
                 self.refresh_line(index)
 
     def refresh_line(self, index: int) -> None:
@@ -152,11 +160,22 @@ class ArticleList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
         self.refresh_line(new)
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self._keep_visible(new)
         self._ensure_loaded(new)
         summary = self._rows.get(new)
         if summary is not None:
             self.post_message(self.Highlighted(self, summary))
+
+    def _keep_visible(self, index: int) -> None:
+        """Scroll only when the cursor leaves the view, and then put it mid-screen.
+
+        Scrolling a line at a time would redraw every row on every key; jumping
+        half a screen redraws the list once per half screen of movement.
+        """
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if height <= 0 or top <= index < top + height:
+            return
+        self.scroll_to(y=max(0, index - height // 2), animate=False, immediate=True)
 
     def action_cursor_down(self) -> None:
         self.cursor += 1
@@ -186,8 +205,17 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------
 
+    @property
+    def _base_style(self) -> Style:
+        """The widget's own style; ``rich_style`` walks every ancestor, so it is cached."""
+        if self._cached_base_style is None:
+            self._cached_base_style = self.rich_style
+        return self._cached_base_style
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._cached_base_style = None
+        self._line_cache.clear()
         self.refresh()
 
     def _ensure_loaded(self, index: int) -> None:
@@ -200,7 +228,7 @@ class ArticleList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
-        base = self.rich_style
+        base = self._base_style
         if self.total == 0:
             if y == 1:
                 text = Text("  " + self.empty_text, style=self._style("article-list--meta"))
@@ -212,14 +240,24 @@ class ArticleList(ScrollView, can_focus=True):
         if summary is None:
             self._ensure_loaded(index)
             return self._strip(Text("  …", style=self._style("article-list--loading")), width, base)
+        if width != self._cache_width:
+            self._line_cache.clear()
+            self._cache_width = width
+        key = (index, index == self.cursor)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            if len(self._line_cache) > LINE_CACHE_SIZE:
+                self._line_cache.clear()
+            strip = self._line_cache[key] = self._render_row(summary, width, key[1])
+        return strip
+
+    def _render_row(self, summary: ArticleSummary, width: int, under_cursor: bool) -> Strip:
         text = self.row_text(summary, width)
-        if index == self.cursor:
-            cursor_style = self._style("article-list--cursor")
-            if not self.has_focus:
-                cursor_style = cursor_style + Style(bold=False)
-            text.stylize(cursor_style)
-            return self._strip(text, width, base + cursor_style)
-        return self._strip(text, width, base)
+        if not under_cursor:
+            return self._strip(text, width, self._base_style)
+        cursor_style = self._style("article-list--cursor")
+        text.stylize(cursor_style)
+        return self._strip(text, width, self._base_style + cursor_style)
 
     def _style(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True)
@@ -252,5 +290,5 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         segments = list(text.render(self.app.console))
-        strip = Strip(segments).apply_style(self.rich_style)
+        strip = Strip(segments).apply_style(self._base_style)
         return strip.adjust_cell_length(width, style).simplify()

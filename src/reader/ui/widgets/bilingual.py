@@ -11,9 +11,11 @@ leaves and enters.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -28,6 +30,10 @@ from reader.ui.state import LAYOUTS
 PLACEHOLDER = "···"
 """Shown where a sentence's translation has not arrived yet."""
 GUTTER = " │ "
+SETTLE_STEP = 6
+"""Paragraphs laid out per step in the background (each step is a few milliseconds)."""
+SETTLE_PAUSE = 0.004
+"""Seconds between those steps, so that keys and repaints go first."""
 
 
 @dataclass
@@ -106,12 +112,14 @@ class BilingualView(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self._cached_base_style: Style | None = None
         self.set_reactive(BilingualView.reading_layout, reading_layout)
         self.show_cursor = show_cursor
         self.units: list[ParagraphUnit] = []
         self.notice: str | None = None
         """Shown in the translation pane instead of translations (e.g. no model installed)."""
         self._blocks: dict[int, _Block] = {}
+        self._settling = False
         self._starts: list[int] = []
         self._width = 0
 
@@ -138,15 +146,27 @@ class BilingualView(ScrollView, can_focus=True):
         self, paragraph: int, sentence: int, text: str | None, failed: bool = False
     ) -> None:
         """A translated sentence arrived (or failed): redraw just its paragraph."""
-        if paragraph >= len(self.units) or sentence >= len(self.units[paragraph].spans):
-            return
-        unit = self.units[paragraph]
-        unit.targets[sentence] = text
-        if failed:
-            unit.failed.add(sentence)
-        else:
-            unit.failed.discard(sentence)
-        self._invalidate(paragraph)
+        self.set_translations([(paragraph, sentence, text, failed)])
+
+    def set_translations(self, results: Sequence[tuple[int, int, str | None, bool]]) -> None:
+        """Several sentences arrived: each touched paragraph is laid out again once."""
+        touched: set[int] = set()
+        for paragraph, sentence, text, failed in results:
+            if paragraph >= len(self.units) or sentence >= len(self.units[paragraph].spans):
+                continue
+            unit = self.units[paragraph]
+            unit.targets[sentence] = text
+            if failed:
+                unit.failed.add(sentence)
+            else:
+                unit.failed.discard(sentence)
+            touched.add(paragraph)
+        if len(touched) == 1:
+            self._invalidate(touched.pop())
+        elif touched:
+            for paragraph in touched:
+                self._blocks.pop(paragraph, None)
+            self._recount()
 
     def set_notice(self, notice: str | None) -> None:
         self.notice = notice
@@ -261,8 +281,16 @@ class BilingualView(ScrollView, can_focus=True):
         if self._content_width() != self._width:
             self._relayout()
 
+    @property
+    def _base_style(self) -> Style:
+        """The widget's own style; ``rich_style`` walks every ancestor, so it is cached."""
+        if self._cached_base_style is None:
+            self._cached_base_style = self.rich_style
+        return self._cached_base_style
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._cached_base_style = None
         self._blocks.clear()
         self.refresh()
 
@@ -270,26 +298,85 @@ class BilingualView(ScrollView, can_focus=True):
         return max(10, self.scrollable_content_region.width)
 
     def _relayout(self) -> None:
-        """Lay out every paragraph at the current width and size the scroll area."""
+        """Start laying out again at the current width (e.g. after a resize or new text).
+
+        Only what is drawn is laid out at once; other paragraphs count with an
+        estimated height until :meth:`_settle_step` lays them out in small steps
+        between events, so a long article paints in the time of a screenful.
+        """
         self._width = self._content_width()
         self._blocks.clear()
         self._recount()
+        self._schedule_settle()
+
+    def _height(self, paragraph: int) -> int:
+        block = self._blocks.get(paragraph)
+        return len(block.strips) if block is not None else self._estimate(paragraph)
+
+    def _estimate(self, paragraph: int) -> int:
+        """Rows a paragraph will probably take; exact once it is laid out."""
+        unit = self.units[paragraph]
+        gap = 1 if paragraph < len(self.units) - 1 else 0
+        width = max(1, self._width)
+        column = max(4, (width - len(GUTTER)) // 2)
+        source = cell_len(unit.source)
+        target = sum(cell_len(t) if t else len(PLACEHOLDER) for t in unit.targets) + len(
+            unit.targets
+        )
+        if self.reading_layout == "side":
+            return max(source // column, target // column) + 1 + gap
+        if self.reading_layout == "source":
+            return source // width + 1 + gap
+        if self.reading_layout == "translation":
+            return target // width + 1 + gap
+        sentences = sum(cell_len(unit.sentence(i)) // width + 1 for i in range(len(unit.spans)))
+        translations = sum(
+            (cell_len(t) if t else len(PLACEHOLDER)) // max(1, width - 2) + 1 for t in unit.targets
+        )
+        return sentences + translations + gap
 
     def _recount(self) -> None:
         starts, row = [], 0
         for index in range(len(self.units)):
             starts.append(row)
-            row += len(self._block(index).strips)
+            row += self._height(index)
         self._starts = starts
         self.virtual_size = Size(0, row)
         self.refresh()
 
+    def _schedule_settle(self) -> None:
+        if not self._settling and len(self._blocks) < len(self.units):
+            self._settling = True
+            # A timer, not call_later: the screen repaints only when the message queue is
+            # empty, so a chain of call_later steps would hold the first paint back.
+            self.set_timer(SETTLE_PAUSE, self._settle_step)
+
+    def _settle_step(self) -> None:
+        """Lay out a few paragraphs that only have an estimate, then yield to events."""
+        self._settling = False
+        changed = False
+        done = 0
+        for index in range(len(self.units)):
+            if index in self._blocks:
+                continue
+            estimate = self._estimate(index)
+            changed |= len(self._block(index).strips) != estimate
+            done += 1
+            if done == SETTLE_STEP:
+                break
+        if changed:
+            self._recount()
+            if self.show_cursor:
+                self._scroll_to_cursor()
+        self._schedule_settle()
+
     def _invalidate(self, paragraph: int) -> None:
         if paragraph >= len(self.units):
             return
-        old = self._blocks.pop(paragraph, None)
+        old_height = self._height(paragraph) if paragraph < len(self._starts) else -1
+        self._blocks.pop(paragraph, None)
         new = self._block(paragraph)
-        if old is not None and len(old.strips) == len(new.strips):
+        if old_height == len(new.strips):
             top = self._starts[paragraph] - self.scroll_offset.y
             self.refresh(Region(0, top, self.size.width, len(new.strips)))
         else:
@@ -364,7 +451,7 @@ class BilingualView(ScrollView, can_focus=True):
                 )
                 rows = _rows_of(span, starts)
         if paragraph < len(self.units) - 1:
-            strips.append(Strip.blank(width, self.rich_style))
+            strips.append(Strip.blank(width, self._base_style))
         return _Block(strips, rows)
 
     def _side_by_side(
@@ -375,10 +462,10 @@ class BilingualView(ScrollView, can_focus=True):
         left, left_starts = self._wrap(self._source_text(unit, highlight), column)
         right, right_starts = self._wrap(self._target_text(paragraph, highlight), column)
         height = max(len(left), len(right))
-        blank = Strip.blank(column, self.rich_style)
+        blank = Strip.blank(column, self._base_style)
         gutter = Strip(
             [*Text(GUTTER, style=self._style("bilingual--rule")).render(self.app.console)]
-        ).apply_style(self.rich_style)
+        ).apply_style(self._base_style)
         strips = [
             Strip.join(
                 [
@@ -386,7 +473,7 @@ class BilingualView(ScrollView, can_focus=True):
                     gutter,
                     right[row] if row < len(right) else blank,
                 ]
-            ).adjust_cell_length(width, self.rich_style)
+            ).adjust_cell_length(width, self._base_style)
             for row in range(height)
         ]
         rows = None
@@ -402,7 +489,7 @@ class BilingualView(ScrollView, can_focus=True):
         unit = self.units[paragraph]
         strips: list[Strip] = []
         rows = None
-        indent = Strip.blank(2, self.rich_style)
+        indent = Strip.blank(2, self._base_style)
         for index in range(len(unit.spans)):
             first = len(strips)
             style = self._style("bilingual--highlight") if index == highlight else Style()
@@ -411,7 +498,7 @@ class BilingualView(ScrollView, can_focus=True):
             target = self._sentence_target(unit, index, paragraph)
             target.stylize(style)
             strips.extend(
-                Strip.join([indent, line]).adjust_cell_length(width, self.rich_style)
+                Strip.join([indent, line]).adjust_cell_length(width, self._base_style)
                 for line in self._wrap(target, width - 2)[0]
             )
             if index == highlight:
@@ -437,23 +524,26 @@ class BilingualView(ScrollView, can_focus=True):
         for line in lines:
             starts.append(offset)
             offset += len(line.plain)
-            strip = Strip(list(line.render(console))).apply_style(self.rich_style)
-            strips.append(strip.adjust_cell_length(width, self.rich_style))
+            strip = Strip(list(line.render(console))).apply_style(self._base_style)
+            strips.append(strip.adjust_cell_length(width, self._base_style))
         if not strips:
-            strips, starts = [Strip.blank(width, self.rich_style)], [0]
+            strips, starts = [Strip.blank(width, self._base_style)], [0]
         return strips, starts
 
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if not self._starts or row >= self.virtual_size.height:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         paragraph = bisect_right(self._starts, row) - 1
+        counted = self._height(paragraph)
         block = self._block(paragraph)
+        if len(block.strips) != counted:
+            self.call_later(self._recount)
         inside = row - self._starts[paragraph]
         if inside >= len(block.strips):
-            return Strip.blank(width, self.rich_style)
-        return block.strips[inside].crop_extend(0, width, self.rich_style)
+            return Strip.blank(width, self._base_style)
+        return block.strips[inside].crop_extend(0, width, self._base_style)
 
 
 def _target_span(unit: ParagraphUnit, index: int) -> tuple[int, int]:
