@@ -560,9 +560,17 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     paragraphs: dict[int, list[str]] = {}
+    failed = [pair for pair in result["pairs"] if pair.get("error")]
     for pair in result["pairs"]:
-        paragraphs.setdefault(pair["paragraph"], []).append(pair["target"])
+        # A sentence the model failed on is kept in its own language, and said so below.
+        target = pair["source"] if pair.get("error") else pair["target"]
+        paragraphs.setdefault(pair["paragraph"], []).append(target)
     print("\n\n".join(" ".join(targets) for targets in paragraphs.values()))
+    if failed:
+        print(
+            f"reader: {len(failed)} sentence(s) left untranslated: {failed[0]['error']}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -75,3 +75,16 @@ def test_install_of_a_broken_file_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "broken.argosmodel" in result.stderr
+
+
+def test_a_sentence_the_model_fails_on_is_kept_and_reported(
+    installed_tiny_models: Path, reader_home: Path
+) -> None:
+    config = reader_home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[translation]\nmax_sentence_tokens = 5000\n", encoding="utf-8")
+    too_long = " ".join(["고양이"] * 400)
+    result = run_reader("translate", input=f"고양이 가 잔다. {too_long}")
+    assert result.returncode == 0
+    assert result.stdout == f"cat 가 잔다. {too_long}\n"
+    assert "1 sentence(s) left untranslated: model failed" in result.stderr
