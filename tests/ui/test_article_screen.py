@@ -76,6 +76,12 @@ async def test_sentence_cursor_moves_and_highlights_both_panes(
         assert view.cursor == (1, 0)
         await pilot.press("k")
         assert view.cursor == (0, 1)
+        await pilot.press("J", "right_curly_bracket")
+        assert view.cursor == (2, 0)
+        await pilot.press("K", "left_curly_bracket", "G")
+        assert view.cursor == (2, 1)
+        await pilot.press("g", "j")
+        assert view.cursor == (0, 1)
         pair = view.current_pair()
         assert pair is not None and pair[0] == "우리는 함께 책을 읽었다." and pair[1]
         highlight = view.get_component_rich_style("bilingual--highlight", partial=True)

@@ -67,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column("id", style="dim")
                 for binding in bindings:
                     table.add_row(
-                        Text(_pretty_keys(app.keys_for(binding))),
+                        Text(pretty_keys(app.keys_for(binding))),
                         Text(binding.description),
                         Text(binding.id or ""),
                     )
@@ -77,6 +77,12 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _pretty_keys(keys: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "space": "space", "full_stop": "."}
+def pretty_keys(keys: str) -> str:
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "full_stop": ".",
+        "left_curly_bracket": "{",
+        "right_curly_bracket": "}",
+    }
     return ", ".join(names.get(key.strip(), key.strip()) for key in keys.split(","))

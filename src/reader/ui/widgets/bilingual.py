@@ -71,7 +71,13 @@ class BilingualView(ScrollView, can_focus=True):
         Binding(
             "k,up", "previous_sentence", "Previous sentence", show=False, id="previous_sentence"
         ),
-        Binding("J,}", "next_paragraph", "Next paragraph", show=False, id="next_paragraph"),
+        Binding(
+            "J,right_curly_bracket",
+            "next_paragraph",
+            "Next paragraph",
+            show=False,
+            id="next_paragraph",
+        ),
         Binding(
             "K,{", "previous_paragraph", "Previous paragraph", show=False, id="previous_paragraph"
         ),
