@@ -57,6 +57,7 @@ def make_feed(number: int) -> bytes:
 
 
 class FeedHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real feed servers do
     feeds: ClassVar[dict[str, bytes]] = {}
 
     def do_GET(self) -> None:
