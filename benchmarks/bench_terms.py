@@ -10,7 +10,9 @@
    ``먹었다``.) Target: matching < 50 ms.
 2. Loading a glossary of 10,000 terms from the store (the glossary screen's query)
    and building the match index. Target: < 200 ms.
-3. The queries behind sorting: difficulty of 1,000 articles, and how many articles
+3. Suggested terms for that article against 500 stored articles (after their
+   vocabularies are analysed, which is timed too).
+4. The queries behind sorting: difficulty of 1,000 articles, and how many articles
    contain each of 10,000 terms.
 
 Run: .venv/bin/python benchmarks/bench_terms.py
@@ -250,6 +252,40 @@ def bench_article_list(term_texts: list[str]) -> list[str]:
     ]
 
 
+def bench_suggestions(snippets: list[str]) -> list[str]:
+    """Vocabulary analysis of stored articles, then suggestions for the long article."""
+    from reader.core import terms
+    from reader.core.models import EntryData
+    from reader.service import ReaderService
+
+    paragraphs = build_article(snippets)
+    others = snippets[200:700]
+    service = ReaderService()
+    feed, _created = service.store.add_feed("https://news.example/rss")
+    entries = [
+        EntryData(guid=f"o{n}", title=text[:30], paragraphs=[text], language="ko")
+        for n, text in enumerate(others)
+    ]
+    entries.append(EntryData(guid="long", title="long", paragraphs=paragraphs, language="ko"))
+    service.store.upsert_entries(feed.id, entries)
+    start = time.perf_counter()
+    indexed = service.index_vocabulary()
+    index_time = time.perf_counter() - start
+    article_id = service.store.article_id_by_guid(feed.id, "long")
+    assert article_id is not None
+    terms.analyse_many(paragraphs, "ko")
+    suggest_time, suggestions = timed(lambda: service.suggest_terms(article_id), runs=5)
+    difficulty_time, _ = timed(lambda: service.article_difficulty(article_id), runs=5)
+    service.close()
+    top = ", ".join(s.text for s in suggestions[:8])
+    return [
+        f"Suggestions: {indexed} stored articles",
+        f"  vocabulary analysis, per article          {ms(index_time / indexed)}",
+        f"  suggestions for the 5,000-word article    {ms(suggest_time)}   {top}",
+        f"  its difficulty                            {ms(difficulty_time)}",
+    ]
+
+
 def main() -> None:
     os.environ.setdefault("READER_HOME", tempfile.mkdtemp(prefix="bench-terms-"))
     from reader.core.terms import analyse
@@ -260,6 +296,7 @@ def main() -> None:
     model_load = time.perf_counter() - start
     term_texts = build_terms(snippets[200:])
     lines = bench_highlighting(snippets, term_texts, model_load)
+    lines += bench_suggestions(snippets)
     lines += bench_glossary_load(term_texts) + bench_article_list(term_texts)
     for line in lines:
         print(line)

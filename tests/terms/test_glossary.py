@@ -306,3 +306,12 @@ def test_editing_a_lemma_into_another_terms_lemma_is_refused(service: ReaderServ
     term.lemma = "외교"
     with pytest.raises(ServiceError, match="already has the lemma"):
         service.update_term(term)
+
+
+def test_suggestions_skip_predicate_stems_and_weak_nouns(service: ReaderService) -> None:
+    article_id = _feed_article(
+        service, "a1", ["순수했던 소년이 오후 서울 광진구 공연장에서 노래했다. 소년은 순수하다."]
+    )
+    texts = {s.text for s in service.suggest_terms(article_id, limit=100)}
+    assert {"소년", "서울 광진구", "광진구 공연장"} <= texts
+    assert not texts & {"순수", "오후", "오후 서울", "노래"}

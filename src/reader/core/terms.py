@@ -591,8 +591,25 @@ def _runs(
             start = None
 
 
+_WEAK_NOUNS_KO_TEXT = """
+오전 오후 앞 뒤 때 중 등 이후 이전 당시 이날 올해 지난해 내년 최근 이번 현재 관련 경우
+가운데 이상 이하 정도 가량 측 씨 일부 전체 각각 모두 자신 우리 여러
+"""
+_WEAK_NOUNS_KO = frozenset(_WEAK_NOUNS_KO_TEXT.split())
+"""Common nouns of time, place and quantity: never key terms, and they end phrases."""
+
+
 def _korean_noun(analysis: Analysis, index: int) -> bool:
-    return analysis.tags[index] in _NOUN_TAGS_KO
+    """A noun that can be (part of) a key term: not a weak noun, and not the stem of a
+    predicate written solid (``순수`` in ``순수했던``)."""
+    if analysis.tags[index] not in _NOUN_TAGS_KO or analysis.lemmas[index] in _WEAK_NOUNS_KO:
+        return False
+    following = index + 1
+    return not (
+        following < len(analysis.tags)
+        and analysis.tags[following] in ("XSV", "XSA")
+        and _glued(analysis, index)
+    )
 
 
 def _english_noun(analysis: Analysis, index: int) -> bool:
@@ -678,7 +695,7 @@ def rank_suggestions(
             continue
         frequency = document_frequency.get(pattern, 0)
         idf = math.log((1 + documents) / (1 + frequency)) + 1
-        score = (1 + math.log(candidate.count)) * idf * (1 + 0.5 * pattern.count(" "))
+        score = (1 + math.log(candidate.count)) * idf * (1 + 0.3 * pattern.count(" "))
         surface = candidate.surfaces.most_common(1)[0][0]
         ranked.append(
             Suggestion(
