@@ -212,9 +212,12 @@ async def _time_keys(app: App[None], key: str, position: Callable[[], int]) -> f
     return statistics.median(timings)
 
 
-async def open_long_article(article_id: int) -> tuple[float, float, float]:
-    """Seconds from Enter to the long article's text on screen, to it fully translated
-    (from the cache), and to mounting and painting one widget pair per paragraph."""
+async def open_long_article(
+    article_id: int,
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """Seconds from Enter to the long article's text on screen and to it fully translated
+    (from the translation cache), the first time and again; and seconds to mount and
+    paint one widget pair per paragraph instead."""
     from reader.service import ReaderService
     from reader.ui.app import ReaderApp
     from reader.ui.screens.article import ArticleScreen
@@ -226,7 +229,8 @@ async def open_long_article(article_id: int) -> tuple[float, float, float]:
     app = ReaderApp(service)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        app.open_article(article_id)  # the first opening makes the screen; measure the next
+        # The article screen is made on the first opening: open another article first.
+        app.open_article(article_id - 1)
         await pilot.pause(0.5)
         app.pop_screen()
         await pilot.pause(0.5)
@@ -237,7 +241,7 @@ async def open_long_article(article_id: int) -> tuple[float, float, float]:
             screen = app.screen
             assert isinstance(screen, ArticleScreen)
             view = screen.query_one(BilingualView)
-            while not (screen.article and view.units):
+            while not (screen.article and screen.article.id == article_id and view.units):
                 await asyncio.sleep(0.001)
             await repainted(app)
             text_times.append(time.perf_counter() - started)
@@ -274,7 +278,9 @@ async def open_long_article(article_id: int) -> tuple[float, float, float]:
         )
         await repainted(other)
         mounted = time.perf_counter() - started
-    return statistics.median(text_times), statistics.median(translated_times), mounted
+    first = (text_times[0], translated_times[0])
+    again = (statistics.median(text_times[1:]), statistics.median(translated_times[1:]))
+    return first, again, mounted
 
 
 async def _fill_translation_cache(service: object, article_id: int) -> None:
@@ -325,11 +331,15 @@ def main() -> None:
             "   target < 30 ms"
         )
 
-        text, translated, mounted = asyncio.run(open_long_article(long_id))
+        first, again, mounted = asyncio.run(open_long_article(long_id))
         print(
-            f"open {LONG_WORDS:,}-word article: text {text * 1000:.0f} ms, fully translated "
-            f"{translated * 1000:.0f} ms   (a widget pair per paragraph: {mounted * 1000:.0f} ms, "
-            f"{mounted / translated:.1f}x)   target < 100 ms"
+            f"open {LONG_WORDS:,}-word article (translation cached), first time: "
+            f"text {first[0] * 1000:.0f} ms, all translated {first[1] * 1000:.0f} ms; "
+            f"again: text {again[0] * 1000:.0f} ms, all translated {again[1] * 1000:.0f} ms"
+        )
+        print(
+            f"   a widget pair per paragraph instead: {mounted * 1000:.0f} ms "
+            f"({mounted / first[1]:.1f}x the first full open)   target < 100 ms"
         )
 
 

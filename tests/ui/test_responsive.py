@@ -12,10 +12,12 @@ from pytest_httpserver import HTTPServer
 from textual.pilot import Pilot
 from werkzeug import Request, Response
 
+from reader.core.models import EntryData
 from reader.service import ReaderService
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bilingual import BilingualView
+from reader.ui.widgets.collections import CollectionTree
 from tests.ui.conftest import make_app, settle
 
 KEY_BUDGET_SECONDS = 0.5
@@ -100,3 +102,51 @@ async def test_a_failing_worker_notifies_and_logs_instead_of_crashing(
         assert app.is_running
     log = service.paths.log_file.read_text(encoding="utf-8")
     assert "RuntimeError: boom" in log
+
+
+async def test_add_feed_from_the_dialog(service: ReaderService) -> None:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        server.expect_request("/feed.xml").respond_with_data(
+            FEED, content_type="application/rss+xml"
+        )
+        app = make_app(service)
+        async with app.run_test(size=(120, 30), notifications=True) as pilot:
+            await settle(pilot)
+            await pilot.press("a")
+            await pilot.press(*server.url_for("/feed.xml"), "enter")
+            await settle(pilot)
+            labels = [
+                str(node.label) for node in app.screen.query_one(CollectionTree).root.children
+            ]
+            assert "Slow feed 1" in labels
+            messages = [notification.message for notification in app._notifications]
+            assert any(message.startswith("Subscribed to Slow feed") for message in messages)
+    finally:
+        server.clear()
+        server.stop()
+
+
+async def test_links_that_are_not_web_links_are_refused(service: ReaderService) -> None:
+    feed, _ = service.store.add_feed("https://evil.example/feed.xml", "Evil")
+    service.store.upsert_entries(
+        feed.id,
+        [
+            EntryData(
+                guid="js",
+                title="Click me",
+                paragraphs=["x"],
+                url="javascript:alert(1)",
+                published="2030-01-01T00:00:00+00:00",
+            )
+        ],
+    )
+    app = make_app(service)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(ArticleList).highlighted.title == "Click me"  # type: ignore[union-attr]
+        await pilot.press("o")
+        await settle(pilot)
+        messages = [notification.message for notification in app._notifications]
+        assert any("only http and https links are opened" in message for message in messages)

@@ -7,6 +7,7 @@ kiwipiepy, the queue loads CTranslate2) is called from worker threads only.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,10 +20,33 @@ if TYPE_CHECKING:
     from reader.service import ReaderService
 
 
+_SPLIT_CACHE: OrderedDict[tuple[str, int], list[list[Sentence]]] = OrderedDict()
+_SPLIT_CACHE_SIZE = 32
+_split_lock = threading.Lock()
+
+
 def split_paragraphs(
     service: ReaderService, paragraphs: list[str], lang: str
 ) -> list[list[Sentence]]:
-    """Sentences of each paragraph, with offsets; never an empty list for a paragraph."""
+    """Sentences of each paragraph, with offsets; never an empty list for a paragraph.
+
+    The last few articles' splits are kept, so going back to an article does not
+    split it again (Korean splitting is the slowest step of opening one).
+    """
+    key = (lang, hash(tuple(paragraphs)))
+    with _split_lock:
+        if key in _SPLIT_CACHE:
+            _SPLIT_CACHE.move_to_end(key)
+            return _SPLIT_CACHE[key]
+    result = _split(service, paragraphs, lang)
+    with _split_lock:
+        _SPLIT_CACHE[key] = result
+        while len(_SPLIT_CACHE) > _SPLIT_CACHE_SIZE:
+            _SPLIT_CACHE.popitem(last=False)
+    return result
+
+
+def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
     result = []
     for paragraph in paragraphs:
         sentences = service.split_sentences(paragraph, lang)
