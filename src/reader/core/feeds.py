@@ -53,6 +53,7 @@ PERMANENT_REDIRECTS = {301, 308}
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=24)
 PROCESS_POOL_MIN_FEEDS = 8
+THREAD_PARSES_FIRST = 4
 MAX_PARSER_PROCESSES = 4
 BACKOFF_AFTER_FAILURES = 2
 """A single failure is retried at the next refresh; from the second one, waits grow."""
@@ -423,45 +424,50 @@ def _start_worker() -> None:
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
-    _warm_up_worker()
-
-
-def _warm_up_worker() -> None:
     import feedparser  # noqa: F401
 
 
 class ParserPool:
-    """Where feeds are parsed: worker processes when there are many feeds and cores.
+    """Where feeds are parsed: worker processes when many feeds change and there are cores.
 
     Parsing is pure Python, so threads share one core; with several cores a
-    process pool parses feeds side by side. Small refreshes (and one-core
-    machines) use a thread, which costs nothing to start. Workers are spawned,
-    never forked: the caller may be a thread of the TUI.
+    process pool parses feeds side by side. The first few feeds of a refresh are
+    parsed in a thread, and the pool starts only when more keep coming: a refresh
+    where most feeds answer 304 never pays for starting processes. Workers are
+    spawned, never forked: the caller may be a thread of the TUI.
     """
 
     def __init__(self, feed_count: int) -> None:
-        workers = min(os.cpu_count() or 1, MAX_PARSER_PROCESSES, feed_count)
+        self._workers = min(os.cpu_count() or 1, MAX_PARSER_PROCESSES, feed_count)
+        self._eligible = self._workers > 1 and feed_count >= PROCESS_POOL_MIN_FEEDS
         self._processes: concurrent.futures.ProcessPoolExecutor | None = None
-        if workers > 1 and feed_count >= PROCESS_POOL_MIN_FEEDS:
+        self._requests = 0
+
+    def _pool(self) -> concurrent.futures.ProcessPoolExecutor | None:
+        self._requests += 1
+        if self._processes is None and self._eligible and self._requests > THREAD_PARSES_FIRST:
             import multiprocessing
 
             self._processes = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers,
+                max_workers=self._workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
             )
-            for _ in range(workers):
-                self._processes.submit(_warm_up_worker)
+        return self._processes
 
     async def parse(self, fetched: FetchResult) -> ParsedFeed:
         assert fetched.body is not None
         arguments = (fetched.body, fetched.final_url, fetched.content_type)
-        if self._processes is not None:
+        processes = self._pool()
+        if processes is not None:
             loop = asyncio.get_running_loop()
             try:
-                return await loop.run_in_executor(self._processes, parse_body, *arguments)
+                return await loop.run_in_executor(processes, parse_body, *arguments)
             except concurrent.futures.BrokenExecutor:
-                self._processes = None  # a worker died (out of memory?): go on in threads
+                # A worker died (out of memory?) or could not start: go on in threads.
+                self._eligible = False
+                processes.shutdown(wait=False, cancel_futures=True)
+                self._processes = None
         return await asyncio.to_thread(parse_body, *arguments)
 
     def close(self) -> None:
