@@ -261,7 +261,8 @@ class ReaderService:
         they are backing off; otherwise every subscription is, except feeds that
         keep failing and are waiting (``force`` includes them). ``progress`` is
         called after each feed finishes, on the calling thread. This method runs
-        its own event loop: call it from a worker thread, never from a loop.
+        its own event loop and blocks until done: call it from a worker thread
+        (called inside a running loop, it works, but blocks that loop).
         """
         from reader.core.feeds import refresh_feeds
 
