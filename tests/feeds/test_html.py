@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.html import html_title, html_to_paragraphs, looks_like_html
+from reader.core.html import feed_links, html_title, html_to_paragraphs, looks_like_html
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -141,3 +141,15 @@ def test_output_is_idempotent(source: str) -> None:
     paragraphs = html_to_paragraphs(source)
     rendered = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     assert html_to_paragraphs(rendered) == paragraphs
+
+
+def test_feed_links_are_absolute_http_and_unique() -> None:
+    page = (
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
+        '<link rel="alternate" type="application/atom+xml" href="https://e.com/atom">'
+        '<link rel="alternate" type="application/rss+xml" href="/rss">'
+        '<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">'
+        '<link rel="stylesheet" type="text/css" href="/style.css">'
+        '<link rel="alternate" type="text/html" href="/ko/"></head></html>'
+    )
+    assert feed_links(page, "https://e.com/blog/") == ["https://e.com/rss", "https://e.com/atom"]
