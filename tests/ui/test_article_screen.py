@@ -23,7 +23,7 @@ async def open_first_article(pilot: Pilot[None]) -> ArticleScreen:
 
 
 async def wait_for_translation(pilot: Pilot[None], screen: ArticleScreen) -> None:
-    for _ in range(200):
+    for _ in range(600):
         if screen.total and screen.done >= screen.total:
             break
         await pilot.pause(0.05)
@@ -116,7 +116,7 @@ async def test_without_a_model_the_pane_names_the_install_command(service: Reade
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_first_article(pilot)
-        for _ in range(100):
+        for _ in range(600):
             if screen.query_one(BilingualView).notice:
                 break
             await pilot.pause(0.05)

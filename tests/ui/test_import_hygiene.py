@@ -87,3 +87,47 @@ def test_core_modules_load_neither_textual_nor_rich() -> None:
         """
     )
     assert loaded == ""
+
+
+def test_first_korean_article_never_freezes_the_screen() -> None:
+    """Loading kiwipiepy holds the GIL for seconds; the UI process must not load it."""
+    result = _run(
+        """
+        import asyncio, sys, time
+        from reader.core.models import EntryData
+        from reader.service import ReaderService
+        from reader.ui.app import ReaderApp
+        from reader.ui.screens.article import ArticleScreen
+        from reader.ui.widgets.article_list import ArticleList
+
+        service = ReaderService()
+        service.store.set_meta("demo_offered", "1")
+        feed, _ = service.store.add_feed("https://k.example/feed.xml", "K")
+        service.store.upsert_entries(feed.id, [EntryData(
+            guid="k", title="한국어", language="ko",
+            paragraphs=["오늘 학교에서 친구를 만났다. 우리는 함께 책을 읽었다."])])
+
+        async def main():
+            app = ReaderApp(service)
+            async with app.run_test(size=(100, 30)) as pilot:
+                while not app.screen.query_one(ArticleList).total:
+                    await pilot.pause(0.01)
+                await pilot.press("enter")
+                screen = app.screen
+                assert isinstance(screen, ArticleScreen)
+                started = last = time.monotonic()
+                longest = 0.0
+                while not screen.total and time.monotonic() - started < 90:
+                    await asyncio.sleep(0.01)
+                    now = time.monotonic()
+                    longest, last = max(longest, now - last), now
+                print(screen.total, "kiwipiepy" in sys.modules, round(longest, 3))
+                app.exit()
+
+        asyncio.run(main())
+        """
+    )
+    total, kiwi_loaded, longest_gap = result.split()
+    assert int(total) == 2
+    assert kiwi_loaded == "False"
+    assert float(longest_gap) < 0.5

@@ -67,7 +67,7 @@ class TestBilingualView:
             await settle(pilot)
             screen = pilot.app.screen
             assert isinstance(screen, ArticleScreen)
-            for _ in range(200):
+            for _ in range(600):
                 if screen.total and screen.done >= screen.total:
                     break
                 await pilot.pause(0.05)

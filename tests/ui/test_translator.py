@@ -24,7 +24,7 @@ async def test_typed_text_is_translated_sentence_by_sentence_and_saved(
         assert isinstance(screen, TranslatorScreen)
         screen.query_one(TextArea).insert("고양이는 학교에 간다. 친구는 책을 읽는다.")
         view = screen.query_one(BilingualView)
-        for _ in range(200):
+        for _ in range(600):
             if view.units and all(view.units[0].targets):
                 break
             await pilot.pause(0.05)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from reader.core.models import Sentence
+from reader.ui.split_worker import needs_helper, split_in_helper
 
 if TYPE_CHECKING:
     from reader.core.translation_queue import TranslationEvent as QueueEvent
@@ -47,11 +48,17 @@ def split_paragraphs(
 
 
 def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
-    result = []
-    for paragraph in paragraphs:
-        sentences = service.split_sentences(paragraph, lang)
-        result.append(sentences or [Sentence(paragraph, 0, len(paragraph))])
-    return result
+    if needs_helper(lang):
+        try:
+            split = split_in_helper(paragraphs, lang)
+        except (OSError, RuntimeError, ValueError):
+            split = [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
+    else:
+        split = [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
+    return [
+        sentences or [Sentence(paragraph, 0, len(paragraph))]
+        for paragraph, sentences in zip(paragraphs, split, strict=True)
+    ]
 
 
 class TranslationEvents(Message):

@@ -1,0 +1,72 @@
+"""Korean sentence splitting in a helper process, until kiwipiepy is loaded here.
+
+Loading kiwipiepy (its model, then its first analysis) takes several seconds and
+holds the GIL the whole time, so loading it on a worker thread still freezes the
+screen. The first articles are therefore split in a separate process; once
+kiwipiepy is in this process for another reason, splitting happens here. This
+module imports nothing from Textual: the helper process imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.core.models import Sentence
+
+_pool: Any = None
+_pool_lock = threading.Lock()
+
+
+def split_in_this_process(paragraphs: list[str], lang: str) -> list[list[Sentence]]:
+    """What the helper process runs (and the fallback here)."""
+    from reader.core.sentences import split_sentences
+
+    return [split_sentences(paragraph, lang) for paragraph in paragraphs]
+
+
+def needs_helper(lang: str) -> bool:
+    """Korean, and kiwipiepy not loaded in this process yet."""
+    return lang == "ko" and "kiwipiepy" not in sys.modules
+
+
+def _start_pool() -> Any:
+    """One spawned helper process, silent, terminated (not awaited) at exit.
+
+    multiprocessing hands ``sys.stderr``'s file descriptor to its resource tracker;
+    inside the app Textual has replaced ``sys.stderr`` with an object without a real
+    one, so a null device stands in while the processes start.
+    """
+    import multiprocessing
+
+    saved = sys.stderr
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            return multiprocessing.get_context("spawn").Pool(processes=1, initializer=_silence)
+        finally:
+            sys.stderr = saved
+
+
+def _silence() -> None:
+    """In the helper: nothing it prints may reach the terminal the app is drawing on."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+
+
+def split_in_helper(paragraphs: list[str], lang: str) -> list[list[Sentence]]:
+    """Split in the helper process (started on first use, kept for the session).
+
+    Call from a worker thread: waiting on the helper releases the GIL.
+    """
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = _start_pool()
+        pool = _pool
+    result: list[list[Sentence]] = pool.apply_async(split_in_this_process, (paragraphs, lang)).get()
+    return result
