@@ -56,6 +56,17 @@ class TestFastPath:
             ReaderService().translate_text("고양이", source="ko", target="ko")
         assert ReaderService().translate_text("cat", target="en")["source_lang"] == "ko"
 
+    def test_a_paragraph_already_in_the_target_language_is_kept(self) -> None:
+        service = ReaderService()
+        article = service.save_text("고양이 가 잔다. 오늘 비.\n\nThe cat sleeps.").article
+        result = service.translate_article_pairs(article)
+        assert (result["source_lang"], result["target_lang"]) == ("ko", "en")
+        assert [(p["paragraph"], p["target"]) for p in result["pairs"]] == [
+            (0, "cat 가 잔다."),
+            (0, "today 비."),
+            (1, "The cat sleeps."),
+        ]
+
     def test_engine_is_the_fast_one(self) -> None:
         engine = ReaderService().translations.engine("ko", "en")
         assert isinstance(engine, CTranslate2Engine)

@@ -25,6 +25,7 @@ from reader.core.text import detect_language
 
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
+_analysis_lock = threading.Lock()
 
 # Abbreviations that never end a sentence when followed by a space (case-insensitive).
 _TITLES = {
@@ -128,9 +129,11 @@ def _split_cached(paragraph: str, lang: str) -> tuple[Sentence, ...]:
 
 
 def _korean_spans(paragraph: str) -> list[int]:
-    """Sentence start offsets from kiwipiepy."""
+    """Sentence start offsets from kiwipiepy (one call at a time: the UI and the
+    translation worker share the analyser)."""
     kiwi = _get_kiwi()
-    return [int(sentence.start) for sentence in kiwi.split_into_sents(paragraph)]
+    with _analysis_lock:
+        return [int(sentence.start) for sentence in kiwi.split_into_sents(paragraph)]
 
 
 def _get_kiwi() -> Any:
