@@ -276,19 +276,34 @@ def install_file(archive: Path, models_dir: Path) -> tuple[InstalledModel, list[
             for m in installed_models(models_dir)
             if (m.source, m.target) == (metadata["from_code"], metadata["to_code"])
         ]
-        destination = models_dir / top
-        for model in replaced:
-            shutil.rmtree(model.path)
-        if destination.exists():
-            shutil.rmtree(destination)
-        (staging / top).rename(destination)
+        _swap_in(staging, staging / top, models_dir / top, [m.path for m in replaced])
     except zipfile.BadZipFile as error:
         raise PackageError(f"{archive}: damaged zip archive ({error})") from None
+    except OSError as error:  # disk full, permissions …
+        raise PackageError(f"{archive}: cannot install: {error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     installed = find_model(models_dir, metadata["from_code"], metadata["to_code"])
     assert installed is not None
     return installed, replaced
+
+
+def _swap_in(staging: Path, new: Path, destination: Path, old_paths: list[Path]) -> None:
+    """Move the old package folders aside (into ``staging``, deleted with it), then the
+    new one into place; if that fails, the old ones are put back."""
+    moved: list[tuple[Path, Path]] = []
+    if destination.exists() and destination not in old_paths:
+        old_paths = [*old_paths, destination]
+    try:
+        for index, old in enumerate(old_paths):
+            aside = staging / f".replaced-{index}"
+            old.rename(aside)
+            moved.append((aside, old))
+        new.rename(destination)
+    except OSError as error:
+        for aside, old in reversed(moved):
+            aside.rename(old)
+        raise PackageError(f"cannot install into {destination.parent}: {error}") from None
 
 
 def _check_model_loads(archive: Path, model_dir: Path) -> None:
