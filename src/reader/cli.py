@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except sqlite3.DatabaseError as error:
+        print(f"reader: database error: {error} (see `reader locate database`)", file=sys.stderr)
+        return 1
     except Exception as error:
         if not _is_expected(error):
             raise

@@ -71,3 +71,56 @@ def test_unreadable_config_and_state_files(reader_home: Path, tmp_path: Path) ->
     result = run_reader("list")
     assert result.returncode == 1
     assert str(config) in result.stderr and result.stderr.count("\n") == 1
+
+
+def filled_database(reader_home: Path) -> Path:
+    from reader.core.models import EntryData
+
+    service = ReaderService()
+    feed, _ = service.store.add_feed("http://corrupt.test/feed")
+    service.store.upsert_entries(
+        feed.id,
+        [EntryData(guid=str(n), title=f"기사 {n}", paragraphs=["본문 " * 300]) for n in range(500)],
+    )
+    service.store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = service.paths.database
+    service.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncate-half", "truncate-tail", "zero-middle", "flip-bytes", "random-tail"],
+)
+def test_damaged_database_gives_one_line_and_is_left_untouched(
+    reader_home: Path, damage: str
+) -> None:
+    import random
+
+    path = filled_database(reader_home)
+    data = bytearray(path.read_bytes())
+    rng = random.Random(damage)
+    if damage == "truncate-half":
+        data = data[: len(data) // 2]
+    elif damage == "truncate-tail":
+        data = data[: len(data) - 4096 * 3]
+    elif damage == "zero-middle":
+        middle = len(data) // 2
+        data[middle : middle + 8192] = bytes(8192)
+    elif damage == "flip-bytes":
+        for _ in range(200):
+            position = rng.randrange(4096, len(data))
+            data[position] ^= 0xFF
+    else:
+        tail = len(data) * 3 // 4
+        data[tail:] = rng.randbytes(len(data) - tail)
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+    for args in (("list",), ("search", "본문"), ("show", "250"), ("feeds",), ("list", "--json")):
+        result = run_reader(*args)
+        assert "Traceback" not in result.stderr, (damage, args, result.stderr)
+        if result.returncode != 0:
+            assert result.returncode == 1 and result.stderr.count("\n") == 1, (damage, args)
+    assert path.read_bytes() == bytes(data)
