@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import webbrowser
+from pathlib import Path
 
 import pytest
 
 from reader.core.links import LinkRefusedError, checked_web_url, open_in_browser
+from tests.conftest import run_reader
 
 
 @pytest.mark.parametrize(
@@ -65,3 +68,28 @@ def test_open_goes_through_webbrowser_only(monkeypatch: pytest.MonkeyPatch) -> N
         open_in_browser("file:///etc/passwd")
 
     assert RecordingBrowser.opened == ["https://example.com/a"]
+
+
+def test_opml_and_add_refuse_non_web_schemes(tmp_path: Path) -> None:
+    opml = tmp_path / "schemes.opml"
+    outlines = "".join(
+        f'<outline text="{n}" type="rss" xmlUrl="{url}"/>'
+        for n, url in enumerate(
+            [
+                "file:///etc/passwd",
+                "javascript:alert(1)",
+                "data:text/xml,&lt;rss/&gt;",
+                "ftp://example.com/feed",
+                "https://example.com/feed",
+            ]
+        )
+    )
+    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
+    result = run_reader("import-opml", str(opml))
+    assert result.returncode == 0
+    assert "added 1, skipped 0, invalid 4" in result.stdout
+    feeds = json.loads(run_reader("feeds", "--json").stdout)
+    assert [feed["url"] for feed in feeds] == ["https://example.com/feed"]
+    for url in ("file:///etc/passwd", "javascript:alert(1)", "data:,x", "/etc/passwd"):
+        added = run_reader("add", url)
+        assert added.returncode == 1 and added.stderr.count("\n") == 1, url
