@@ -227,3 +227,26 @@ def test_background_analysis_can_leave_the_cache_alone() -> None:
     [other] = analyse_many(["경제는 쉽다."], "ko", keep=False)
     assert analyse("외교는 어렵다.", "ko") is on_screen
     assert analyse("경제는 쉽다.", "ko") is not other
+
+
+def test_analyses_made_in_another_process_are_used(tmp_path: Path) -> None:
+    """The TUI may analyse in a helper process; matching here then needs no kiwipiepy."""
+    import pickle
+    import subprocess
+    import sys
+
+    made_elsewhere = pickle.dumps(analyse_many(["외교는 어렵다.", "밥을 먹었다."], "ko"))
+    (tmp_path / "analyses.pickle").write_bytes(made_elsewhere)
+    script = f"""
+import pickle, sys
+from reader.core import terms
+terms.cache_analyses(pickle.loads(open({str(tmp_path / "analyses.pickle")!r}, "rb").read()))
+index = terms.TermIndex([terms.IndexedTerm(1, "ko", "외교/N", "1"),
+                         terms.IndexedTerm(2, "ko", "먹다/V", "known")])
+found = [len(terms.match_terms(t, "ko", index)) for t in ("외교는 어렵다.", "밥을 먹었다.")]
+print(found, "kiwipiepy" in sys.modules)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["[1,", "1]", "False"]

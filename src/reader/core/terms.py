@@ -53,15 +53,13 @@ _CONTENT_TAGS_KO = frozenset({"NNG", "NNP", "VV", "VA", "MAG", "XR"})
 _NOUN_TAGS_KO = frozenset({"NNG", "NNP"})
 _PREDICATE_TAGS = frozenset({"VV", "VA", "VX", "VCN", "XSV", "XSA"})
 
-_kiwi_lock = threading.Lock()
-"""Serialises this module's calls into kiwipiepy (Textual workers run in threads)."""
 
+def _kiwi_instance() -> tuple[Any, threading.Lock]:
+    """The process's one Kiwi and the lock that serialises calls into it, both shared
+    with sentence splitting (building a Kiwi takes seconds; Textual workers are threads)."""
+    from reader.core import sentences
 
-def _kiwi_instance() -> Any:
-    """The process's one Kiwi, shared with sentence splitting (building one takes seconds)."""
-    from reader.core.sentences import _get_kiwi
-
-    return _get_kiwi()
+    return sentences._get_kiwi(), sentences._analysis_lock
 
 
 def _base_tag(tag: str) -> str:
@@ -87,8 +85,8 @@ def _korean_key(form: str, lemma: str, tag: str) -> str:
 
 
 def _analyse_korean_batch(texts: Sequence[str]) -> list[Analysis]:
-    with _kiwi_lock:
-        kiwi = _kiwi_instance()
+    kiwi, lock = _kiwi_instance()
+    with lock:
         results = list(kiwi.tokenize(list(texts)))
     return [_korean_analysis(text, tokens) for text, tokens in zip(texts, results, strict=True)]
 
@@ -145,9 +143,10 @@ def _korean_lemma(analysis: Analysis) -> str:
         morphemes.append((form, tag, spaced))
     if analysis.tags[last - 1] in _PREDICATE_TAGS:
         morphemes.append(("다", "EF", False))
+    kiwi, lock = _kiwi_instance()
     try:
-        with _kiwi_lock:
-            joined: str = _kiwi_instance().join(morphemes)
+        with lock:
+            joined: str = kiwi.join(morphemes)
     except (ValueError, RuntimeError):  # a tag join() does not know: keep the text as written
         return analysis.text[analysis.starts[first] : analysis.ends[last - 1]]
     return joined
@@ -356,6 +355,13 @@ def analyse_many(texts: Sequence[str], lang: str, keep: bool = True) -> list[Ana
                 _cache.put(analysis)
             found[analysis.text] = analysis
     return [found[text] for text in normalized]
+
+
+def cache_analyses(analyses: Iterable[Analysis]) -> None:
+    """Keep analyses made elsewhere — in a helper process, say, so that this process
+    never pays kiwipiepy's load time — as if they had been made here."""
+    for analysis in analyses:
+        _cache.put(analysis)
 
 
 def clear_analysis_cache() -> None:
