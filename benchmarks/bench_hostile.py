@@ -11,6 +11,7 @@ Run: .venv/bin/python benchmarks/bench_hostile.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -68,10 +69,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/rss+xml")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(ConnectionError):  # reader stops reading at its size cap
             self.wfile.write(body)
-        except ConnectionError:
-            pass  # reader stops reading at its size cap
 
     def log_message(self, *args: object) -> None:
         pass
