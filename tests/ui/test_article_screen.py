@@ -154,3 +154,22 @@ async def test_swap_direction_and_copy_pair(
         await pilot.press("x")
         await wait_for_translation(pilot, screen)
         assert screen.direction == ("ko", "en")
+
+
+async def test_n_opens_the_next_unread_article_from_the_reader(service: ReaderService) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_first_article(pilot)
+        first = screen.article_id
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.article_id != first
+        assert screen.article is not None and screen.article.title == "Article 1: council budget"
+        await pilot.press("N")
+        await settle(pilot)
+        assert screen.article is not None
+        assert screen.article.title == "Article 1: council budget", "the first one is read now"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert service.article(first).read

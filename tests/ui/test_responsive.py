@@ -150,3 +150,15 @@ async def test_links_that_are_not_web_links_are_refused(service: ReaderService) 
         await settle(pilot)
         messages = [notification.message for notification in app._notifications]
         assert any("only http and https links are opened" in message for message in messages)
+
+
+async def test_a_failing_feed_is_named_in_a_notification(service: ReaderService) -> None:
+    service.store.add_feed("http://127.0.0.1:9/nothing-listens-here.xml", "Dead feed")
+    app = make_app(service)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        notifications = list(app._notifications)
+        assert any(n.title == "Feed failed" and "Dead feed" in n.message for n in notifications)
+        assert app.is_running

@@ -41,6 +41,10 @@ class ArticleScreen(Screen[None]):
         Binding("x", "swap_direction", "Swap direction", id="swap_direction"),
         Binding("ctrl+r", "retranslate", "Re-translate", show=False, id="retranslate"),
         Binding("y", "copy_pair", "Copy pair", id="copy_pair"),
+        Binding("n", "next_unread", "Next unread", id="article_next_unread"),
+        Binding(
+            "N", "previous_unread", "Previous unread", show=False, id="article_previous_unread"
+        ),
         Binding("s", "toggle_star", "Star", show=False, id="article_star"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="article_read"),
         Binding("o", "open_browser", "Open in browser", show=False, id="article_open_browser"),
@@ -240,6 +244,23 @@ class ArticleScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_next_unread(self) -> None:
+        self._open_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._open_unread(-1)
+
+    def _open_unread(self, direction: int) -> None:
+        """Go straight to the next unread article of the list this one was opened from."""
+        from reader.ui.screens.main import MainScreen
+
+        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
+        summary = main.step_to_unread(direction) if main is not None else None
+        if summary is None:
+            self.notify("No more unread articles in this list.", markup=False)
+            return
+        self.open(summary.id)
 
     def action_cycle_layout(self) -> None:
         layout = self.query_one(BilingualView).cycle_layout()

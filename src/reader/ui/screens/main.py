@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
 
+MAX_FAILURE_NOTICES = 3
 PREVIEW_DELAY = 0.12
 """Seconds the list cursor must rest before the preview loads (holding j stays smooth)."""
 
@@ -279,14 +280,31 @@ class MainScreen(Screen[None]):
 
     def _jump_unread(self, direction: int) -> None:
         article_list = self.query_one(ArticleList)
+        index = self.unread_index(direction)
+        if index is None:
+            self.notify("No more unread articles in the loaded part of this list.", markup=False)
+            return
+        article_list.cursor = index
+
+    def unread_index(self, direction: int) -> int | None:
+        """The next (1) or previous (-1) unread row after the cursor, among loaded rows."""
+        article_list = self.query_one(ArticleList)
         rows = article_list.loaded_rows()
         if direction < 0:
             rows.reverse()
         for index, summary in rows:
             if (index - article_list.cursor) * direction > 0 and not summary.read:
-                article_list.cursor = index
-                return
-        self.notify("No more unread articles in the loaded part of this list.", markup=False)
+                return index
+        return None
+
+    def step_to_unread(self, direction: int) -> ArticleSummary | None:
+        """Move the list cursor to the next unread article and return it (for the reader)."""
+        index = self.unread_index(direction)
+        if index is None:
+            return None
+        article_list = self.query_one(ArticleList)
+        article_list.cursor = index
+        return article_list.highlighted
 
     def action_open_browser(self) -> None:
         summary = self._highlighted()
@@ -365,7 +383,8 @@ class MainScreen(Screen[None]):
             )
             progress = _RefreshProgress(self, count)
             results = self.service.refresh(feed_ids=feed_ids, progress=progress)
-            self.app.call_from_thread(self._refresh_done, results.summary())
+            failures = [f"{r.feed}: {r.error}" for r in results if r.error]
+            self.app.call_from_thread(self._refresh_done, results.summary(), failures)
         self.app.call_from_thread(setattr, self, "sub_title", self.collection.title)
 
     def show_refresh_progress(self, result: FeedRefreshResult, done: int, total: int) -> None:
@@ -374,8 +393,13 @@ class MainScreen(Screen[None]):
             f"{self.collection.title} — refreshing {done}/{total}: {result.feed} {state}"
         )
 
-    def _refresh_done(self, summary: str) -> None:
+    def _refresh_done(self, summary: str, failures: list[str]) -> None:
         self.notify(summary, markup=False)
+        for failure in failures[:MAX_FAILURE_NOTICES]:
+            self.notify(failure, title="Feed failed", severity="warning", markup=False, timeout=8)
+        if len(failures) > MAX_FAILURE_NOTICES:
+            more = len(failures) - MAX_FAILURE_NOTICES
+            self.notify(f"{more} more feeds failed; see `reader feeds`.", markup=False)
         self.load_collections()
         self.load_articles(self.collection)
 
