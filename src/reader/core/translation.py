@@ -32,7 +32,7 @@ from reader.core.models import Sentence
 from reader.core.packages import InstalledModel, find_model, installed_models, no_model_message
 from reader.core.sentences import split_long_sentence
 from reader.core.store import Store
-from reader.core.text import strip_controls
+from reader.core.text import clean_line, strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class CTranslate2Engine:
             try:
                 pieces = self._pieces_that_fit(sentence)
             except Exception as error:  # a tokenizer failure marks this sentence only
-                failures[index] = f"tokenizer failed: {error}"
+                failures[index] = "tokenizer failed: " + _one_line(error)
                 continue
             for tokens in pieces:
                 units.append(tokens)
@@ -133,7 +133,7 @@ class CTranslate2Engine:
         parts: list[list[str]] = [[] for _ in sentences]
         for owner, target in zip(owners, targets, strict=True):
             if isinstance(target, Exception):
-                failures.setdefault(owner, f"model failed: {target}")
+                failures.setdefault(owner, "model failed: " + _one_line(target))
             else:
                 parts[owner].append(target)
         return [
@@ -284,8 +284,13 @@ class ArgosEngine:
                     target = strip_controls(str(translation.translate(sentence)))
                     outcomes.append(Outcome(target))
                 except Exception as error:
-                    outcomes.append(Outcome("", error=f"argostranslate failed: {error}"))
+                    outcomes.append(Outcome("", error="argostranslate failed: " + _one_line(error)))
         return outcomes
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception as a short line for the UI (control characters gone, at most 200 chars)."""
+    return (clean_line(str(error)) or type(error).__name__)[:200]
 
 
 def _pivot_model(models: Sequence[InstalledModel]) -> InstalledModel:
