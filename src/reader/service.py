@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from reader.config import Config, load_config
 from reader.core.models import (
@@ -28,6 +27,7 @@ from reader.core.models import (
 )
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
+from reader.core.urls import is_web_url
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
@@ -582,6 +582,13 @@ class ReaderService:
 
         return terms.lemma_for(surface, lang)
 
+    def cache_analyses(self, analyses: Sequence[Analysis]) -> None:
+        """Keep analyses made in another process (the TUI's helper), so that matching,
+        lemmas and suggestions here never load kiwipiepy."""
+        from reader.core import terms
+
+        terms.cache_analyses(analyses)
+
     def term_index(self) -> TermIndex:
         """The index used for highlighting; rebuilt when terms change (here or in another
         process — checked at most once a second)."""
@@ -739,16 +746,38 @@ class ReaderService:
         """Term id → how many analysed articles contain it (the glossary's frequency sort)."""
         return self.store.term_article_counts()
 
-    def existing_glosses(self, surface: str, lang: str) -> list[str]:
-        """Glosses the glossary already has for a word or phrase (the annotation form)."""
+    def existing_glosses(self, surface: str, lang: str, lemma: str | None = None) -> list[str]:
+        """Glosses the glossary already has for a word or phrase (the annotation form);
+        pass ``lemma`` when it is known already."""
         from reader.core import terms
 
         language = terms.normalize_lang(lang)
-        lemma = terms.lemma_for(surface, language)
+        lemma = lemma or terms.lemma_for(surface, language)
         term = self.store.find_term(language, lemma, terms.term_pattern(surface, language))
         if term is None or not term.gloss:
             return []
         return term.gloss.split("; ")
+
+    def gloss_suggestions(self, text: str, sentence: str, lang: str) -> list[tuple[str, str]]:
+        """The engine's translations of a term and of the sentence it was met in, as
+        (what, translation) pairs for the annotation form; empty without a model."""
+        from reader.core.translation import NoModelError
+
+        wanted = [
+            (what, value) for what, value in (("term", text), ("sentence", sentence)) if value
+        ]
+        if not wanted:
+            return []
+        try:
+            source, target = self.direction_for(text, lang)
+            outcomes = self.translations.translate([value for _, value in wanted], source, target)
+        except (NoModelError, ServiceError):
+            return []
+        return [
+            (what, outcome.target)
+            for (what, _), outcome in zip(wanted, outcomes, strict=True)
+            if outcome is not None and not outcome.error and outcome.target.strip()
+        ]
 
     def export_terms(self, format_name: str, path: Path) -> int:
         """Write the glossary as an Anki deck, CSV or TSV; returns how many terms."""
@@ -929,8 +958,7 @@ class ReaderService:
 def _http_url_or_error(url: str) -> str:
     """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError."""
     url = clean_line(url)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not is_web_url(url):
         raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
     return url
 

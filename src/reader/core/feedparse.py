@@ -28,11 +28,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from reader.core.html import feed_links, html_to_paragraphs, looks_like_html
 from reader.core.models import EntryData
 from reader.core.text import clean_line, detect_language, hangul_ratio, split_plain_text
+from reader.core.urls import is_web_url, join_url
 
 KST = timedelta(hours=9)
 MAX_GUID_CHARS = 2048
@@ -341,16 +341,15 @@ def _http_url(value: str | None, base: str | None) -> str | None:
     cleaned = clean_line(value)
     if not cleaned:
         return None
-    absolute = urljoin(base, cleaned) if base and not _ABSOLUTE_URL.match(cleaned) else cleaned
-    scheme = urlsplit(absolute).scheme.lower()
-    return absolute if scheme in ("http", "https") else None
+    absolute = join_url(base, cleaned) if not _ABSOLUTE_URL.match(cleaned) else cleaned
+    return absolute if absolute is not None and is_web_url(absolute) else None
 
 
 def _joined(base: str | None, relative: str | None) -> str | None:
     """``relative`` (an ``xml:base``) resolved against ``base``; either may be missing."""
     if not relative:
         return base
-    return urljoin(base, relative) if base else relative
+    return join_url(base, relative) or base
 
 
 def entry_identity(guid: str | None, link: str | None, title: str, date: str | None) -> str:
@@ -418,12 +417,15 @@ def parse_feed(data: bytes, url: str | None = None, content_type: str | None = N
     headers = {"content-type": "application/xml; charset=utf-8"}
     # feedparser's sanitizer and link rewriting re-parse every HTML field; the text
     # is reduced to plain paragraphs below anyway, so both are skipped (4x faster).
-    parsed = feedparser.parse(
-        io.BytesIO(text.encode("utf-8", errors="replace")),
-        response_headers=headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(text.encode("utf-8", errors="replace")),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as error:  # feedparser has crash bugs on malformed input (found by fuzzing)
+        raise FeedParseError(f"the feed could not be parsed ({type(error).__name__})") from None
     # Plain dicts: feedparser's own ``get`` maps missing keys to others and warns.
     feed = dict(parsed.get("feed") or {})
     raw_entries = [dict(entry) for entry in parsed.get("entries") or []]

@@ -23,7 +23,6 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
 from reader.core.feedparse import (
@@ -35,6 +34,7 @@ from reader.core.feedparse import (
 )
 from reader.core.models import Feed, FeedKind
 from reader.core.text import clean_line
+from reader.core.urls import join_url, url_host, url_scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -167,7 +167,7 @@ class HostLimiter:
 
     @contextlib.asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
-        host = (urlsplit(url).hostname or "").lower()
+        host = url_host(url)
         host_slots = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host_limit))
         async with host_slots, self._global:
             yield
@@ -257,7 +257,9 @@ async def _fetch_following_redirects(
         _require_http(current)
         async with client.stream("GET", current, headers=headers) as response:
             if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
-                target = urljoin(current, response.headers["location"].strip())
+                target = join_url(current, response.headers["location"].strip())
+                if target is None:
+                    raise FetchError("redirect to a malformed address")
                 all_permanent = all_permanent and response.status_code in PERMANENT_REDIRECTS
                 if target in visited:
                     raise FetchError(f"redirect loop at {clean_line(target)}")
@@ -282,7 +284,9 @@ async def _fetch_following_redirects(
 
 
 def _require_http(url: str) -> None:
-    scheme = urlsplit(url).scheme.lower()
+    scheme = url_scheme(url)
+    if scheme is None:
+        raise FetchError("refusing a malformed address")
     if scheme not in ("http", "https"):
         raise FetchError(f"refusing a {scheme or 'relative'}: URL; only http and https are fetched")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin
 
 from reader.core.text import clean_line
+from reader.core.urls import is_web_url, join_url
 
 BLOCK_TAGS = frozenset(
     {
@@ -120,7 +120,7 @@ class _ParagraphParser(HTMLParser):
         """A link whose text is its own relative href shows the absolute URL."""
         href = self._link_href
         if href and self.base_url and data.strip() == href.strip() and "://" not in href:
-            return urljoin(self.base_url, href.strip())
+            return join_url(self.base_url, href.strip()) or data
         return data
 
     def _line_break(self) -> None:
@@ -246,7 +246,7 @@ def feed_links(html: str, base_url: str | None = None) -> list[str]:
     parser.close()
     found: list[str] = []
     for href in parser.hrefs:
-        absolute = clean_line(urljoin(base_url, href) if base_url else href)
-        if absolute.lower().startswith(("http://", "https://")) and absolute not in found:
+        absolute = clean_line(join_url(base_url, href) or "")
+        if is_web_url(absolute) and absolute not in found:
             found.append(absolute)
     return found

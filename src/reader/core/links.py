@@ -8,9 +8,9 @@ Only ``http`` and ``https`` URLs are handed to the system browser, through the
 from __future__ import annotations
 
 import webbrowser
-from urllib.parse import urlsplit
 
 from reader.core.text import strip_controls
+from reader.core.urls import split_url
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -26,14 +26,15 @@ def checked_web_url(url: str | None) -> str:
     cleaned = strip_controls(url).strip()
     if cleaned != url.strip() or any(char.isspace() for char in cleaned):
         raise LinkRefusedError("refusing a link that contains control characters or spaces")
-    try:
-        parts = urlsplit(cleaned)
-    except ValueError:
-        raise LinkRefusedError("refusing a malformed link") from None
+    parts = split_url(cleaned)
+    if parts is None:
+        raise LinkRefusedError("refusing a malformed link")
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         shown = scheme + ":" if scheme else "a relative"
-        raise LinkRefusedError(f"refusing to open {shown} link: only http and https links are opened")
+        raise LinkRefusedError(
+            f"refusing to open {shown} link: only http and https links are opened"
+        )
     if not parts.hostname:
         raise LinkRefusedError("refusing a link without a host")
     return cleaned

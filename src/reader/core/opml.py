@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from reader.core.feedparse import decode_body, safe_xml
 from reader.core.models import Feed
 from reader.core.text import clean_line, strip_controls
+from reader.core.urls import is_web_url
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
 FOLDER_SEPARATOR = "/"
@@ -52,11 +52,6 @@ def _attribute(element: object, name: str) -> str:
         if local.lower() == name.lower():
             return str(value)
     return ""
-
-
-def is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def parse_opml(data: bytes) -> OpmlDocument:
@@ -98,7 +93,7 @@ def _walk(parent: Any, folders: list[str], document: OpmlDocument) -> None:
         name = clean_line(_attribute(outline, "title") or _attribute(outline, "text"))
         url = clean_line(_attribute(outline, "xmlUrl"))
         if url:
-            if is_http_url(url):
+            if is_web_url(url):
                 document.feeds.append(
                     OpmlFeed(
                         url=url,
