@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -14,6 +15,7 @@ from werkzeug import Request, Response
 
 from reader.core.models import EntryData
 from reader.service import ReaderService
+from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bilingual import BilingualView
@@ -45,6 +47,19 @@ def slow_server() -> Iterator[tuple[HTTPServer, threading.Event]]:
     release.set()
     server.clear()
     server.stop()
+
+
+def record_notifications(app: ReaderApp) -> list[str]:
+    """Every notification message, kept even after the toast times out on a slow machine."""
+    messages: list[str] = []
+    show = app.notify
+
+    def notify(message: str, **options: Any) -> None:
+        messages.append(message)
+        show(message, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return messages
 
 
 async def timed_press(pilot: Pilot[None], key: str) -> float:
@@ -92,12 +107,16 @@ async def test_a_failing_worker_notifies_and_logs_instead_of_crashing(
     service: ReaderService,
 ) -> None:
     app = make_app(service)
+    messages = record_notifications(app)
+
+    def fail() -> None:
+        raise RuntimeError("boom")
+
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
         with app.guard("testing the guard"):
-            raise RuntimeError("boom")
+            fail()
         await settle(pilot)
-        messages = [notification.message for notification in app._notifications]
         assert any("testing the guard: boom" in message for message in messages)
         assert app.is_running
     log = service.paths.log_file.read_text(encoding="utf-8")
@@ -143,12 +162,12 @@ async def test_links_that_are_not_web_links_are_refused(service: ReaderService) 
         ],
     )
     app = make_app(service)
+    messages = record_notifications(app)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
         assert app.screen.query_one(ArticleList).highlighted.title == "Click me"  # type: ignore[union-attr]
         await pilot.press("o")
         await settle(pilot)
-        messages = [notification.message for notification in app._notifications]
         assert any("only http and https links are opened" in message for message in messages)
 
 
