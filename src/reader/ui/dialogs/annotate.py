@@ -1,0 +1,318 @@
+"""The annotation form: add a term met while reading, or edit or delete one.
+
+The form opens at once with what the caller knows (the selected text, its sentence);
+the lemma, the glosses the glossary already has and the engine's translations arrive
+from workers and fill only the fields the user has not typed into yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from reader.core.models import TERM_STATUSES, Term
+from reader.ui import term_worker
+
+if TYPE_CHECKING:
+    from reader.service import ReaderService
+    from reader.ui.app import ReaderApp
+
+STATUS_NAMES = {
+    "1": "1 new",
+    "2": "2 recognised",
+    "3": "3 familiar",
+    "4": "4 learned",
+    "5": "5 almost known",
+    "known": "known",
+    "ignored": "ignored",
+}
+assert set(STATUS_NAMES) == set(TERM_STATUSES)
+
+
+@dataclass
+class Annotation:
+    """What the form starts from: a selection in an article, or a stored term."""
+
+    text: str
+    lang: str
+    lemma: str = ""
+    gloss: str = ""
+    note: str = ""
+    status: str = "1"
+    tags: list[str] = field(default_factory=list)
+    sentence: str = ""
+    sentence_translation: str = ""
+    article_id: int | None = None
+    term_id: int | None = None
+    """Set when editing a stored term."""
+
+    @classmethod
+    def of_term(cls, term: Term) -> Annotation:
+        return cls(
+            text=term.text,
+            lang=term.lang,
+            lemma=term.lemma,
+            gloss=term.gloss,
+            note=term.note,
+            status=term.status,
+            tags=list(term.tags),
+            sentence=term.sentence,
+            sentence_translation=term.sentence_translation,
+            article_id=term.article_id,
+            term_id=term.id,
+        )
+
+
+@dataclass
+class AnnotationResult:
+    """How the form closed: a saved term, or the id of a deleted one."""
+
+    term: Term | None = None
+    deleted: int | None = None
+
+
+class AnnotateDialog(ModalScreen[AnnotationResult | None]):
+    """Term, lemma, gloss (with choices), status, tags and note of one term."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save term", id="annotate_save"),
+        Binding("escape", "cancel", "Cancel", id="annotate_cancel"),
+        Binding("ctrl+d", "delete", "Delete term", priority=True, id="annotate_delete"),
+    ]
+
+    DEFAULT_CSS = """
+    AnnotateDialog { align: center middle; }
+    AnnotateDialog > #annotate-body {
+        width: 76; max-width: 95%; height: auto; max-height: 95%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    AnnotateDialog .annotate-row { height: auto; }
+    AnnotateDialog .annotate-label { width: 8; padding-top: 1; color: $foreground 70%; }
+    AnnotateDialog Input, AnnotateDialog Select { width: 1fr; }
+    AnnotateDialog #annotate-choices { height: auto; max-height: 6; border: none; }
+    AnnotateDialog #annotate-sentence, AnnotateDialog #annotate-hint {
+        color: $foreground 60%; height: auto;
+    }
+    """
+
+    def __init__(self, annotation: Annotation) -> None:
+        super().__init__()
+        self.annotation = annotation
+        self._edited: set[str] = set()
+        """Fields the user typed into: workers never overwrite them."""
+        self._choices: list[str] = []
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    @property
+    def service(self) -> ReaderService:
+        return self.reader_app.service
+
+    def compose(self) -> ComposeResult:
+        draft = self.annotation
+        title = "Edit term" if draft.term_id else "Add a term"
+        with Vertical(id="annotate-body"):
+            yield Label(Text(f"{title}  ({draft.lang})", style="bold"))
+            yield from self._row("Term", Input(draft.text, id="annotate-text"))
+            yield from self._row("Lemma", Input(draft.lemma, id="annotate-lemma"))
+            yield from self._row("Gloss", Input(draft.gloss, id="annotate-gloss"))
+            yield OptionList(id="annotate-choices")
+            status = draft.status if draft.status in STATUS_NAMES else "1"
+            yield from self._row(
+                "Status",
+                Select(
+                    [(name, value) for value, name in STATUS_NAMES.items()],
+                    value=status,
+                    allow_blank=False,
+                    id="annotate-status",
+                ),
+            )
+            yield from self._row("Tags", Input(" ".join(draft.tags), id="annotate-tags"))
+            yield from self._row("Note", Input(draft.note, id="annotate-note"))
+            sentence = Text(draft.sentence, style="italic")
+            if draft.sentence_translation:
+                sentence.append("\n" + draft.sentence_translation)
+            yield Static(sentence, id="annotate-sentence")
+            yield Static(
+                Text(
+                    "enter/ctrl+s save · esc cancel · ctrl+d delete · tab, then enter: use a gloss"
+                ),
+                id="annotate-hint",
+            )
+
+    @staticmethod
+    def _row(label: str, widget: Input | Select[str]) -> ComposeResult:
+        with Horizontal(classes="annotate-row"):
+            yield Label(label, classes="annotate-label")
+            yield widget
+
+    def on_mount(self) -> None:
+        for field_input in self.query(Input):
+            field_input.cursor_blink = False
+        self.query_one("#annotate-choices", OptionList).display = False
+        self.query_one("#annotate-gloss", Input).focus()
+        self.prefill()
+        self.suggest()
+
+    # -- prefilling (workers) ------------------------------------------------------------
+
+    @work(thread=True, group="annotate-prefill")
+    def prefill(self) -> None:
+        """The lemma (from the helper process for Korean) and the glossary's glosses."""
+        draft = self.annotation
+        with self.reader_app.guard("looking up the term"):
+            lemma = draft.lemma or term_worker.lemma(self.service, draft.text.strip(), draft.lang)
+            self.app.call_from_thread(self._fill, "annotate-lemma", lemma)
+            glosses = self.service.existing_glosses(draft.text.strip(), draft.lang, lemma=lemma)
+            self.app.call_from_thread(self._add_choices, [(g, "glossary") for g in glosses])
+
+    @work(thread=True, group="annotate-suggest")
+    def suggest(self) -> None:
+        """The engine's translation of the term and of its sentence, when a model is there."""
+        draft = self.annotation
+        with self.reader_app.guard("translating the term"):
+            found = self.service.gloss_suggestions(draft.text.strip(), draft.sentence, draft.lang)
+            choices = [
+                (text, "engine" if what == "term" else "in the sentence") for what, text in found
+            ]
+            self.app.call_from_thread(self._add_choices, choices)
+            if not draft.sentence_translation:
+                sentence = next((text for what, text in found if what == "sentence"), "")
+                draft.sentence_translation = sentence
+
+    def _fill(self, field_id: str, value: str) -> None:
+        if field_id in self._edited:
+            return
+        field_input = self.query_one(f"#{field_id}", Input)
+        with field_input.prevent(Input.Changed):
+            field_input.value = value
+
+    def _add_choices(self, choices: list[tuple[str, str]]) -> None:
+        options = self.query_one("#annotate-choices", OptionList)
+        for choice, origin in choices:
+            if choice in self._choices:
+                continue
+            self._choices.append(choice)
+            label = Text(choice)
+            label.append(f"  ({origin})", style="dim")
+            options.add_option(Option(label, id=str(len(self._choices) - 1)))
+        options.display = bool(self._choices)
+        if self._choices and options.highlighted is None:
+            options.highlighted = 0
+        gloss = self.query_one("#annotate-gloss", Input)
+        if self._choices and not gloss.value and "annotate-gloss" not in self._edited:
+            self._fill("annotate-gloss", self._choices[0])
+
+    @property
+    def choices(self) -> list[str]:
+        """Gloss choices offered so far (glossary first, then the engine's)."""
+        return list(self._choices)
+
+    @on(Input.Changed)
+    def remember_edit(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self._edited.add(event.input.id)
+
+    @on(OptionList.OptionSelected, "#annotate-choices")
+    def use_choice(self, event: OptionList.OptionSelected) -> None:
+        gloss = self.query_one("#annotate-gloss", Input)
+        gloss.value = self._choices[int(event.option.id or 0)]
+        gloss.focus()
+
+    # -- saving ---------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def form(self) -> Annotation:
+        """The form's current values."""
+        draft = self.annotation
+
+        def value(field_id: str) -> str:
+            return self.query_one(f"#{field_id}", Input).value.strip()
+
+        status = self.query_one("#annotate-status", Select).value
+        return Annotation(
+            text=value("annotate-text"),
+            lang=draft.lang,
+            lemma=value("annotate-lemma"),
+            gloss=value("annotate-gloss"),
+            note=value("annotate-note"),
+            status=str(status) if isinstance(status, str) else draft.status,
+            tags=value("annotate-tags").replace(",", " ").split(),
+            sentence=draft.sentence,
+            sentence_translation=draft.sentence_translation,
+            article_id=draft.article_id,
+            term_id=draft.term_id,
+        )
+
+    def action_save(self) -> None:
+        form = self.form()
+        if not form.text:
+            self.notify("The term is empty.", severity="warning", markup=False)
+            return
+        self.save(form)
+
+    @work(thread=True, exclusive=True, group="annotate-save")
+    def save(self, form: Annotation) -> None:
+        with self.reader_app.guard("saving the term"):
+            term = save_annotation(self.service, form)
+            self.app.call_from_thread(self.dismiss, AnnotationResult(term=term))
+
+    def action_delete(self) -> None:
+        term_id = self.annotation.term_id
+        if term_id is None:
+            self.notify("This term is not in the glossary yet.", markup=False)
+            return
+
+        def delete() -> None:
+            with self.reader_app.guard("deleting the term"):
+                self.service.delete_term(term_id)
+                self.app.call_from_thread(self.dismiss, AnnotationResult(deleted=term_id))
+
+        self.run_worker(delete, thread=True, exclusive=True, group="annotate-save")
+
+
+def save_annotation(service: ReaderService, form: Annotation) -> Term:
+    """Add or update the term of a filled form (call from a worker thread).
+
+    Its text is analysed (and its lemma found) where that does not freeze the
+    screen, so the service finds both ready.
+    """
+    from reader.core.text import clean_line
+
+    text = clean_line(form.text)
+    term_worker.analyse(service, [text], form.lang)
+    lemma = form.lemma or term_worker.lemma(service, text, form.lang)
+    if form.term_id is None:
+        return service.add_term(
+            text,
+            gloss=form.gloss,
+            lang=form.lang,
+            status=form.status,
+            note=form.note,
+            tags=form.tags,
+            lemma=lemma,
+            sentence=form.sentence,
+            sentence_translation=form.sentence_translation,
+            article_id=form.article_id,
+        ).term
+    term = service.term(form.term_id)
+    term.text, term.lemma, term.gloss, term.note = text, lemma, form.gloss, form.note
+    term.status, term.tags = form.status, form.tags
+    return service.update_term(term)

@@ -1,0 +1,407 @@
+"""The glossary: every term in a table, filtered, sorted, edited, and traced to articles.
+
+All terms are read once in a worker (10,000 take tens of milliseconds) and kept in
+memory; filtering and sorting then happen here without a query, and the table
+renders only the rows on screen, so the screen opens and answers keys at once
+whatever the size of the glossary.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.core.models import Term
+from reader.ui import term_worker
+from reader.ui.dialogs.annotate import AnnotateDialog, Annotation, AnnotationResult
+from reader.ui.format import plain
+from reader.ui.widgets.glossary_table import GlossaryTable, header_text
+from reader.ui.widgets.key_hints import KeyHints
+
+if TYPE_CHECKING:
+    from reader.core.terms import Occurrence
+    from reader.service import ReaderService
+    from reader.ui.app import ReaderApp
+
+STATUS_FILTERS: tuple[str | None, ...] = (
+    None,
+    "learning",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "known",
+    "ignored",
+)
+"""What ``s`` cycles through; ``learning`` is levels 1–5."""
+LANG_FILTERS: tuple[str | None, ...] = (None, "ko", "en")
+SORTS = ("date", "frequency", "alphabet")
+DELETE_CONFIRM_SECONDS = 3.0
+OCCURRENCE_LIMIT = 50
+VOCABULARY_BATCH = 100
+"""Articles analysed per background step (their words count towards frequencies)."""
+
+
+@dataclass
+class GlossaryFilter:
+    """What the table shows: a status, a language, a tag and text in term, lemma or gloss."""
+
+    status: str | None = None
+    lang: str | None = None
+    tag: str | None = None
+    text: str = ""
+
+    def matches(self, term: Term) -> bool:
+        if self.status == "learning":
+            if term.status not in ("1", "2", "3", "4", "5"):
+                return False
+        elif self.status is not None and term.status != self.status:
+            return False
+        if self.lang is not None and term.lang != self.lang:
+            return False
+        if self.tag is not None and self.tag not in term.tags:
+            return False
+        if self.text:
+            needle = self.text.casefold()
+            return any(needle in value.casefold() for value in (term.text, term.lemma, term.gloss))
+        return True
+
+    def describe(self) -> str:
+        parts = []
+        if self.status:
+            parts.append(f"status {self.status}")
+        if self.lang:
+            parts.append(self.lang)
+        if self.tag:
+            parts.append(f"#{self.tag}")
+        if self.text:
+            parts.append(f"“{self.text}”")
+        return ", ".join(parts) or "all"
+
+
+def sort_terms(terms: list[Term], order: str, frequencies: dict[int, int]) -> list[Term]:
+    """Newest first (``date``), most frequent first, or by lemma."""
+    if order == "frequency":
+        return sorted(terms, key=lambda term: (-frequencies.get(term.id, 0), term.lemma))
+    if order == "alphabet":
+        return sorted(terms, key=lambda term: term.lemma.casefold())
+    return sorted(terms, key=lambda term: (term.created, term.id), reverse=True)
+
+
+class GlossaryScreen(Screen[None]):
+    """All terms; ``enter`` lists where the highlighted one occurs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="glossary_back"),
+        Binding("slash", "filter_text", "Filter", id="glossary_filter_text"),
+        Binding("s", "cycle_status", "Status filter", id="glossary_filter_status"),
+        Binding("L", "cycle_lang", "Language", show=False, id="glossary_filter_lang"),
+        Binding("number_sign", "filter_tag", "Tag filter", show=False, id="glossary_filter_tag"),
+        Binding("o", "cycle_sort", "Sort", id="glossary_sort"),
+        Binding("e", "edit", "Edit", id="glossary_edit"),
+        Binding("d", "delete", "Delete", id="glossary_delete"),
+        Binding("1", "status('1')", "Status 1", show=False, id="glossary_status_1"),
+        Binding("2", "status('2')", "Status 2", show=False, id="glossary_status_2"),
+        Binding("3", "status('3')", "Status 3", show=False, id="glossary_status_3"),
+        Binding("4", "status('4')", "Status 4", show=False, id="glossary_status_4"),
+        Binding("5", "status('5')", "Status 5", show=False, id="glossary_status_5"),
+        Binding("K", "status('known')", "Known", show=False, id="glossary_status_known"),
+        Binding("I", "status('ignored')", "Ignored", show=False, id="glossary_status_ignored"),
+    ]
+
+    DEFAULT_CSS = """
+    GlossaryScreen #glossary-summary { height: 1; padding: 0 1; text-style: bold; }
+    GlossaryScreen #glossary-filter { display: none; margin: 0 1; }
+    GlossaryScreen #glossary-filter.-shown { display: block; }
+    GlossaryScreen #glossary-header { height: 1; padding: 0 1; color: $foreground 60%; }
+    GlossaryScreen #glossary-columns { height: 1fr; }
+    GlossaryScreen GlossaryTable { width: 1fr; padding: 0 1; }
+    GlossaryScreen #glossary-side {
+        width: 45%; display: none; border-left: vkey $foreground 15%; padding-left: 1;
+    }
+    GlossaryScreen #glossary-side.-shown { display: block; }
+    GlossaryScreen #glossary-detail { height: auto; max-height: 8; }
+    GlossaryScreen #glossary-occurrences { height: 1fr; border: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_terms: list[Term] = []
+        self.frequencies: dict[int, int] = {}
+        self.filter = GlossaryFilter()
+        self.order = "date"
+        self.loaded = False
+        self.occurrences: list[Occurrence] = []
+        self._delete_armed: tuple[int, float] | None = None
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    @property
+    def service(self) -> ReaderService:
+        return self.reader_app.service
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="glossary-summary")
+        yield Input(placeholder="text in term, lemma or gloss", id="glossary-filter")
+        yield Static(id="glossary-header")
+        with Horizontal(id="glossary-columns"):
+            yield GlossaryTable(id="glossary-table")
+            with Vertical(id="glossary-side"):
+                yield Static(id="glossary-detail")
+                yield OptionList(id="glossary-occurrences")
+        yield KeyHints([*self.BINDINGS, *GlossaryTable.BINDINGS])
+
+    def on_mount(self) -> None:
+        self.query_one("#glossary-filter", Input).cursor_blink = False
+        self.query_one(GlossaryTable).focus()
+        self._update_summary()
+        self.load()
+
+    def on_resize(self) -> None:
+        table = self.query_one(GlossaryTable)
+        self.query_one("#glossary-header", Static).update(header_text(table.size.width or 80))
+
+    # -- loading ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="glossary")
+    def load(self, keep: int | None = None) -> None:
+        """Read every term, show them, then the per-term article counts."""
+        with self.reader_app.guard("loading the glossary"):
+            terms = self.service.list_terms()
+            self.app.call_from_thread(self._set_terms, terms, keep)
+            frequencies = self.service.term_frequencies()
+            self.app.call_from_thread(self._set_frequencies, frequencies)
+
+    @work(thread=True, exclusive=True, group="glossary-vocabulary")
+    def index_vocabulary(self) -> None:
+        """Analyse articles not analysed yet (in the helper process for Korean), so that
+        frequencies and occurrences cover them; counts are refreshed after each step."""
+        with self.reader_app.guard("analysing articles"):
+            while term_worker.call(self.service, "ko", "index_vocabulary", VOCABULARY_BATCH):
+                frequencies = self.service.term_frequencies()
+                self.app.call_from_thread(self._set_frequencies, frequencies)
+
+    def _set_terms(self, terms: list[Term], keep: int | None = None) -> None:
+        self.all_terms = terms
+        self.loaded = True
+        self._apply(keep)
+        if not self.frequencies:
+            self.index_vocabulary()
+
+    def _set_frequencies(self, frequencies: dict[int, int]) -> None:
+        self.frequencies = frequencies
+        table = self.query_one(GlossaryTable)
+        table.set_frequencies(frequencies)
+        if self.order == "frequency":
+            self._apply(table.highlighted.id if table.highlighted else None)
+
+    def _apply(self, keep: int | None = None) -> None:
+        """Filter and sort the loaded terms into the table."""
+        shown = [term for term in self.all_terms if self.filter.matches(term)]
+        shown = sort_terms(shown, self.order, self.frequencies)
+        empty = (
+            "No terms match the filter."
+            if self.all_terms
+            else "The glossary is empty: mark words while reading (enter or A in an article)."
+        )
+        self.query_one(GlossaryTable).show(shown, empty, keep=keep)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        table = self.query_one(GlossaryTable)
+        if not self.loaded:
+            summary = "Glossary · loading…"
+        else:
+            summary = (
+                f"Glossary · {len(table.terms):,} of {len(self.all_terms):,} terms"
+                f" · filter: {self.filter.describe()} · sorted by {self.order}"
+            )
+        self.query_one("#glossary-summary", Static).update(Text(summary))
+
+    # -- filters and sorting -----------------------------------------------------------
+
+    def action_filter_text(self) -> None:
+        field = self.query_one("#glossary-filter", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    @on(Input.Changed, "#glossary-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filter.text = event.value.strip()
+        self._apply()
+
+    @on(Input.Submitted, "#glossary-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.remove_class("-shown")
+        self.query_one(GlossaryTable).focus()
+
+    def action_cycle_status(self) -> None:
+        index = STATUS_FILTERS.index(self.filter.status)
+        self.filter.status = STATUS_FILTERS[(index + 1) % len(STATUS_FILTERS)]
+        self._apply()
+
+    def action_cycle_lang(self) -> None:
+        index = LANG_FILTERS.index(self.filter.lang)
+        self.filter.lang = LANG_FILTERS[(index + 1) % len(LANG_FILTERS)]
+        self._apply()
+
+    def action_filter_tag(self) -> None:
+        from reader.ui.dialogs.prompt import PromptDialog
+
+        def set_tag(tag: str | None) -> None:
+            self.filter.tag = tag.lstrip("#") if tag else None
+            self._apply()
+
+        self.app.push_screen(
+            PromptDialog("Filter by tag", "A tag, or nothing for every tag", "tag"), set_tag
+        )
+
+    def action_cycle_sort(self) -> None:
+        self.order = SORTS[(SORTS.index(self.order) + 1) % len(SORTS)]
+        table = self.query_one(GlossaryTable)
+        self._apply(table.highlighted.id if table.highlighted else None)
+
+    # -- one term ----------------------------------------------------------------------
+
+    def _highlighted(self) -> Term | None:
+        return self.query_one(GlossaryTable).highlighted
+
+    def action_edit(self) -> None:
+        term = self._highlighted()
+        if term is None:
+            return
+
+        def done(result: AnnotationResult | None) -> None:
+            if result is None:
+                return
+            if result.term is not None:
+                self.notify(f"Saved {result.term.text}.", markup=False, timeout=2)
+            self.load(keep=result.term.id if result.term else None)
+
+        self.app.push_screen(AnnotateDialog(Annotation.of_term(term)), done)
+
+    def action_delete(self) -> None:
+        """Delete the highlighted term when ``d`` is pressed twice within a few seconds."""
+        term = self._highlighted()
+        if term is None:
+            return
+        now = time.monotonic()
+        armed = self._delete_armed
+        if armed is None or armed[0] != term.id or now - armed[1] > DELETE_CONFIRM_SECONDS:
+            self._delete_armed = (term.id, now)
+            self.notify(f"Press d again to delete {term.text}.", markup=False, timeout=3)
+            return
+        self._delete_armed = None
+
+        def delete() -> None:
+            with self.reader_app.guard("deleting the term"):
+                self.service.delete_term(term.id)
+                self.app.call_from_thread(self._forget, term)
+
+        self.run_worker(delete, thread=True, group="glossary-edit")
+
+    def _forget(self, term: Term) -> None:
+        table = self.query_one(GlossaryTable)
+        position = table.cursor
+        self.all_terms = [t for t in self.all_terms if t.id != term.id]
+        self._apply()
+        table.cursor = position
+        self.notify(f"Deleted {term.text}.", markup=False, timeout=2)
+
+    def action_status(self, status: str) -> None:
+        term = self._highlighted()
+        if term is None:
+            return
+
+        def write() -> None:
+            with self.reader_app.guard("setting the status"):
+                updated = self.service.set_term_status(term.id, status)
+                self.app.call_from_thread(self._replace, updated)
+
+        self.run_worker(write, thread=True, group="glossary-edit")
+
+    def _replace(self, updated: Term) -> None:
+        self.all_terms = [updated if t.id == updated.id else t for t in self.all_terms]
+        self._apply(updated.id)
+
+    # -- occurrences -------------------------------------------------------------------
+
+    @on(GlossaryTable.Selected)
+    def show_occurrences(self, message: GlossaryTable.Selected) -> None:
+        term = message.term
+        side = self.query_one("#glossary-side")
+        side.add_class("-shown")
+        self._show_detail(term, "looking for it in your articles…")
+        self.query_one("#glossary-occurrences", OptionList).clear_options()
+        self.find_occurrences(term)
+
+    def _show_detail(self, term: Term, status: str) -> None:
+        detail = Text(plain(term.text), style="bold")
+        detail.append(f"  {plain(term.lemma)}  [{term.status}]\n", style="dim")
+        detail.append(plain(term.gloss) or "(no gloss)")
+        if term.note:
+            detail.append("\n" + plain(term.note), style="italic")
+        detail.append("\n" + status, style="dim")
+        self.query_one("#glossary-detail", Static).update(detail)
+
+    @work(thread=True, exclusive=True, group="glossary-occurrences")
+    def find_occurrences(self, term: Term) -> None:
+        with self.reader_app.guard("finding the term in articles"):
+            found = term_worker.call(
+                self.service, term.lang, "term_occurrences", term.id, OCCURRENCE_LIMIT
+            )
+            self.app.call_from_thread(self._show_occurrences, term, found)
+
+    def _show_occurrences(self, term: Term, found: list[Occurrence]) -> None:
+        self.occurrences = found
+        options = self.query_one("#glossary-occurrences", OptionList)
+        options.clear_options()
+        for occurrence in found:
+            label = Text(plain(occurrence.title) or "(untitled)", style="bold")
+            label.append("\n" + plain(occurrence.sentence))
+            options.add_option(Option(label))
+        count = f"{len(found)} occurrence{'s' if len(found) != 1 else ''}"
+        self._show_detail(term, f"{count} in analysed articles · enter opens one")
+        if found:
+            options.highlighted = 0
+            options.focus()
+
+    @on(OptionList.OptionSelected, "#glossary-occurrences")
+    def open_occurrence(self, event: OptionList.OptionSelected) -> None:
+        occurrence = self.occurrences[event.option_index]
+        self.reader_app.open_article(occurrence.article_id)
+        self._focus_occurrence(occurrence)
+
+    def _focus_occurrence(self, occurrence: Occurrence) -> None:
+        """Put the article's sentence cursor on the occurrence (once the article is read)."""
+        from reader.ui.app import ARTICLE_SCREEN
+
+        screen = self.app.get_screen(ARTICLE_SCREEN)
+        go_to = getattr(screen, "go_to_offset", None)
+        if go_to is not None:
+            go_to(occurrence.paragraph, occurrence.start)
+
+    def action_back(self) -> None:
+        options = self.query_one("#glossary-occurrences", OptionList)
+        if options.has_focus:
+            self.query_one(GlossaryTable).focus()
+            return
+        field = self.query_one("#glossary-filter", Input)
+        if field.has_focus:
+            self.query_one(GlossaryTable).focus()
+            return
+        self.app.pop_screen()

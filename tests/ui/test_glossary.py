@@ -1,0 +1,159 @@
+"""The glossary screen: the table, filters, sorting, editing, deleting, occurrences."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import Input, OptionList
+
+from reader.core.models import Term
+from reader.service import ReaderService
+from reader.ui.dialogs.annotate import AnnotateDialog
+from reader.ui.screens.glossary import GlossaryFilter, GlossaryScreen, sort_terms
+from reader.ui.widgets.glossary_table import GlossaryTable
+from tests.ui.conftest import make_app, settle
+
+
+def add_english_terms(service: ReaderService) -> None:
+    service.add_term("council", gloss="의회", lang="en", status="2", tags=["politics"])
+    service.add_term("budget", gloss="예산", lang="en", status="known")
+    service.add_term("languages", gloss="언어", lang="en", status="4", note="plural")
+
+
+async def open_glossary(app: object, pilot: object) -> GlossaryScreen:
+    from textual.app import App
+
+    assert isinstance(app, App)
+    await settle(pilot)
+    app.push_screen(GlossaryScreen())
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, GlossaryScreen)
+    return screen
+
+
+def texts(screen: GlossaryScreen) -> list[str]:
+    return [term.text for term in screen.query_one(GlossaryTable).terms]
+
+
+async def test_glossary_lists_filters_and_sorts(service: ReaderService) -> None:
+    add_english_terms(service)
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_glossary(app, pilot)
+        assert texts(screen) == ["languages", "budget", "council"]
+        await pilot.press("o")  # by frequency
+        assert screen.order == "frequency"
+        await pilot.press("o")  # alphabetical
+        assert texts(screen) == ["budget", "council", "languages"]
+        await pilot.press("s")  # learning levels only
+        assert texts(screen) == ["council", "languages"]
+        await pilot.press("s", "s")  # status 2
+        assert texts(screen) == ["council"]
+        for _ in range(6):
+            await pilot.press("s")
+        assert screen.filter.status is None
+        await pilot.press("slash")
+        await pilot.press(*"예산")
+        assert texts(screen) == ["budget"]
+        await pilot.press("enter")
+        assert screen.query_one(GlossaryTable).has_focus
+
+
+async def test_status_keys_and_delete(service: ReaderService) -> None:
+    add_english_terms(service)
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_glossary(app, pilot)
+        table = screen.query_one(GlossaryTable)
+        first = table.highlighted
+        assert first is not None and first.text == "languages"
+        await pilot.press("K")
+        await settle(pilot)
+        assert service.term(first.id).status == "known"
+        await pilot.press("d")
+        assert len(table.terms) == 3
+        await pilot.press("d")
+        await settle(pilot)
+        assert texts(screen) == ["budget", "council"]
+        assert [term.text for term in service.list_terms()] == ["budget", "council"]
+
+
+async def test_edit_from_the_glossary(service: ReaderService) -> None:
+    add_english_terms(service)
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_glossary(app, pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, AnnotateDialog)
+        gloss = app.screen.query_one("#annotate-gloss", Input)
+        assert gloss.value == "언어"
+        gloss.value = "언어들"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen_stack[-1] is screen
+        edited = next(t for t in service.list_terms() if t.text == "languages")
+        assert edited.gloss == "언어들"
+        assert screen.query_one(GlossaryTable).highlighted == edited
+
+
+async def test_occurrences_open_the_article(service: ReaderService) -> None:
+    add_english_terms(service)
+    service.index_vocabulary()
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_glossary(app, pilot)
+        await pilot.press("o", "o")  # alphabetical: budget, council, languages
+        await pilot.press("home", "j")  # council
+        await pilot.press("enter")
+        await settle(pilot)
+        options = screen.query_one("#glossary-occurrences", OptionList)
+        assert options.option_count == 6  # the six English articles
+        assert all("council" in o.sentence.lower() for o in screen.occurrences)
+        assert options.has_focus
+        council = screen.query_one(GlossaryTable).highlighted
+        assert council is not None and screen.frequencies[council.id] == 6
+        await pilot.press("enter")
+        await settle(pilot)
+        from reader.ui.screens.article import ArticleScreen
+
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.article_id == screen.occurrences[0].article_id
+
+
+def test_filter_and_sort_functions() -> None:
+    terms = [
+        Term(id=1, lang="ko", text="외교", lemma="외교", gloss="diplomacy", status="1",
+             tags=["news"], created="2026-01-01"),
+        Term(id=2, lang="en", text="summit", lemma="summit", gloss="정상회담", status="known",
+             created="2026-01-02"),
+    ]  # fmt: skip
+    assert [t.id for t in terms if GlossaryFilter(tag="news").matches(t)] == [1]
+    assert [t.id for t in terms if GlossaryFilter(text="DIPLO").matches(t)] == [1]
+    assert [t.id for t in terms if GlossaryFilter(lang="en").matches(t)] == [2]
+    assert [t.id for t in terms if GlossaryFilter(status="learning").matches(t)] == [1]
+    assert [t.id for t in sort_terms(terms, "date", {})] == [2, 1]
+    assert [t.id for t in sort_terms(terms, "frequency", {1: 5})] == [1, 2]
+
+
+async def test_ten_thousand_terms_open_quickly(service: ReaderService) -> None:
+    with service.store.transaction():
+        for number in range(10_000):
+            service.store.insert_term(
+                Term(id=0, lang="en", text=f"word{number}", lemma=f"word{number}",
+                     gloss=f"gloss {number}", pattern=f"word{number}")
+            )  # fmt: skip
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        started = time.perf_counter()
+        await app.push_screen(GlossaryScreen())
+        table = app.screen.query_one(GlossaryTable)
+        while not table.terms:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert time.perf_counter() - started < 5  # generous: the benchmark has the real figure
+        assert len(table.terms) == 10_000
+        await pilot.press("G")
+        assert table.cursor == 9_999
