@@ -93,3 +93,39 @@ def test_opml_and_add_refuse_non_web_schemes(tmp_path: Path) -> None:
     for url in ("file:///etc/passwd", "javascript:alert(1)", "data:,x", "/etc/passwd"):
         added = run_reader("add", url)
         assert added.returncode == 1 and added.stderr.count("\n") == 1, url
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[bold]x/feed", "http://[x/", "https://x.test:99999/", "http://"]
+)
+def test_malformed_addresses_fail_in_one_line(url: str) -> None:
+    for command in ("add", "open"):
+        result = run_reader(command, url)
+        assert result.returncode == 1, (command, url)
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_redirect_to_a_malformed_address_is_a_feed_error() -> None:
+    """A raw server: test HTTP libraries refuse to send such a Location header at all."""
+    import socket
+    import threading
+
+    from reader.service import ReaderService
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    reply = b"HTTP/1.1 301 Moved\r\nLocation: http://[bold]x/feed\r\nContent-Length: 0\r\n\r\n"
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    service = ReaderService()
+    feed, _ = service.store.add_feed(f"http://127.0.0.1:{listener.getsockname()[1]}/moved")
+    (result,) = service.refresh(feed_ids=[feed.id])
+    listener.close()
+    service.close()
+    assert result.error is not None
+    assert "location header" in result.error or "malformed" in result.error
