@@ -489,20 +489,10 @@ class Store:
         offset: int = 0,
     ) -> list[ArticleSummary]:
         """Article summaries, newest first."""
-        where, params = ["1"], list[Any]()
-        if feed_id is not None:
-            where.append("articles.feed_id = ?")
-            params.append(feed_id)
-        if unread:
-            where.append("articles.read = 0")
-        if starred:
-            where.append("articles.starred = 1")
-        if kind is not None:
-            where.append("feeds.kind = ?")
-            params.append(kind.value)
+        where, params = _article_filter(feed_id, unread, starred, kind)
         sql = (
             f"SELECT {self._SUMMARY_COLUMNS} FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
-            f" WHERE {' AND '.join(where)}"
+            f" WHERE {where}"
             " ORDER BY coalesce(articles.published, articles.fetched) DESC, articles.id DESC"
             " LIMIT ? OFFSET ?"
         )
@@ -557,17 +547,9 @@ class Store:
     def count_articles(
         self, unread: bool = False, starred: bool = False, kind: FeedKind | None = None
     ) -> int:
-        where, params = ["1"], list[Any]()
-        if unread:
-            where.append("articles.read = 0")
-        if starred:
-            where.append("articles.starred = 1")
-        if kind is not None:
-            where.append("feeds.kind = ?")
-            params.append(kind.value)
+        where, params = _article_filter(None, unread, starred, kind)
         row = self.query(
-            "SELECT count(*) FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
-            f" WHERE {' AND '.join(where)}",
+            f"SELECT count(*) FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id WHERE {where}",
             params,
         )[0]
         return int(row[0])
@@ -675,21 +657,7 @@ class Store:
                 "INSERT INTO terms (lang, text, lemma, gloss, note, status, tags, sentence,"
                 " sentence_translation, article_id, created, updated, pattern)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    term.lang,
-                    term.text,
-                    term.lemma,
-                    term.gloss,
-                    term.note,
-                    term.status,
-                    json.dumps(term.tags, ensure_ascii=False),
-                    term.sentence,
-                    term.sentence_translation,
-                    term.article_id,
-                    created,
-                    updated,
-                    term.pattern,
-                ),
+                (*_term_values(term), created, updated, term.pattern),
             )
         assert cursor.lastrowid is not None
         return replace(term, id=cursor.lastrowid, created=created, updated=updated)
@@ -702,22 +670,7 @@ class Store:
                 "UPDATE terms SET lang = ?, text = ?, lemma = ?, gloss = ?, note = ?, status = ?,"
                 " tags = ?, sentence = ?, sentence_translation = ?, article_id = ?, created = ?,"
                 " updated = ?, pattern = ? WHERE id = ?",
-                (
-                    term.lang,
-                    term.text,
-                    term.lemma,
-                    term.gloss,
-                    term.note,
-                    term.status,
-                    json.dumps(term.tags, ensure_ascii=False),
-                    term.sentence,
-                    term.sentence_translation,
-                    term.article_id,
-                    term.created,
-                    updated,
-                    term.pattern,
-                    term.id,
-                ),
+                (*_term_values(term), term.created, updated, term.pattern, term.id),
             )
         return replace(term, updated=updated)
 
@@ -747,9 +700,11 @@ class Store:
         text: str | None = None,
         article_id: int | None = None,
         order: str = "created",
+        limit: int | None = None,
     ) -> list[Term]:
         """Terms filtered by language, status, tag, text (in term, lemma or gloss) or
-        article, ordered by ``created`` (newest first), ``lemma`` or ``status``."""
+        article, ordered by ``created`` (newest first), ``lemma`` or ``status``; at most
+        ``limit`` of them."""
         where, params = ["1"], list[Any]()
         if lang is not None:
             where.append("lang = ?")
@@ -778,6 +733,9 @@ class Store:
             f"SELECT {self._TERM_COLUMNS} FROM terms WHERE {' AND '.join(where)}"
             f" ORDER BY {orders[order]}"
         )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
         parsed_tags: dict[str, list[str]] = {}
         return [_term(row, parsed_tags) for row in self.query(sql, params)]
 
@@ -920,6 +878,40 @@ class Store:
 
     def integrity_check(self) -> str:
         return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _term_values(term: Term) -> tuple[Any, ...]:
+    """The columns a term is written with, from ``lang`` to ``article_id``."""
+    return (
+        term.lang,
+        term.text,
+        term.lemma,
+        term.gloss,
+        term.note,
+        term.status,
+        json.dumps(term.tags, ensure_ascii=False),
+        term.sentence,
+        term.sentence_translation,
+        term.article_id,
+    )
+
+
+def _article_filter(
+    feed_id: int | None, unread: bool, starred: bool, kind: FeedKind | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``articles`` joined to ``feeds``) and its parameters."""
+    where, params = ["1"], list[Any]()
+    if feed_id is not None:
+        where.append("articles.feed_id = ?")
+        params.append(feed_id)
+    if unread:
+        where.append("articles.read = 0")
+    if starred:
+        where.append("articles.starred = 1")
+    if kind is not None:
+        where.append("feeds.kind = ?")
+        params.append(kind.value)
+    return " AND ".join(where), params
 
 
 def _entry_changed(existing: sqlite3.Row, entry: EntryData, content: str) -> bool:
