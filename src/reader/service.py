@@ -561,6 +561,7 @@ class ReaderService:
         tag: str | None = None,
         text: str | None = None,
         order: str = "created",
+        limit: int | None = None,
     ) -> list[Term]:
         from reader.core import terms
 
@@ -574,6 +575,7 @@ class ReaderService:
             tag=tag,
             text=text,
             order=order,
+            limit=limit,
         )
 
     def lemma_for(self, surface: str, lang: str) -> str:

@@ -47,6 +47,8 @@ STATUS_FILTERS: tuple[str | None, ...] = (
 """What ``s`` cycles through; ``learning`` is levels 1–5."""
 LANG_FILTERS: tuple[str | None, ...] = (None, "ko", "en")
 SORTS = ("date", "frequency", "alphabet")
+FIRST_PAGE = 200
+"""Terms shown before all are read: more than a screenful, read in a few milliseconds."""
 DELETE_CONFIRM_SECONDS = 3.0
 OCCURRENCE_LIMIT = 50
 VOCABULARY_BATCH = 100
@@ -122,7 +124,7 @@ class GlossaryScreen(Screen[None]):
 
     DEFAULT_CSS = """
     GlossaryScreen #glossary-summary { height: 1; padding: 0 1; text-style: bold; }
-    GlossaryScreen #glossary-filter { display: none; margin: 0 1; }
+    GlossaryScreen #glossary-filter { display: none; margin: 0 1; height: 3; }
     GlossaryScreen #glossary-filter.-shown { display: block; }
     GlossaryScreen #glossary-header { height: 1; padding: 0 1; color: $foreground 60%; }
     GlossaryScreen #glossary-columns { height: 1fr; }
@@ -144,6 +146,7 @@ class GlossaryScreen(Screen[None]):
         self.loaded = False
         self.occurrences: list[Occurrence] = []
         self._delete_armed: tuple[int, float] | None = None
+        self._side: tuple[Vertical, Static, OptionList] | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -155,17 +158,12 @@ class GlossaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="glossary-summary")
-        yield Input(placeholder="text in term, lemma or gloss", id="glossary-filter")
         yield Static(id="glossary-header")
         with Horizontal(id="glossary-columns"):
             yield GlossaryTable(id="glossary-table")
-            with Vertical(id="glossary-side"):
-                yield Static(id="glossary-detail")
-                yield OptionList(id="glossary-occurrences")
         yield KeyHints([*self.BINDINGS, *GlossaryTable.BINDINGS])
 
     def on_mount(self) -> None:
-        self.query_one("#glossary-filter", Input).cursor_blink = False
         self.query_one(GlossaryTable).focus()
         self._update_summary()
         self.load()
@@ -178,8 +176,12 @@ class GlossaryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="glossary")
     def load(self, keep: int | None = None) -> None:
-        """Read every term, show them, then the per-term article counts."""
+        """Show the newest terms at once, then every term, then per-term article counts."""
         with self.reader_app.guard("loading the glossary"):
+            if not self.loaded:
+                first = self.service.list_terms(limit=FIRST_PAGE)
+                if len(first) == FIRST_PAGE:
+                    self.app.call_from_thread(self._set_first_page, first)
             terms = self.service.list_terms()
             self.app.call_from_thread(self._set_terms, terms, keep)
             frequencies = self.service.term_frequencies()
@@ -194,9 +196,17 @@ class GlossaryScreen(Screen[None]):
                 frequencies = self.service.term_frequencies()
                 self.app.call_from_thread(self._set_frequencies, frequencies)
 
+    def _set_first_page(self, terms: list[Term]) -> None:
+        """The newest terms, shown while the rest load (a screenful is all that is seen)."""
+        if not self.loaded:
+            self.query_one(GlossaryTable).show(terms, "")
+
     def _set_terms(self, terms: list[Term], keep: int | None = None) -> None:
         self.all_terms = terms
         self.loaded = True
+        table = self.query_one(GlossaryTable)
+        if keep is None and table.terms and table.highlighted is not None:
+            keep = table.highlighted.id  # the first page was shown: the cursor stays put
         self._apply(keep)
         if not self.frequencies:
             self.index_vocabulary()
@@ -233,8 +243,31 @@ class GlossaryScreen(Screen[None]):
 
     # -- filters and sorting -----------------------------------------------------------
 
+    def _filter_field(self) -> Input:
+        """The text filter, mounted on first use (the screen opens faster without it)."""
+        found = self.query("#glossary-filter").results(Input)
+        field = next(found, None)
+        if field is None:
+            field = Input(placeholder="text in term, lemma or gloss", id="glossary-filter")
+            field.cursor_blink = False
+            self.mount(field, before="#glossary-header")
+        return field
+
+    def _side_panel(self) -> tuple[Vertical, Static, OptionList]:
+        """The side panel of a term's details and occurrences, mounted on first use."""
+        if self._side is None:
+            detail = Static(id="glossary-detail")
+            options = OptionList(id="glossary-occurrences")
+            side = Vertical(detail, options, id="glossary-side")
+            self.query_one("#glossary-columns").mount(side)
+            self._side = (side, detail, options)
+        return self._side
+
+    def _occurrence_list(self) -> OptionList:
+        return self._side_panel()[2]
+
     def action_filter_text(self) -> None:
-        field = self.query_one("#glossary-filter", Input)
+        field = self._filter_field()
         field.add_class("-shown")
         field.focus()
 
@@ -343,10 +376,10 @@ class GlossaryScreen(Screen[None]):
     @on(GlossaryTable.Selected)
     def show_occurrences(self, message: GlossaryTable.Selected) -> None:
         term = message.term
-        side = self.query_one("#glossary-side")
+        side, _, options = self._side_panel()
+        options.clear_options()
         side.add_class("-shown")
         self._show_detail(term, "looking for it in your articles…")
-        self.query_one("#glossary-occurrences", OptionList).clear_options()
         self.find_occurrences(term)
 
     def _show_detail(self, term: Term, status: str) -> None:
@@ -356,7 +389,7 @@ class GlossaryScreen(Screen[None]):
         if term.note:
             detail.append("\n" + plain(term.note), style="italic")
         detail.append("\n" + status, style="dim")
-        self.query_one("#glossary-detail", Static).update(detail)
+        self._side_panel()[1].update(detail)
 
     @work(thread=True, exclusive=True, group="glossary-occurrences")
     def find_occurrences(self, term: Term) -> None:
@@ -368,7 +401,7 @@ class GlossaryScreen(Screen[None]):
 
     def _show_occurrences(self, term: Term, found: list[Occurrence]) -> None:
         self.occurrences = found
-        options = self.query_one("#glossary-occurrences", OptionList)
+        options = self._occurrence_list()
         options.clear_options()
         for occurrence in found:
             label = Text(plain(occurrence.title) or "(untitled)", style="bold")
@@ -396,12 +429,8 @@ class GlossaryScreen(Screen[None]):
             go_to(occurrence.paragraph, occurrence.start)
 
     def action_back(self) -> None:
-        options = self.query_one("#glossary-occurrences", OptionList)
-        if options.has_focus:
-            self.query_one(GlossaryTable).focus()
-            return
-        field = self.query_one("#glossary-filter", Input)
-        if field.has_focus:
+        focused = self.focused
+        if focused is not None and focused.id in ("glossary-occurrences", "glossary-filter"):
             self.query_one(GlossaryTable).focus()
             return
         self.app.pop_screen()
