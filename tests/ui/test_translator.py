@@ -53,3 +53,22 @@ async def test_typing_fast_translates_once_after_a_pause(
         await settle(pilot)
         view = screen.query_one(BilingualView)
         assert view.units and view.units[0].source == "book"
+
+
+async def test_paragraphs_already_in_the_target_language_are_shown_as_they_are(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        screen = app.screen
+        assert isinstance(screen, TranslatorScreen)
+        screen.query_one(TextArea).insert("고양이는 학교에 간다.\n\nThe mayor said: no comment.")
+        view = screen.query_one(BilingualView)
+        for _ in range(600):
+            if len(view.units) == 2 and all(t for unit in view.units for t in unit.targets):
+                break
+            await pilot.pause(0.05)
+        assert view.units[1].targets == ["The mayor said: no comment."]
+        assert view.units[0].targets[0] is not None and "cat" in view.units[0].targets[0]

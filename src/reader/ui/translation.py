@@ -61,6 +61,30 @@ def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[lis
     ]
 
 
+def already_in(target: str, paragraphs: list[str]) -> set[int]:
+    """Paragraphs already written in the target language (quotes, pasted mixed text):
+    they are shown as they are instead of being sent to the model."""
+    from reader.core.text import detect_language
+
+    return {index for index, text in enumerate(paragraphs) if detect_language(text) == target}
+
+
+def to_submit(sentences: list[list[Sentence]], skip: set[int]) -> list[list[Sentence]]:
+    """The job's paragraphs: skipped ones are empty, so paragraph numbers stay the same."""
+    return [[] if index in skip else split for index, split in enumerate(sentences)]
+
+
+def passthrough_results(
+    sentences: list[list[Sentence]], skip: set[int]
+) -> list[tuple[int, int, str | None, bool]]:
+    """``set_translations`` rows that show skipped paragraphs' sentences as their own."""
+    return [
+        (paragraph, number, sentence.text, False)
+        for paragraph in sorted(skip)
+        for number, sentence in enumerate(sentences[paragraph])
+    ]
+
+
 class TranslationEvents(Message):
     """Translation events are waiting in a screen's :class:`EventBatch`."""
 

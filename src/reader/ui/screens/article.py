@@ -15,7 +15,14 @@ from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
 from reader.ui.format import literal, plain
 from reader.ui.messages import ArticleFlagsChanged
 from reader.ui.state import LAYOUTS
-from reader.ui.translation import EventBatch, TranslationEvents, split_paragraphs
+from reader.ui.translation import (
+    EventBatch,
+    TranslationEvents,
+    already_in,
+    passthrough_results,
+    split_paragraphs,
+    to_submit,
+)
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
 
@@ -170,11 +177,18 @@ class ArticleScreen(Screen[None]):
         self, article: Article, direction: tuple[str, str], sentences: list[list[Sentence]]
     ) -> None:
         """Submit the article to the queue (call from a worker thread)."""
+        skip = already_in(direction[1], article.paragraphs)
+        if skip:
+            rows = passthrough_results(sentences, skip)
+            self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
+        if len(skip) == len(sentences):
+            self.app.call_from_thread(self._set_status, "nothing to translate")
+            return
         visible = self.app.call_from_thread(
             lambda: list(self.query_one(BilingualView).visible_paragraphs())
         )
         self.job_id = self.service.translation_queue.submit(
-            sentences,
+            to_submit(sentences, skip),
             direction[0],
             direction[1],
             self._batch.add,

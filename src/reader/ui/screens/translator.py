@@ -15,7 +15,14 @@ from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
 from reader.core.translation_queue import JobFailed, SentenceDone
-from reader.ui.translation import EventBatch, TranslationEvents, split_paragraphs
+from reader.ui.translation import (
+    EventBatch,
+    TranslationEvents,
+    already_in,
+    passthrough_results,
+    split_paragraphs,
+    to_submit,
+)
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
 
@@ -90,9 +97,13 @@ class TranslatorScreen(Screen[None]):
                 for p, split in zip(paragraphs, sentences, strict=True)
             ]
             self.app.call_from_thread(self._show, units, direction)
-            if paragraphs:
+            skip = already_in(direction[1], paragraphs)
+            if skip:
+                rows = passthrough_results(sentences, skip)
+                self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
+            if len(skip) < len(paragraphs):
                 self.job_id = self.service.translation_queue.submit(
-                    sentences, direction[0], direction[1], self._batch.add, priority=0
+                    to_submit(sentences, skip), direction[0], direction[1], self._batch.add
                 )
 
     def _show(self, units: list[ParagraphUnit], direction: tuple[str, str]) -> None:
