@@ -173,3 +173,32 @@ async def test_n_opens_the_next_unread_article_from_the_reader(service: ReaderSe
         await pilot.press("escape")
         await settle(pilot)
         assert service.article(first).read
+
+
+async def test_glossary_terms_are_marked_in_the_source(service: ReaderService) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_first_article(pilot)
+        view = screen.query_one(BilingualView)
+        # 학교 (offset 3-5) is a level-1 term of the first paragraph.
+        view.set_terms({0: [(3, 5, 1)]})
+        await settle(pilot)
+        term_style = view.get_component_rich_style("bilingual--term-1", partial=True)
+        marked = "".join(
+            segment.text
+            for strip in view._block(0).strips
+            for segment in strip
+            if segment.style and segment.style.bgcolor == term_style.bgcolor
+        )
+        assert marked == "학교"
+        for layout in ("interlinear", "source"):
+            view.reading_layout = layout
+            await settle(pilot)
+            strips = view._block(0).strips
+            assert any(
+                segment.text == "학교"
+                and segment.style
+                and segment.style.bgcolor == term_style.bgcolor
+                for strip in strips
+                for segment in strip
+            )

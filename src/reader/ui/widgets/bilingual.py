@@ -44,6 +44,8 @@ class ParagraphUnit:
     spans: list[tuple[int, int]]
     targets: list[str | None] = field(default_factory=list)
     failed: set[int] = field(default_factory=set)
+    terms: list[tuple[int, int, int]] = field(default_factory=list)
+    """Glossary terms in the source: (start, end, level 1-3), drawn with ``$reader-term-N``."""
 
     def __post_init__(self) -> None:
         if not self.spans:
@@ -94,6 +96,9 @@ class BilingualView(ScrollView, can_focus=True):
         "bilingual--placeholder",
         "bilingual--notice",
         "bilingual--rule",
+        "bilingual--term-1",
+        "bilingual--term-2",
+        "bilingual--term-3",
     }
 
     DEFAULT_CSS = """
@@ -410,7 +415,24 @@ class BilingualView(ScrollView, can_focus=True):
         if highlight is not None:
             start, end = unit.spans[highlight]
             text.stylize(self._style("bilingual--highlight"), start, end)
+        self._stylize_terms(text, unit, 0, len(unit.source))
         return text
+
+    def _stylize_terms(self, text: Text, unit: ParagraphUnit, start: int, end: int) -> None:
+        """Mark glossary terms inside ``unit.source[start:end]`` (``text`` holds that slice)."""
+        for term_start, term_end, level in unit.terms:
+            if term_start < end and term_end > start:
+                style = self._style(f"bilingual--term-{min(max(level, 1), 3)}")
+                text.stylize(style, max(term_start, start) - start, min(term_end, end) - start)
+
+    def set_terms(self, terms: dict[int, list[tuple[int, int, int]]]) -> None:
+        """Glossary terms per paragraph (offsets in the paragraph); redraws what changed."""
+        for paragraph, unit in enumerate(self.units):
+            found = terms.get(paragraph, [])
+            if found != unit.terms:
+                unit.terms = found
+                self._blocks.pop(paragraph, None)
+        self._recount()
 
     def _target_text(self, paragraph: int, highlight: int | None) -> Text:
         unit = self.units[paragraph]
@@ -500,6 +522,7 @@ class BilingualView(ScrollView, can_focus=True):
             first = len(strips)
             style = self._style("bilingual--highlight") if index == highlight else Style()
             source = Text(unit.sentence(index), style=self._style("bilingual--source") + style)
+            self._stylize_terms(source, unit, *unit.spans[index])
             strips.extend(self._wrap(source, width)[0])
             target = self._sentence_target(unit, index, paragraph)
             target.stylize(style)
