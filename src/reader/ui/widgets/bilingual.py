@@ -74,14 +74,18 @@ class BilingualView(ScrollView, can_focus=True):
             "k,up", "previous_sentence", "Previous sentence", show=False, id="previous_sentence"
         ),
         Binding(
-            "J,right_curly_bracket",
+            "right_curly_bracket",
             "next_paragraph",
             "Next paragraph",
             show=False,
             id="next_paragraph",
         ),
         Binding(
-            "K,{", "previous_paragraph", "Previous paragraph", show=False, id="previous_paragraph"
+            "left_curly_bracket",
+            "previous_paragraph",
+            "Previous paragraph",
+            show=False,
+            id="previous_paragraph",
         ),
         Binding("g,home", "first_sentence", "Top", show=False, id="article_top"),
         Binding("G,end", "last_sentence", "Bottom", show=False, id="article_bottom"),
