@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def binding_sections() -> list[tuple[str, list[Binding]]]:
     """Every binding with an id, grouped by where it works."""
     from reader.ui.app import ReaderApp
+    from reader.ui.dialogs.prompt import PromptDialog
     from reader.ui.screens.article import ArticleScreen
     from reader.ui.screens.main import MainScreen
     from reader.ui.screens.translator import TranslatorScreen
@@ -34,6 +35,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
         ("Article", ArticleScreen.BINDINGS),
         ("Reading (sentence cursor)", BilingualView.BINDINGS),
         ("Translator", TranslatorScreen.BINDINGS),
+        ("Dialogs and this list", [*PromptDialog.BINDINGS, *HelpScreen.BINDINGS]),
     ]
     return [
         (title, [b for b in bindings if isinstance(b, Binding) and b.id])
