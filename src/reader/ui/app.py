@@ -189,10 +189,11 @@ class ReaderApp(App[None]):
         def open_link() -> None:
             from reader.core.links import LinkRefusedError, open_in_browser
 
-            try:
-                open_in_browser(url)
-            except LinkRefusedError as error:
-                self.call_from_thread(self.notify, str(error), severity="warning", markup=False)
+            with self.guard("opening the link"):
+                try:
+                    open_in_browser(url)
+                except LinkRefusedError as error:
+                    self.call_from_thread(self.notify, str(error), severity="warning", markup=False)
 
         self.run_worker(open_link, thread=True, group="browser")
 
