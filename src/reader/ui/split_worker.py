@@ -9,13 +9,17 @@ module imports nothing from Textual: the helper process imports it.
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from reader.core.models import Sentence
+
+T = TypeVar("T")
 
 _pool: Any = None
 _pool_lock = threading.Lock()
@@ -58,15 +62,36 @@ def _silence() -> None:
     os.dup2(null, 2)
 
 
-def split_in_helper(paragraphs: list[str], lang: str) -> list[list[Sentence]]:
-    """Split in the helper process (started on first use, kept for the session).
-
-    Call from a worker thread: waiting on the helper releases the GIL.
-    """
+def helper_pool() -> Any:
+    """The session's one helper process (started on first use), for anything that would
+    load kiwipiepy here: sentence splitting, and term analysis in ``term_worker``."""
     global _pool
     with _pool_lock:
         if _pool is None:
             _pool = _start_pool()
-        pool = _pool
-    result: list[list[Sentence]] = pool.apply_async(split_in_this_process, (paragraphs, lang)).get()
+            atexit.register(_stop_pool)
+        return _pool
+
+
+def _stop_pool() -> None:
+    """Terminate the helper before the interpreter tears modules down (which would make
+    the pool's own finalizer print an ignored exception)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.terminate()
+            _pool = None
+
+
+def run_in_helper(function: Callable[..., T], *args: Any) -> T:
+    """Run a module-level ``function(*args)`` in the helper process and return its result.
+
+    Call from a worker thread: waiting on the helper releases the GIL.
+    """
+    result: T = helper_pool().apply_async(function, args).get()
     return result
+
+
+def split_in_helper(paragraphs: list[str], lang: str) -> list[list[Sentence]]:
+    """Split in the helper process."""
+    return run_in_helper(split_in_this_process, paragraphs, lang)
