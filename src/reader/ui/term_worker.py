@@ -62,17 +62,9 @@ def service_call_in_this_process(paths: Paths, method: str, args: tuple[Any, ...
 # -- the app's side ------------------------------------------------------------------------
 
 
-def _helper_pool() -> Any:
-    """The sentence splitter's helper process (started here if it is not running yet)."""
-    with split_worker._pool_lock:
-        if split_worker._pool is None:
-            split_worker._pool = split_worker._start_pool()
-        return split_worker._pool
-
-
 def _in_helper(function: Any, *args: Any) -> Any:
     """Run ``function(*args)`` in the helper process and wait for the result."""
-    return _helper_pool().apply_async(function, args).get()
+    return split_worker.run_in_helper(function, *args)
 
 
 def analyse(service: ReaderService, texts: list[str], lang: str) -> list[Analysis]:
