@@ -147,3 +147,43 @@ def test_writes_during_a_cli_refresh_never_see_a_locked_database(changing_feeds:
         assert "locked" not in stderr
     assert toggles > 20
     service.close()
+
+
+TERM_SAVER = """
+import sys
+from reader.service import ReaderService
+
+service = ReaderService()
+number = 0
+while True:
+    service.add_term(f"word{number}", lang="en", lemma=f"word{number}", gloss=f"gloss {number}",
+                     note="노트 " * 50, tags=["news"])
+    print(number, flush=True)
+    number += 1
+"""
+
+
+def test_kill_9_while_saving_terms_loses_at_most_the_unsaved_one(reader_home: Path) -> None:
+    rng = random.Random(7)
+    saved: set[str] = set()
+    for _ in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-c", TERM_SAVER],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
+        assert process.stdout is not None
+        process.stdout.readline()
+        time.sleep(rng.uniform(0.05, 0.5))
+        process.send_signal(signal.SIGKILL)
+        saved |= {f"word{n}" for n in process.stdout.read().split()}
+        process.wait()
+        database = get_paths().database
+        store = Store(database)
+        assert store.integrity_check() == "ok"
+        stored = {row[0] for row in store.query("SELECT text FROM terms")}
+        store.close()
+        assert saved <= stored
+        assert all(row.startswith("word") for row in stored)
+    assert len(saved) > 10
