@@ -142,12 +142,6 @@ class ArticleList(ScrollView, can_focus=True):
     def highlighted(self) -> ArticleSummary | None:
         return self._rows.get(self.cursor)
 
-    def index_of(self, article_id: int) -> int | None:
-        for index, row in self._rows.items():
-            if row.id == article_id:
-                return index
-        return None
-
     def loaded_rows(self) -> list[tuple[int, ArticleSummary]]:
         """The rows fetched so far, in list order."""
         return sorted(self._rows.items())

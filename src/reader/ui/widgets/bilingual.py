@@ -212,9 +212,6 @@ class BilingualView(ScrollView, can_focus=True):
 
     # -- cursor ----------------------------------------------------------------------
 
-    def _sentence_positions(self) -> list[tuple[int, int]]:
-        return [(p, s) for p, unit in enumerate(self.units) for s in range(len(unit.spans))]
-
     def _step(self, delta: int) -> None:
         if not self.units:
             return
