@@ -64,7 +64,7 @@ class TranslatorScreen(Screen[None]):
         with Horizontal(id="translator-columns"):
             yield TextArea(id="translator-input", soft_wrap=True)
             yield BilingualView(id="translator-output", reading_layout="interlinear")
-        yield KeyHints(self.BINDINGS)
+        yield KeyHints(self.BINDINGS, with_app_keys=False)
 
     def on_mount(self) -> None:
         text_area = self.query_one(TextArea)

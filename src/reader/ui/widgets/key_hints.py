@@ -46,14 +46,17 @@ class KeyHints(Static):
     }
     """
 
-    def __init__(self, bindings: list[BindingType]) -> None:
+    def __init__(self, bindings: list[BindingType], *, with_app_keys: bool = True) -> None:
         super().__init__()
         self.bindings = [b for b in bindings if isinstance(b, Binding) and b.show]
+        self.with_app_keys = with_app_keys
+        """False where a text field takes printable keys (q and ? would be typed)."""
 
     def on_mount(self) -> None:
         app: ReaderApp = self.app  # type: ignore[assignment]
         text = Text(no_wrap=True, overflow="ellipsis")
-        for binding in [*self.bindings, *(b for b in app.shown_app_bindings())]:
+        app_bindings = app.shown_app_bindings() if self.with_app_keys else []
+        for binding in [*self.bindings, *app_bindings]:
             if text:
                 text.append("  ")
             text.append(first_key(app.keys_for(binding)), style="bold")
