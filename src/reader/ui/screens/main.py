@@ -53,8 +53,8 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
         Binding("escape", "focus_list", "Back", show=False, id="back"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="previous_pane"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
     ]
 
     def __init__(self) -> None:
