@@ -609,6 +609,20 @@ class ReaderService:
         self._term_index_checked = now
         return self._term_index
 
+    def term_patterns_outdated(self) -> bool:
+        """Whether :meth:`term_index` would first analyse the texts of stored terms (a
+        database from before patterns, or a new analyser); the TUI then has its helper
+        process do that with :meth:`refresh_term_patterns`."""
+        from reader.core import terms
+
+        if self.store.get_meta("terms_analyser") != terms.ANALYSER_VERSION:
+            return self.store.terms_signature()[0] > 0
+        return bool(self.store.terms_without_pattern())
+
+    def refresh_term_patterns(self) -> None:
+        """Compute the patterns :meth:`term_patterns_outdated` reports missing."""
+        self._fill_term_patterns()
+
     def _fill_term_patterns(self) -> None:
         """Compute the patterns of terms stored without one (older databases), or of
         every term when the analyser's keys changed (``ANALYSER_VERSION``)."""
@@ -633,6 +647,10 @@ class ReaderService:
         from reader.core import terms
 
         return terms.match_terms(paragraph, lang, self.term_index())
+
+    def article_language(self, article: Article) -> str:
+        """The language terms of this article are analysed and matched in."""
+        return _article_lang(article)
 
     def article_term_matches(self, article: Article) -> list[list[TermMatch]]:
         """Glossary terms in each paragraph of an article (analysed in one batch)."""

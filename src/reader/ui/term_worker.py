@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from reader.paths import Paths
     from reader.service import ReaderService
 
-HELPER_METHODS = frozenset({"term_occurrences", "index_vocabulary", "article_difficulty"})
+HELPER_METHODS = frozenset(
+    {"term_occurrences", "index_vocabulary", "article_difficulty", "refresh_term_patterns"}
+)
 """Service methods that may be run whole in the helper process."""
 
 _helper_services: dict[Paths, ReaderService] = {}
