@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
+from reader.core.models import EntryData
 from reader.service import ReaderService
 from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
@@ -202,3 +205,67 @@ async def test_glossary_terms_are_marked_in_the_source(service: ReaderService) -
                 for strip in strips
                 for segment in strip
             )
+
+
+def add_long_article(service: ReaderService) -> None:
+    """A Korean article long enough that its translation is still running when a key comes."""
+    feed, _ = service.store.add_feed("https://long.example/feed.xml", "Long")
+    paragraph = " ".join(["오늘 학교에서 친구를 만났다. 고양이는 사과를 좋아하지 않는다."] * 4)
+    service.store.upsert_entries(
+        feed.id,
+        [
+            EntryData(
+                guid="long",
+                title="긴 기사",
+                paragraphs=[f"{number}. {paragraph}" for number in range(400)],
+                published="2030-01-01T00:00:00+00:00",
+                language="ko",
+            )
+        ],
+    )
+
+
+async def open_while_translating(pilot: Pilot[None]) -> ArticleScreen:
+    await settle(pilot)
+    await pilot.press("enter")
+    screen = pilot.app.screen
+    assert isinstance(screen, ArticleScreen)
+    for _ in range(30_000):
+        if screen.job_id is not None and screen.total and 0 < screen.done < screen.total:
+            break
+        await asyncio.sleep(0.001)
+    if screen.done >= screen.total:
+        pytest.skip("the translation finished before a key could interrupt it")
+    return screen
+
+
+async def test_a_dialog_over_the_article_does_not_stop_its_translation(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    add_long_article(service)
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_while_translating(pilot)
+        job = screen.job_id
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        assert screen.job_id == job
+        await pilot.press("escape")
+        await wait_for_translation(pilot, screen)
+        assert screen.done == screen.total
+
+
+async def test_translation_resumes_after_a_visit_to_the_translator(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    add_long_article(service)
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_while_translating(pilot)
+        await pilot.press("T")
+        await pilot.pause(0.1)
+        assert screen.job_id is None, "leaving for another screen stops the job"
+        await pilot.press("escape")
+        await wait_for_translation(pilot, screen)
+        view = screen.query_one(BilingualView)
+        assert all(t for unit in view.units for t in unit.targets)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from reader.core.models import Article, ArticleSummary, Sentence
@@ -65,6 +65,7 @@ class ArticleScreen(Screen[None]):
         self.direction: tuple[str, str] = ("ko", "en")
         self.job_id: int | None = None
         self._stale_jobs: set[int] = set()
+        self._interrupted = False
         """Cancelled jobs: events of theirs still in flight are dropped."""
         self._batch = EventBatch(lambda: self.post_message(TranslationEvents()))
         self.done = 0
@@ -89,6 +90,7 @@ class ArticleScreen(Screen[None]):
         """Show another article. The screen is made once and reused: pushing a mounted
         screen costs far less than composing a new one."""
         self.cancel_translation()
+        self._interrupted = False
         self.article_id = article_id
         self.article = None
         self.done = self.total = 0
@@ -103,7 +105,18 @@ class ArticleScreen(Screen[None]):
             self.open(self.article_id)
 
     def on_screen_suspend(self) -> None:
+        """Leaving the article stops its translation; a dialog over it (keys, palette) does not."""
+        if isinstance(self.app.screen, ModalScreen):
+            return
+        unfinished = self.job_id is not None and (not self.total or self.done < self.total)
         self.cancel_translation()
+        self._interrupted = unfinished
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (the translator): finish what leaving stopped."""
+        if self._interrupted:
+            self._interrupted = False
+            self._restart_translation(self.direction)
 
     def on_unmount(self) -> None:
         self.cancel_translation()
