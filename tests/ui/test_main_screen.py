@@ -148,3 +148,14 @@ async def test_many_articles_are_paged_not_loaded_at_once(service: ReaderService
         await settle(pilot)
         assert article_list.cursor == article_list.total - 1
         assert article_list.highlighted is not None
+
+
+async def test_demo_flag_opens_the_welcome_collection(service: ReaderService) -> None:
+    service.store.set_meta("demo_offered", "1")
+    app = make_app(service, show_demo=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.sub_title == "Welcome"
+        article_list = app.screen.query_one(ArticleList)
+        assert article_list.total >= 1
+        assert all(row.feed_title == "Welcome" for _, row in article_list.loaded_rows())
