@@ -9,6 +9,7 @@ the reason; it never stops the app.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,17 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-SHIPPED_THEMES_DIR = Path(__file__).resolve().parents[3] / "themes"
-"""The ``themes/`` folder of the source tree (also where an editable install finds them)."""
+
+def _shipped_themes_dir() -> Path:
+    """The ``themes/`` folder of the source tree (checkouts and editable installs), or the
+    copy a wheel installs under ``<prefix>/share/reader/themes`` (see pyproject.toml)."""
+    source_tree = Path(__file__).resolve().parents[3] / "themes"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(sys.prefix) / "share" / "reader" / "themes"
+
+
+SHIPPED_THEMES_DIR = _shipped_themes_dir()
 
 FALLBACK_THEME = "textual-dark"
 
