@@ -77,3 +77,16 @@ async def test_wide_characters_keep_paragraphs_aligned(
         for paragraph in range(len(view.units)):
             left, right = _columns(view, view._starts[paragraph])
             assert left.strip() and right.strip(), paragraph
+
+
+async def test_a_keymap_naming_no_action_is_reported_once(service: ReaderService) -> None:
+    service.config.keys = {"no_such_action": "x", "quit": "ctrl+q"}
+    app = make_app(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert sum("no_such_action" in m for m in messages) == 1
+        assert all("quit" not in m for m in messages if "no_such_action" in m)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

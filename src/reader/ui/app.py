@@ -93,6 +93,19 @@ class ReaderApp(App[None]):
         self.theme_variables = variables
         return variables
 
+    def _report_unknown_key_ids(self) -> None:
+        """A [keys] entry naming no action is a typo the user should hear about, once."""
+        from reader.ui.screens.help import all_binding_ids
+
+        unknown = sorted(set(self.keymap) - all_binding_ids())
+        if unknown:
+            self.notify(
+                f"{self.service.paths.config_file}: [keys] names no action: {', '.join(unknown)}"
+                " (press ? for the action ids)",
+                severity="warning",
+                markup=False,
+            )
+
     def get_default_screen(self) -> Screen[None]:
         from reader.ui.screens.main import MainScreen
 
@@ -101,6 +114,7 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
+            self._report_unknown_key_ids()
         for error in self.theme_errors:
             self.report_error("loading themes", error)
         wanted = self._wanted_theme()
