@@ -14,6 +14,7 @@ from reader.core.models import Article, ArticleSummary, Sentence
 from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
 from reader.ui.format import literal, plain
 from reader.ui.messages import ArticleFlagsChanged
+from reader.ui.screens.article_terms import TERM_BINDINGS, ArticleTerms
 from reader.ui.state import LAYOUTS
 from reader.ui.translation import (
     EventBatch,
@@ -25,6 +26,7 @@ from reader.ui.translation import (
 )
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
+from reader.ui.widgets.suggestions import SuggestionsPanel
 
 if TYPE_CHECKING:
     from reader.service import ReaderService
@@ -56,6 +58,7 @@ class ArticleScreen(Screen[None]):
         Binding("m", "toggle_read", "Read/unread", show=False, id="article_read"),
         Binding("o", "open_browser", "Open in browser", show=False, id="article_open_browser"),
         Binding("f", "fetch_full", "Full text", show=False, id="article_fetch_full"),
+        *TERM_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -71,6 +74,7 @@ class ArticleScreen(Screen[None]):
         self.done = 0
         self.total = 0
         self.status = "loading…"
+        self.terms = ArticleTerms(self)
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -83,6 +87,7 @@ class ArticleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
         yield Static(id="article-meta")
+        yield SuggestionsPanel(id="suggestions")
         yield BilingualView(id="bilingual", reading_layout=self.reader_app.ui_state.layout)
         yield KeyHints(self.BINDINGS)
 
@@ -113,10 +118,12 @@ class ArticleScreen(Screen[None]):
         self._interrupted = unfinished
 
     def on_screen_resume(self) -> None:
-        """Back from another screen (the translator): finish what leaving stopped."""
+        """Back from another screen (the translator): finish what leaving stopped, and
+        show glossary changes made there."""
         if self._interrupted:
             self._interrupted = False
             self._restart_translation(self.direction)
+        self.terms.refresh_highlights()
 
     def on_unmount(self) -> None:
         self.cancel_translation()
@@ -158,12 +165,17 @@ class ArticleScreen(Screen[None]):
         units = [ParagraphUnit(paragraph, []) for paragraph in article.paragraphs]
         self.query_one(BilingualView).show(units)
         self._update_meta()
+        self.terms.matches = []
+        self.terms.refresh_highlights()
+        self.terms.load_suggestions()
+        self.terms.apply_pending()
 
     def _show_sentences(self, sentences: list[list[Sentence]]) -> None:
         self.total = sum(len(paragraph) for paragraph in sentences)
         spans = [[(s.start, s.end) for s in paragraph] for paragraph in sentences]
         self.query_one(BilingualView).set_sentences(spans)
         self._update_meta()
+        self.terms.apply_pending(sentences_known=True)
 
     def _update_meta(self) -> None:
         article = self.article
@@ -353,3 +365,24 @@ class ArticleScreen(Screen[None]):
                 self.app.call_from_thread(self.load)
 
         self.run_worker(fetch, thread=True, exclusive=True, group="full-text")
+
+    # -- terms (see article_terms) -----------------------------------------------------
+
+    def action_annotate(self) -> None:
+        self.terms.annotate()
+
+    def action_edit_term(self) -> None:
+        self.terms.edit()
+
+    def action_delete_term(self) -> None:
+        self.terms.delete()
+
+    def action_term_status(self, status: str) -> None:
+        self.terms.set_status(status)
+
+    def action_toggle_suggestions(self) -> None:
+        self.terms.toggle_suggestions()
+
+    @on(SuggestionsPanel.Accepted)
+    def annotate_suggestion(self, message: SuggestionsPanel.Accepted) -> None:
+        self.terms.accept(message.suggestion)

@@ -19,13 +19,17 @@ if TYPE_CHECKING:
 def binding_sections() -> list[tuple[str, list[Binding]]]:
     """Every binding with an id, grouped by where it works."""
     from reader.ui.app import ReaderApp
+    from reader.ui.dialogs.annotate import AnnotateDialog
     from reader.ui.dialogs.prompt import PromptDialog
     from reader.ui.screens.article import ArticleScreen
+    from reader.ui.screens.glossary import GlossaryScreen
     from reader.ui.screens.main import MainScreen
     from reader.ui.screens.translator import TranslatorScreen
     from reader.ui.widgets.article_list import ArticleList
     from reader.ui.widgets.bilingual import BilingualView
     from reader.ui.widgets.collections import CollectionTree
+    from reader.ui.widgets.glossary_table import GlossaryTable
+    from reader.ui.widgets.suggestions import SuggestionsPanel
 
     sections: list[tuple[str, list[BindingType]]] = [
         ("Everywhere", ReaderApp.BINDINGS),
@@ -35,6 +39,9 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
         ("Article", ArticleScreen.BINDINGS),
         ("Reading (sentence cursor)", BilingualView.BINDINGS),
         ("Translator", TranslatorScreen.BINDINGS),
+        ("Suggestions panel", SuggestionsPanel.BINDINGS),
+        ("Annotation form", AnnotateDialog.BINDINGS),
+        ("Glossary", [*GlossaryScreen.BINDINGS, *GlossaryTable.BINDINGS]),
         ("Dialogs and this list", [*PromptDialog.BINDINGS, *HelpScreen.BINDINGS]),
     ]
     return [

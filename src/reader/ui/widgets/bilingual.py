@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.ui.state import LAYOUTS
+from reader.ui.widgets.word_cursor import WordCursor, sentence_words
 
 PLACEHOLDER = "···"
 """Shown where a sentence's translation has not arrived yet."""
@@ -91,6 +92,9 @@ class BilingualView(ScrollView, can_focus=True):
         Binding("G,end", "last_sentence", "Bottom", show=False, id="article_bottom"),
         Binding("space,pagedown", "page_down", "Page down", show=False, id="article_page_down"),
         Binding("b,pageup", "page_up", "Page up", show=False, id="article_page_up"),
+        Binding("l,right,w", "next_word", "Next word", show=False, id="next_word"),
+        Binding("h,left", "previous_word", "Previous word", show=False, id="previous_word"),
+        Binding("v", "extend_selection", "Select words", show=False, id="extend_selection"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -103,6 +107,7 @@ class BilingualView(ScrollView, can_focus=True):
         "bilingual--term-1",
         "bilingual--term-2",
         "bilingual--term-3",
+        "bilingual--word",
     }
 
     DEFAULT_CSS = """
@@ -137,6 +142,10 @@ class BilingualView(ScrollView, can_focus=True):
         self._settling = False
         self._starts: list[int] = []
         self._width = 0
+        self.word = WordCursor()
+        """The word cursor in the cursor's sentence; drawn once a word key is used."""
+        self.word_active = False
+        self._word_sentence: tuple[int, int, tuple[int, int]] | None = None
 
     # -- content ---------------------------------------------------------------------
 
@@ -262,7 +271,69 @@ class BilingualView(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
 
+    # -- word cursor -----------------------------------------------------------------
+
+    def _words(self) -> WordCursor | None:
+        """The word cursor, on the first word of the cursor's sentence when that changed."""
+        if not self.units or not self.show_cursor:
+            return None
+        paragraph, sentence = self.cursor
+        unit = self.units[paragraph]
+        key = (paragraph, sentence, unit.spans[sentence])
+        if key != self._word_sentence:
+            self._word_sentence = key
+            self.word.reset(sentence_words(unit.source, unit.spans[sentence]))
+        return self.word
+
+    def word_selection(self) -> tuple[int, int, int] | None:
+        """(paragraph, start, end) of the selected words: the word cursor's selection, or
+        the sentence's first word before a word key was used."""
+        words = self._words()
+        selection = words.selection() if words is not None else None
+        return None if selection is None else (self.cursor[0], *selection)
+
+    def _move_word(self, delta: int) -> None:
+        words = self._words()
+        if words is None:
+            return
+        words.move(delta)
+        self.word_active = True
+        self._invalidate(self.cursor[0])
+
+    def action_next_word(self) -> None:
+        self._move_word(1)
+
+    def action_previous_word(self) -> None:
+        self._move_word(-1)
+
+    def action_extend_selection(self) -> None:
+        """Start (or stop) extending the selection over several words."""
+        words = self._words()
+        if words is None:
+            return
+        words.toggle_extend()
+        self.word_active = True
+        self._invalidate(self.cursor[0])
+
+    def end_selection(self) -> None:
+        """Back to a single word (after the selection was annotated)."""
+        if self.word.anchor is not None:
+            self.word.anchor = None
+            self._invalidate(self.cursor[0])
+
+    def _mark_word(self, text: Text, unit: ParagraphUnit, offset: int) -> None:
+        """Draw the word cursor where it falls in ``text`` (``unit.source`` from ``offset``)."""
+        if not self.word_active or not self.units or unit is not self.units[self.cursor[0]]:
+            return
+        selection = self.word.selection()
+        if selection is None:
+            return
+        start, end = max(selection[0] - offset, 0), min(selection[1] - offset, len(text))
+        if start < end:
+            text.stylize(self._style("bilingual--word"), start, end)
+
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        self.word_active = False
         self._invalidate(old[0])
         if new[0] != old[0]:
             self._invalidate(new[0])
@@ -417,6 +488,7 @@ class BilingualView(ScrollView, can_focus=True):
             start, end = unit.spans[highlight]
             text.stylize(self._style("bilingual--highlight"), start, end)
         self._stylize_terms(text, unit, 0, len(unit.source))
+        self._mark_word(text, unit, 0)
         return text
 
     def _stylize_terms(self, text: Text, unit: ParagraphUnit, start: int, end: int) -> None:
@@ -524,6 +596,8 @@ class BilingualView(ScrollView, can_focus=True):
             style = self._style("bilingual--highlight") if index == highlight else Style()
             source = Text(unit.sentence(index), style=self._style("bilingual--source") + style)
             self._stylize_terms(source, unit, *unit.spans[index])
+            if index == highlight:
+                self._mark_word(source, unit, unit.spans[index][0])
             strips.extend(self._wrap(source, width)[0])
             target = self._sentence_target(unit, index, paragraph)
             target.stylize(style)
