@@ -9,7 +9,9 @@ from textual.widgets import Input, OptionList
 from reader.core.models import Term
 from reader.service import ReaderService
 from reader.ui.dialogs.annotate import AnnotateDialog
+from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.glossary import GlossaryFilter, GlossaryScreen, sort_terms
+from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.glossary_table import GlossaryTable
 from tests.ui.conftest import make_app, settle
 
@@ -58,6 +60,10 @@ async def test_glossary_lists_filters_and_sorts(service: ReaderService) -> None:
         assert texts(screen) == ["budget"]
         await pilot.press("enter")
         assert screen.query_one(GlossaryTable).has_focus
+        await pilot.press("slash", "backspace", "backspace", *"sod")  # keys type, not act
+        assert screen.filter.text == "sod"
+        assert screen.order == "alphabet" and screen.filter.status is None
+        assert texts(screen) == []
 
 
 async def test_status_keys_and_delete(service: ReaderService) -> None:
@@ -116,10 +122,33 @@ async def test_occurrences_open_the_article(service: ReaderService) -> None:
         assert council is not None and screen.frequencies[council.id] == 6
         await pilot.press("enter")
         await settle(pilot)
-        from reader.ui.screens.article import ArticleScreen
+        article = app.screen
+        assert isinstance(article, ArticleScreen)
+        first = screen.occurrences[0]
+        assert article.article_id == first.article_id
+        view = article.query_one(BilingualView)
+        paragraph, sentence = view.cursor
+        start, end = view.units[paragraph].spans[sentence]
+        assert paragraph == first.paragraph and start <= first.start < end
 
-        assert isinstance(app.screen, ArticleScreen)
-        assert app.screen.article_id == screen.occurrences[0].article_id
+
+async def test_an_occurrence_deeper_in_an_article_puts_the_cursor_on_it(
+    service: ReaderService,
+) -> None:
+    service.add_term("eyes", gloss="눈", lang="en")
+    service.index_vocabulary()
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_glossary(app, pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        article = app.screen
+        assert isinstance(article, ArticleScreen)
+        view = article.query_one(BilingualView)
+        assert view.cursor == (1, 1)  # "The eyes never hunt." ends the second paragraph
+        assert screen.occurrences[0].sentence == "The eyes never hunt."
 
 
 def test_filter_and_sort_functions() -> None:

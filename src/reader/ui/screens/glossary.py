@@ -422,11 +422,11 @@ class GlossaryScreen(Screen[None]):
     def _focus_occurrence(self, occurrence: Occurrence) -> None:
         """Put the article's sentence cursor on the occurrence (once the article is read)."""
         from reader.ui.app import ARTICLE_SCREEN
+        from reader.ui.screens.article import ArticleScreen
 
         screen = self.app.get_screen(ARTICLE_SCREEN)
-        go_to = getattr(screen, "go_to_offset", None)
-        if go_to is not None:
-            go_to(occurrence.paragraph, occurrence.start)
+        if isinstance(screen, ArticleScreen):
+            screen.terms.go_to_offset(occurrence.paragraph, occurrence.start)
 
     def action_back(self) -> None:
         focused = self.focused

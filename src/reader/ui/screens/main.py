@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 
 MAX_FAILURE_NOTICES = 3
+RANK_ANALYSE_LIMIT = 500
+"""Articles analysed, at most, before sorting by difficulty (the rest sort last)."""
 PREVIEW_DELAY = 0.12
 """Seconds the list cursor must rest before the preview loads (holding j stays smooth)."""
 
@@ -52,6 +54,8 @@ class MainScreen(Screen[None]):
         Binding("f", "fetch_full", "Full text", show=False, id="fetch_full"),
         Binding("slash", "search", "Search", id="search"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding("g", "app.glossary", "Glossary", id="glossary"),
+        Binding("D", "sort_by_difficulty", "Easiest first", show=False, id="sort_by_difficulty"),
         Binding("escape", "focus_list", "Back", show=False, id="back"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
@@ -61,6 +65,9 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.collection: Collection = ALL_UNREAD
         self._search_results: list[ArticleSummary] = []
+        self.by_difficulty = False
+        """Rows ordered easiest first (most known words) instead of newest first."""
+        self._ranked: list[ArticleSummary] | None = None
         self._preview_timer: Timer | None = None
 
     @property
@@ -136,6 +143,8 @@ class MainScreen(Screen[None]):
         )
 
     def _query(self, collection: Collection, offset: int, limit: int) -> list[ArticleSummary]:
+        if self._ranked is not None:
+            return self._ranked[offset : offset + limit]
         if collection.key == "search":
             return self._search_results[offset : offset + limit]
         return self.service.list_articles(
@@ -159,9 +168,52 @@ class MainScreen(Screen[None]):
                     starred=collection.starred_only,
                     kind=collection.kind,
                 )
+            self._ranked = None
+            if self.by_difficulty:
+                self._ranked = self._rank_by_difficulty(collection, total)
             rows = self._query(collection, 0, PAGE_SIZE)
             empty = _empty_text(collection)
             self.app.call_from_thread(self._show_articles, collection, total, rows, empty)
+            self._send_difficulties(rows)
+
+    def _send_difficulties(self, rows: list[ArticleSummary]) -> None:
+        """Show the known share of the analysed articles among ``rows`` (worker thread)."""
+        found = self.service.article_difficulties([row.id for row in rows])
+        shares = {article_id: found[article_id].known_share for article_id in found}
+        if shares:
+            self.app.call_from_thread(self._show_difficulties, shares)
+
+    def _show_difficulties(self, shares: dict[int, float]) -> None:
+        self.query_one(ArticleList).set_difficulties(shares)
+
+    def _rank_by_difficulty(self, collection: Collection, total: int) -> list[ArticleSummary]:
+        """Every row of the collection, easiest first; articles not analysed yet go last.
+
+        Articles never analysed are analysed first, in the helper process for Korean.
+        """
+        from reader.ui import term_worker
+
+        term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
+        if collection.key == "search":
+            rows = list(self._search_results)
+        else:
+            rows = self.service.list_articles(
+                feed_id=collection.feed_id,
+                unread=collection.unread_only,
+                starred=collection.starred_only,
+                kind=collection.kind,
+                limit=max(total, 1),
+                offset=0,
+            )
+        found = self.service.article_difficulties([row.id for row in rows])
+        shares = {article_id: found[article_id].known_share for article_id in found}
+        return sorted(rows, key=lambda row: -shares.get(row.id, -1.0))
+
+    def action_sort_by_difficulty(self) -> None:
+        self.by_difficulty = not self.by_difficulty
+        order = "easiest first (most known words)" if self.by_difficulty else "newest first"
+        self.notify(f"Articles {order}.", markup=False, timeout=3)
+        self.load_articles(self.collection)
 
     def _show_articles(
         self, collection: Collection, total: int, rows: list[ArticleSummary], empty: str
@@ -182,6 +234,7 @@ class MainScreen(Screen[None]):
             with self.reader_app.guard("loading articles"):
                 rows = self._query(collection, offset, PAGE_SIZE)
                 self.app.call_from_thread(message.article_list.add_page, generation, offset, rows)
+                self._send_difficulties(rows)
 
         self.run_worker(fetch, thread=True, group=f"page-{offset}")
 

@@ -31,6 +31,8 @@ LINE_CACHE_SIZE = 4_000
 
 FEED_COLUMN = 16
 AGE_COLUMN = 4
+KNOWN_COLUMN = 5
+"""``100%``: the share of an article's words the reader knows (its difficulty)."""
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -39,7 +41,7 @@ class ArticleList(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="list_down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="list_up"),
-        Binding("g,home", "first", "First", show=False, id="list_first"),
+        Binding("home", "first", "First", show=False, id="list_first"),
         Binding("G,end", "last", "Last", show=False, id="list_last"),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list_page_down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list_page_up"),
@@ -99,8 +101,18 @@ class ArticleList(ScrollView, can_focus=True):
         self.generation = 0
         """Bumped on every reset, so late pages of an older collection are ignored."""
         self.empty_text = "No articles here."
+        self.difficulties: dict[int, float] = {}
+        """Known share (0–1) of analysed articles, by id; shown once any is known."""
 
     # -- data ------------------------------------------------------------------------
+
+    def set_difficulties(self, shares: dict[int, float]) -> None:
+        """Known shares of some articles arrived: their rows show them."""
+        if not shares:
+            return
+        self.difficulties.update(shares)
+        self._line_cache.clear()
+        self.refresh()
 
     def reset(self, total: int, first_page: list[ArticleSummary], empty_text: str = "") -> None:
         """Show a new collection of ``total`` articles, of which the first page is given."""
@@ -265,7 +277,8 @@ class ArticleList(ScrollView, can_focus=True):
         )
         when = age(summary.published, self._clock()).rjust(AGE_COLUMN)
         feed_width = FEED_COLUMN if width >= 60 else 0
-        title_width = max(8, width - len(marks) - feed_width - AGE_COLUMN - 2)
+        known_width = KNOWN_COLUMN if self.difficulties and width >= 50 else 0
+        title_width = max(8, width - len(marks) - feed_width - known_width - AGE_COLUMN - 2)
         title_style = "article-list--read" if summary.read else "article-list--unread"
         title = Text(
             plain(summary.title) or "(untitled)", style=self._style(title_style), no_wrap=True
@@ -279,6 +292,10 @@ class ArticleList(ScrollView, can_focus=True):
             feed.truncate(feed_width - 1, overflow="ellipsis", pad=True)
             row.append_text(feed)
             row.append(" ")
+        if known_width:
+            share = self.difficulties.get(summary.id)
+            known = f"{round(share * 100)}%" if share is not None else ""
+            row.append(known.rjust(known_width - 1) + " ", style=self._style("article-list--meta"))
         row.append(when, style=self._style("article-list--meta"))
         return row
 
