@@ -25,7 +25,7 @@ from reader.core.models import Term
 from reader.ui import term_worker
 from reader.ui.dialogs.annotate import AnnotateDialog, Annotation, AnnotationResult
 from reader.ui.format import plain
-from reader.ui.widgets.glossary_table import GlossaryTable, header_text
+from reader.ui.widgets.glossary_table import GlossaryHeader, GlossaryTable
 from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
@@ -126,9 +126,8 @@ class GlossaryScreen(Screen[None]):
     GlossaryScreen #glossary-summary { height: 1; padding: 0 1; text-style: bold; }
     GlossaryScreen #glossary-filter { display: none; margin: 0 1; height: 3; }
     GlossaryScreen #glossary-filter.-shown { display: block; }
-    GlossaryScreen #glossary-header { height: 1; padding: 0 1; color: $foreground 60%; }
     GlossaryScreen #glossary-columns { height: 1fr; }
-    GlossaryScreen GlossaryTable { width: 1fr; padding: 0 1; }
+    GlossaryScreen #glossary-main { width: 1fr; padding: 0 1; }
     GlossaryScreen #glossary-side {
         width: 45%; display: none; border-left: vkey $foreground 15%; padding-left: 1;
     }
@@ -158,8 +157,8 @@ class GlossaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="glossary-summary")
-        yield Static(id="glossary-header")
-        with Horizontal(id="glossary-columns"):
+        with Horizontal(id="glossary-columns"), Vertical(id="glossary-main"):
+            yield GlossaryHeader()
             yield GlossaryTable(id="glossary-table")
         yield KeyHints([*self.BINDINGS, *GlossaryTable.BINDINGS])
 
@@ -167,10 +166,6 @@ class GlossaryScreen(Screen[None]):
         self.query_one(GlossaryTable).focus()
         self._update_summary()
         self.load()
-
-    def on_resize(self) -> None:
-        table = self.query_one(GlossaryTable)
-        self.query_one("#glossary-header", Static).update(header_text(table.size.width or 80))
 
     # -- loading ---------------------------------------------------------------------
 
@@ -250,7 +245,7 @@ class GlossaryScreen(Screen[None]):
         if field is None:
             field = Input(placeholder="text in term, lemma or gloss", id="glossary-filter")
             field.cursor_blink = False
-            self.mount(field, before="#glossary-header")
+            self.mount(field, before="#glossary-columns")
         return field
 
     def _side_panel(self) -> tuple[Vertical, Static, OptionList]:

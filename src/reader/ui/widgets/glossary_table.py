@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from reader.core.models import Term
 from reader.ui.format import plain
@@ -51,6 +52,17 @@ def header_text(width: int) -> Text:
     return text
 
 
+class GlossaryHeader(Widget):
+    """The column titles; placed right above a :class:`GlossaryTable` of the same width."""
+
+    DEFAULT_CSS = """
+    GlossaryHeader { height: 1; color: $foreground 60%; }
+    """
+
+    def render(self) -> Text:
+        return header_text(max(1, self.size.width - 1))  # the table keeps a scrollbar column
+
+
 class GlossaryTable(ScrollView, can_focus=True):
     """Terms with a cursor; ``enter`` asks for the highlighted term's occurrences."""
 
@@ -71,7 +83,9 @@ class GlossaryTable(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    GlossaryTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    GlossaryTable {
+        height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; scrollbar-gutter: stable;
+    }
     GlossaryTable > .glossary-table--cursor { background: $accent 30%; }
     GlossaryTable:focus > .glossary-table--cursor {
         background: $accent; color: $background; text-style: bold;
