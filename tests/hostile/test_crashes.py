@@ -90,6 +90,10 @@ def test_kill_9_refresh_twenty_times(changing_feeds: list[str], reader_home: Pat
     before = user_data(database)
     rng = random.Random(20261128)
 
+    started = time.perf_counter()
+    assert run_reader("refresh", "--json", timeout=120).returncode == 0
+    duration = time.perf_counter() - started  # kill moments spread over a whole refresh
+
     killed_while_running = 0
     for kill in range(KILLS):
         process = subprocess.Popen(
@@ -98,7 +102,7 @@ def test_kill_9_refresh_twenty_times(changing_feeds: list[str], reader_home: Pat
             stderr=subprocess.PIPE,
             env=os.environ.copy(),
         )
-        time.sleep(rng.uniform(0.2, 2.5))
+        time.sleep(rng.uniform(0.1, 0.9) * duration)
         if process.poll() is None:
             killed_while_running += 1
         process.send_signal(signal.SIGKILL)
