@@ -9,6 +9,10 @@ With 10,000 terms in a fresh READER_HOME, in the same run, headless (``run_test`
    (``s``) to the 10,000 terms, against the same in that ``DataTable``.
 
 Run: .venv/bin/python benchmarks/bench_glossary.py
+
+Last run (2 cores, 2026-11-28): rows on screen 61 ms (first open 93 ms), all 10,000
+terms loaded and filterable 201 ms; a DataTable filled first 1,596 ms (26x slower);
+key to repaint 16.6 ms (DataTable 18.7 ms); status filter to repaint 22 ms.
 """
 
 from __future__ import annotations

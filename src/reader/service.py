@@ -705,6 +705,12 @@ class ReaderService:
                 self._index_article_vocabulary(article, keep=False)
         return len(article_ids)
 
+    def vocabulary_pending(self) -> bool:
+        """Whether some article was never analysed (:meth:`index_vocabulary` has work)."""
+        from reader.core.terms import ANALYSER_VERSION
+
+        return bool(self.store.articles_without_vocab(ANALYSER_VERSION, 1))
+
     def _index_article_vocabulary(self, article: Article, keep: bool = True) -> list[Analysis]:
         """The article's analyses (title and paragraphs, kept in the cache unless
         ``keep`` is false); its stored vocabulary is refreshed when its text changed."""

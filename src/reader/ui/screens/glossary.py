@@ -187,7 +187,9 @@ class GlossaryScreen(Screen[None]):
         """Analyse articles not analysed yet (in the helper process for Korean), so that
         frequencies and occurrences cover them; counts are refreshed after each step."""
         with self.reader_app.guard("analysing articles"):
-            while term_worker.call(self.service, "ko", "index_vocabulary", VOCABULARY_BATCH):
+            while self.service.vocabulary_pending() and term_worker.call(
+                self.service, "ko", "index_vocabulary", VOCABULARY_BATCH
+            ):
                 frequencies = self.service.term_frequencies()
                 self.app.call_from_thread(self._set_frequencies, frequencies)
 

@@ -193,7 +193,8 @@ class MainScreen(Screen[None]):
         """
         from reader.ui import term_worker
 
-        term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
+        if self.service.vocabulary_pending():
+            term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
         if collection.key == "search":
             rows = list(self._search_results)
         else:
