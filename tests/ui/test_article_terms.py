@@ -284,4 +284,15 @@ async def test_term_keys_can_be_rebound(service: ReaderService) -> None:
         assert isinstance(app.screen, AnnotateDialog)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen
+        assert app.screen_stack[-1] is screen
+
+
+async def test_palette_offers_the_term_actions(service: ReaderService) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Glossary", "Easiest first"} <= titles
+        await open_first_article(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Annotate", "Suggestions", "Term known", "Next word", "Select words"} <= titles

@@ -212,6 +212,7 @@ class ArticleTerms:
             self.screen.notify("Deleted the term.", markup=False, timeout=2)
         self.view.end_selection()
         self.refresh_highlights()
+        self.load_suggestions()
 
     def edit(self, term_id: int | None = None) -> None:
         """Open the form on the term under the cursor (or ``term_id``)."""
