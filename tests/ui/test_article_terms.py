@@ -296,3 +296,13 @@ async def test_palette_offers_the_term_actions(service: ReaderService) -> None:
         await open_first_article(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Annotate", "Suggestions", "Term known", "Next word", "Select words"} <= titles
+
+
+async def test_the_preview_highlights_terms_too(service: ReaderService) -> None:
+    service.add_term("학교", gloss="school", lang="ko", status="2")
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        preview = app.screen.query_one("#preview", BilingualView)
+        unit = preview.units[0]
+        assert [(unit.source[s:e], level) for s, e, level in unit.terms] == [("학교에서", 2)]

@@ -46,6 +46,27 @@ STATUS_LEVELS = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3}
 almost known. Known and ignored terms are not marked."""
 
 
+def find_terms(service: ReaderService, article: Article, lang: str) -> list[list[TermMatch]]:
+    """The glossary's terms in each paragraph of an article (call from a worker thread):
+    stale term patterns and the article's analysis are made in the helper process."""
+    if service.term_patterns_outdated():
+        term_worker.call(service, "ko", "refresh_term_patterns")
+    term_worker.analyse(service, [article.title, *article.paragraphs], lang)
+    return [service.match_terms(paragraph, lang) for paragraph in article.paragraphs]
+
+
+def term_levels(matches: list[list[TermMatch]]) -> dict[int, list[tuple[int, int, int]]]:
+    """What :meth:`BilingualView.set_terms` takes: (start, end, level) per paragraph."""
+    return {
+        paragraph: [
+            (match.start, match.end, STATUS_LEVELS[match.status])
+            for match in found
+            if match.status in STATUS_LEVELS
+        ]
+        for paragraph, found in enumerate(matches)
+    }
+
+
 def sentence_at(view: BilingualView, paragraph: int, offset: int) -> tuple[str, str | None]:
     """The sentence of a paragraph holding ``offset``, and its translation if it is there."""
     unit = view.units[paragraph]
@@ -96,10 +117,7 @@ class ArticleTerms:
     def highlight(self, article: Article) -> None:
         """Find the glossary's terms in the article and show them (call from a worker)."""
         self.lang = self.service.article_language(article)
-        if self.service.term_patterns_outdated():
-            term_worker.call(self.service, "ko", "refresh_term_patterns")
-        term_worker.analyse(self.service, [article.title, *article.paragraphs], self.lang)
-        matches = [self.service.match_terms(p, self.lang) for p in article.paragraphs]
+        matches = find_terms(self.service, article, self.lang)
         self.app.call_from_thread(self._show_matches, article.id, matches)
         self.service.article_difficulty(article.id)  # its words, for the list's difficulty
 
@@ -107,16 +125,7 @@ class ArticleTerms:
         if self.screen.article is None or self.screen.article.id != article_id:
             return
         self.matches = matches
-        self.view.set_terms(
-            {
-                paragraph: [
-                    (match.start, match.end, STATUS_LEVELS[match.status])
-                    for match in found
-                    if match.status in STATUS_LEVELS
-                ]
-                for paragraph, found in enumerate(matches)
-            }
-        )
+        self.view.set_terms(term_levels(matches))
 
     def matches_of(self, paragraph: int) -> list[TermMatch]:
         return self.matches[paragraph] if paragraph < len(self.matches) else []

@@ -253,8 +253,26 @@ class MainScreen(Screen[None]):
             with self.reader_app.guard("opening the article"):
                 article = self.service.article(article_id)
                 self.app.call_from_thread(self._show_preview, article)
+                if self.service.list_terms(limit=1):  # no glossary, nothing to analyse
+                    self._highlight_preview(article)
 
         self.run_worker(fetch, thread=True, exclusive=True, group="preview")
+
+    def _highlight_preview(self, article: Article) -> None:
+        """Mark the glossary's terms in the preview (worker thread; Korean is analysed in
+        the helper process)."""
+        from reader.ui.screens.article_terms import find_terms, term_levels
+
+        article.paragraphs = [plain(paragraph) for paragraph in article.paragraphs]
+        matches = find_terms(self.service, article, self.service.article_language(article))
+        self.app.call_from_thread(self._show_preview_terms, article.id, term_levels(matches))
+
+    def _show_preview_terms(
+        self, article_id: int, levels: dict[int, list[tuple[int, int, int]]]
+    ) -> None:
+        summary = self.query_one(ArticleList).highlighted
+        if summary is not None and summary.id == article_id:
+            self.query_one("#preview", BilingualView).set_terms(levels)
 
     def _show_preview(self, article: Article | None) -> None:
         title = self.query_one("#preview-title", Static)
