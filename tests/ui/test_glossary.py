@@ -186,3 +186,25 @@ async def test_ten_thousand_terms_open_quickly(service: ReaderService) -> None:
         assert len(table.terms) == 10_000
         await pilot.press("G")
         assert table.cursor == 9_999
+
+
+async def test_tag_and_language_filters_from_keys(service: ReaderService) -> None:
+    add_english_terms(service)
+    service.add_term("외교", gloss="diplomacy", lang="ko", tags=["politics"])
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_glossary(app, pilot)
+        await pilot.press("number_sign")
+        await settle(pilot)
+        await pilot.press(*"politics", "enter")
+        await settle(pilot)
+        assert sorted(texts(screen)) == ["council", "외교"]
+        await pilot.press("L")  # Korean only
+        assert texts(screen) == ["외교"]
+        await pilot.press("L")  # English only
+        assert texts(screen) == ["council"]
+        await pilot.press("L", "number_sign")
+        await settle(pilot)
+        await pilot.press("enter")  # no tag: every tag
+        await settle(pilot)
+        assert len(texts(screen)) == 4
