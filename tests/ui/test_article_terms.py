@@ -187,8 +187,8 @@ async def test_glossary_key_from_the_main_screen(service: ReaderService) -> None
 
 
 def test_highlighting_and_annotating_korean_never_load_kiwipiepy_here() -> None:
-    """Analysis, lemma and matching of a Korean article happen in the helper process, even
-    for terms stored before their patterns were computed."""
+    """Analysis, lemmas, matching, status keys and the edit form of a Korean article work
+    through the helper process, even for terms stored before their patterns were computed."""
     import os
     import subprocess
     import sys
@@ -230,8 +230,22 @@ def test_highlighting_and_annotating_korean_never_load_kiwipiepy_here() -> None:
                         "#annotate-lemma").value:
                         break
                     await pilot.pause(0.01)
-                print(screen.terms.matches[0][0].term_id, dialog.query_one(
-                    "#annotate-lemma").value, "kiwipiepy" in sys.modules)
+                lemma = dialog.query_one("#annotate-lemma").value
+                await pilot.press("escape")
+                await pilot.pause(0.1)
+                await pilot.press("h", "3")  # 학교에서: the stored term
+                for _ in range(9000):
+                    if service.term(1).status == "3":
+                        break
+                    await pilot.pause(0.01)
+                await pilot.press("e")  # its form: glosses looked up by lemma
+                for _ in range(9000):
+                    dialog = app.screen
+                    if isinstance(dialog, AnnotateDialog) and dialog.choices:
+                        break
+                    await pilot.pause(0.01)
+                print(screen.terms.matches[0][0].term_id, lemma, service.term(1).status,
+                      dialog.choices[0], "kiwipiepy" in sys.modules)
                 app.exit()
 
         asyncio.run(main())
@@ -244,7 +258,7 @@ def test_highlighting_and_annotating_korean_never_load_kiwipiepy_here() -> None:
         env=os.environ.copy(),
     )
     assert process.returncode == 0, process.stderr
-    assert process.stdout.split() == ["1", "친구", "False"]
+    assert process.stdout.split() == ["1", "친구", "3", "school", "False"]
 
 
 async def test_difficulty_is_shown_in_the_list_and_sorts_it(service: ReaderService) -> None:

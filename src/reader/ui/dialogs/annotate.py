@@ -171,10 +171,13 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
     def prefill(self) -> None:
         """The lemma (from the helper process for Korean) and the glossary's glosses."""
         draft = self.annotation
+        text = draft.text.strip()
         with self.reader_app.guard("looking up the term"):
-            lemma = draft.lemma or term_worker.lemma(self.service, draft.text.strip(), draft.lang)
+            if draft.lemma:  # the glossary's lookup needs the text's analysis all the same
+                term_worker.analyse(self.service, [text], draft.lang)
+            lemma = draft.lemma or term_worker.lemma(self.service, text, draft.lang)
             self.app.call_from_thread(self._fill, "annotate-lemma", lemma)
-            glosses = self.service.existing_glosses(draft.text.strip(), draft.lang, lemma=lemma)
+            glosses = self.service.existing_glosses(text, draft.lang, lemma=lemma)
             self.app.call_from_thread(self._add_choices, [(g, "glossary") for g in glosses])
 
     @work(thread=True, group="annotate-suggest")
@@ -286,6 +289,14 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
                 self.app.call_from_thread(self.dismiss, AnnotationResult(deleted=term_id))
 
         self.run_worker(delete, thread=True, exclusive=True, group="annotate-save")
+
+
+def set_term_status(service: ReaderService, term_id: int, status: str) -> Term:
+    """Set a stored term's status (call from a worker thread); saving recomputes its
+    pattern, so its text is analysed in the helper first."""
+    term = service.term(term_id)
+    term_worker.analyse(service, [term.text], term.lang)
+    return service.set_term_status(term_id, status)
 
 
 def save_annotation(service: ReaderService, form: Annotation) -> Term:

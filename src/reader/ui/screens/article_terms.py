@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from reader.ui import term_worker
-from reader.ui.dialogs.annotate import AnnotateDialog, Annotation, AnnotationResult, save_annotation
+from reader.ui.dialogs.annotate import (
+    AnnotateDialog,
+    Annotation,
+    AnnotationResult,
+    save_annotation,
+    set_term_status,
+)
 
 if TYPE_CHECKING:
     from reader.core.models import Article
@@ -274,7 +280,7 @@ class ArticleTerms:
         def write() -> None:
             with self.app.guard("setting the term's status"):
                 if match is not None:
-                    term = self.service.set_term_status(match.term_id, status)
+                    term = set_term_status(self.service, match.term_id, status)
                 else:
                     assert annotation is not None
                     annotation.status = status

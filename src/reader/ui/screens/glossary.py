@@ -23,7 +23,12 @@ from textual.widgets.option_list import Option
 
 from reader.core.models import Term
 from reader.ui import term_worker
-from reader.ui.dialogs.annotate import AnnotateDialog, Annotation, AnnotationResult
+from reader.ui.dialogs.annotate import (
+    AnnotateDialog,
+    Annotation,
+    AnnotationResult,
+    set_term_status,
+)
 from reader.ui.format import plain
 from reader.ui.widgets.glossary_table import GlossaryHeader, GlossaryTable
 from reader.ui.widgets.key_hints import KeyHints
@@ -359,7 +364,7 @@ class GlossaryScreen(Screen[None]):
 
         def write() -> None:
             with self.reader_app.guard("setting the status"):
-                updated = self.service.set_term_status(term.id, status)
+                updated = set_term_status(self.service, term.id, status)
                 self.app.call_from_thread(self._replace, updated)
 
         self.run_worker(write, thread=True, group="glossary-edit")
