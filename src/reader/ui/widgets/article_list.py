@@ -19,11 +19,11 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.models import ArticleSummary
 from reader.ui.format import age, plain
+from reader.ui.widgets.line_view import CachedLineView
 
 PAGE_SIZE = 200
 LINE_CACHE_SIZE = 4_000
@@ -35,7 +35,7 @@ KNOWN_COLUMN = 5
 """``100%``: the share of an article's words the reader knows (its difficulty)."""
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(CachedLineView, can_focus=True):
     """The articles of one collection, newest first, with a cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,7 +90,6 @@ class ArticleList(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._cached_base_style: Style | None = None
         self._line_cache: dict[tuple[int, bool], Strip] = {}
         """Rendered rows by (index, under the cursor): scrolling only crops cached strips."""
         self._cache_width = 0
@@ -211,18 +210,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------
 
-    @property
-    def _base_style(self) -> Style:
-        """The widget's own style; ``rich_style`` walks every ancestor, so it is cached."""
-        if self._cached_base_style is None:
-            self._cached_base_style = self.rich_style
-        return self._cached_base_style
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cached_base_style = None
+    def clear_rendered(self) -> None:
         self._line_cache.clear()
-        self.refresh()
 
     def _ensure_loaded(self, index: int) -> None:
         page_offset = (index // PAGE_SIZE) * PAGE_SIZE

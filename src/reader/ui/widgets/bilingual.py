@@ -22,10 +22,10 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.ui.state import LAYOUTS
+from reader.ui.widgets.line_view import CachedLineView
 from reader.ui.widgets.word_cursor import WordCursor, sentence_words
 
 PLACEHOLDER = "···"
@@ -66,7 +66,7 @@ class _Block:
     """First and last row of the cursor sentence inside the block, when it is here."""
 
 
-class BilingualView(ScrollView, can_focus=True):
+class BilingualView(CachedLineView, can_focus=True):
     """Paragraph-aligned source and translation with a sentence cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -132,7 +132,6 @@ class BilingualView(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self._cached_base_style: Style | None = None
         self.set_reactive(BilingualView.reading_layout, reading_layout)
         self.show_cursor = show_cursor
         self.units: list[ParagraphUnit] = []
@@ -364,18 +363,8 @@ class BilingualView(ScrollView, can_focus=True):
         if self._content_width() != self._width:
             self._relayout()
 
-    @property
-    def _base_style(self) -> Style:
-        """The widget's own style; ``rich_style`` walks every ancestor, so it is cached."""
-        if self._cached_base_style is None:
-            self._cached_base_style = self.rich_style
-        return self._cached_base_style
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cached_base_style = None
+    def clear_rendered(self) -> None:
         self._blocks.clear()
-        self.refresh()
 
     def _content_width(self) -> int:
         return max(10, self.scrollable_content_region.width)

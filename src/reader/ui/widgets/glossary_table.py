@@ -19,12 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.core.models import Term
 from reader.ui.format import plain
+from reader.ui.widgets.line_view import CachedLineView
 
 STATUS_MARKS = {"known": "K", "ignored": "I"}
 COLUMNS = (("st", 3), ("term", 18), ("lemma", 14), ("gloss", 0), ("lang", 5), ("freq", 5))
@@ -63,7 +63,7 @@ class GlossaryHeader(Widget):
         return header_text(max(1, self.size.width - 1))  # the table keeps a scrollbar column
 
 
-class GlossaryTable(ScrollView, can_focus=True):
+class GlossaryTable(CachedLineView, can_focus=True):
     """Terms with a cursor; ``enter`` asks for the highlighted term's occurrences."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -113,7 +113,6 @@ class GlossaryTable(ScrollView, can_focus=True):
         self.empty_text = "Loading the glossary…"
         self._cache: dict[tuple[int, bool], Strip] = {}
         self._cache_width = 0
-        self._cached_base_style: Style | None = None
 
     # -- data ------------------------------------------------------------------------
 
@@ -183,17 +182,8 @@ class GlossaryTable(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------
 
-    @property
-    def _base_style(self) -> Style:
-        if self._cached_base_style is None:
-            self._cached_base_style = self.rich_style
-        return self._cached_base_style
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cached_base_style = None
+    def clear_rendered(self) -> None:
         self._cache.clear()
-        self.refresh()
 
     def _style(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True)
