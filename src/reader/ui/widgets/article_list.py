@@ -14,16 +14,14 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.core.models import ArticleSummary
 from reader.ui.format import age, plain
-from reader.ui.widgets.line_view import CachedLineView
+from reader.ui.widgets.line_view import CursorLineView
 
 PAGE_SIZE = 200
 LINE_CACHE_SIZE = 4_000
@@ -35,7 +33,7 @@ KNOWN_COLUMN = 5
 """``100%``: the share of an article's words the reader knows (its difficulty)."""
 
 
-class ArticleList(CachedLineView, can_focus=True):
+class ArticleList(CursorLineView, can_focus=True):
     """The articles of one collection, newest first, with a cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -60,8 +58,6 @@ class ArticleList(CachedLineView, can_focus=True):
     DEFAULT_CSS = """
     ArticleList { height: 1fr; }
     """
-
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     @dataclass
     class PageNeeded(Message):
@@ -146,9 +142,6 @@ class ArticleList(CachedLineView, can_focus=True):
                 self._line_cache.pop((index, False), None)
                 self.refresh_line(index)
 
-    def refresh_line(self, index: int) -> None:
-        self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
-
     @property
     def highlighted(self) -> ArticleSummary | None:
         return self._rows.get(self.cursor)
@@ -159,54 +152,23 @@ class ArticleList(CachedLineView, can_focus=True):
 
     # -- cursor ----------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, self.total - 1)) if self.total else 0
+    @property
+    def row_count(self) -> int:
+        return self.total
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
         self.refresh_line(new)
-        self._keep_visible(new)
+        self.keep_visible(new)
         self._ensure_loaded(new)
         summary = self._rows.get(new)
         if summary is not None:
             self.post_message(self.Highlighted(self, summary))
 
-    def _keep_visible(self, index: int) -> None:
-        """Scroll only when the cursor leaves the view, and then put it mid-screen.
-
-        Scrolling a line at a time would redraw every row on every key; jumping
-        half a screen redraws the list once per half screen of movement.
-        """
-        top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        if height <= 0 or top <= index < top + height:
-            return
-        self.scroll_to(y=max(0, index - height // 2), animate=False, immediate=True)
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = self.total - 1
-
-    def action_page_down(self) -> None:
-        self.cursor += max(1, self.size.height - 1)
-
-    def action_page_up(self) -> None:
-        self.cursor -= max(1, self.size.height - 1)
-
     def action_open(self) -> None:
         summary = self.highlighted
         if summary is not None:
             self.post_message(self.Selected(self, summary))
-
-    def on_click(self, event: events.Click) -> None:
-        self.cursor = self.scroll_offset.y + event.y
 
     # -- rendering -------------------------------------------------------------------
 

@@ -14,17 +14,15 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.core.models import Term
 from reader.ui.format import plain
-from reader.ui.widgets.line_view import CachedLineView
+from reader.ui.widgets.line_view import CursorLineView
 
 STATUS_MARKS = {"known": "K", "ignored": "I"}
 COLUMNS = (("st", 3), ("term", 18), ("lemma", 14), ("gloss", 0), ("lang", 5), ("freq", 5))
@@ -63,7 +61,7 @@ class GlossaryHeader(Widget):
         return header_text(max(1, self.size.width - 1))  # the table keeps a scrollbar column
 
 
-class GlossaryTable(CachedLineView, can_focus=True):
+class GlossaryTable(CursorLineView, can_focus=True):
     """Terms with a cursor; ``enter`` asks for the highlighted term's occurrences."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -93,8 +91,6 @@ class GlossaryTable(CachedLineView, can_focus=True):
     GlossaryTable > .glossary-table--meta { color: $foreground 60%; }
     GlossaryTable > .glossary-table--empty { color: $foreground 60%; text-style: italic; }
     """
-
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     @dataclass
     class Highlighted(Message):
@@ -141,44 +137,22 @@ class GlossaryTable(CachedLineView, can_focus=True):
 
     # -- cursor ----------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.terms) - 1)) if self.terms else 0
+    @property
+    def row_count(self) -> int:
+        return len(self.terms)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        for index in (old, new):
-            self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
-        top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        if height > 0 and not top <= new < top + height:
-            self.scroll_to(y=max(0, new - height // 2), animate=False, immediate=True)
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.keep_visible(new)
         term = self.highlighted
         if term is not None:
             self.post_message(self.Highlighted(self, term))
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.terms) - 1
-
-    def action_page_down(self) -> None:
-        self.cursor += max(1, self.size.height - 1)
-
-    def action_page_up(self) -> None:
-        self.cursor -= max(1, self.size.height - 1)
 
     def action_select(self) -> None:
         term = self.highlighted
         if term is not None:
             self.post_message(self.Selected(self, term))
-
-    def on_click(self, event: events.Click) -> None:
-        self.cursor = self.scroll_offset.y + event.y
 
     # -- rendering -------------------------------------------------------------------
 
