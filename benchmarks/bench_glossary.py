@@ -24,13 +24,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from textual import events
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable
+from ui_timing import repainted, time_keys
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -69,12 +69,6 @@ def fill_glossary(home: Path) -> None:
                 )
             )
     service.close()
-
-
-async def repainted(app: App[None]) -> None:
-    event = asyncio.Event()
-    app.screen.call_after_refresh(event.set)
-    await event.wait()
 
 
 class AllRowsScreen(Screen[None]):
@@ -128,7 +122,7 @@ async def open_ours() -> tuple[list[tuple[float, float]], float, float]:
             await asyncio.sleep(0.001)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        key = await time_keys(app, "j", lambda: table.cursor)
+        key = await time_keys(app, "j", lambda: table.cursor, KEY_PRESSES)
         started = time.perf_counter()
         app.post_message(events.Key("s", None))
         while screen.filter.status is None:
@@ -156,21 +150,8 @@ async def open_theirs() -> tuple[list[float], float]:
         table = app.screen.query_one(DataTable)
         table.focus()
         await pilot.pause()
-        key = await time_keys(app, "down", lambda: table.cursor_row)
+        key = await time_keys(app, "down", lambda: table.cursor_row, KEY_PRESSES)
     return timings, key
-
-
-async def time_keys(app: App[None], key: str, position: Callable[[], int]) -> float:
-    timings = []
-    for _ in range(KEY_PRESSES):
-        before = position()
-        started = time.perf_counter()
-        app.post_message(events.Key(key, None))
-        while position() == before:
-            await asyncio.sleep(0)
-        await repainted(app)
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
 
 
 def main() -> None:

@@ -35,14 +35,13 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
+from ui_timing import repainted, time_keys
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -167,12 +166,6 @@ def time_to_paint(code: str, runs: int = 5) -> float:
     return statistics.median(timings)
 
 
-async def repainted(app: App[None]) -> None:
-    event = asyncio.Event()
-    app.screen.call_after_refresh(event.set)
-    await event.wait()
-
-
 async def key_to_repaint() -> tuple[float, float]:
     """Median seconds from a ``j`` key event to the repainted screen, in the article list
     and in an OptionList holding all 20,000 rows."""
@@ -189,7 +182,7 @@ async def key_to_repaint() -> tuple[float, float]:
             await pilot.pause(0.01)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        ours = await _time_keys(app, "j", lambda: article_list.cursor)
+        ours = await time_keys(app, "j", lambda: article_list.cursor, KEY_PRESSES)
 
     rows = ReaderService().list_articles(unread=True)
 
@@ -202,21 +195,8 @@ async def key_to_repaint() -> tuple[float, float]:
         options = other.query_one(OptionList)
         options.highlighted = 0
         await pilot.pause()
-        theirs = await _time_keys(other, "down", lambda: options.highlighted or 0)
+        theirs = await time_keys(other, "down", lambda: options.highlighted or 0, KEY_PRESSES)
     return ours, theirs
-
-
-async def _time_keys(app: App[None], key: str, position: Callable[[], int]) -> float:
-    timings = []
-    for _ in range(KEY_PRESSES):
-        before = position()
-        started = time.perf_counter()
-        app.post_message(events.Key(key, None))
-        while position() == before:
-            await asyncio.sleep(0)
-        await repainted(app)
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
 
 
 async def open_long_article(
