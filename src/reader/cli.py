@@ -76,8 +76,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_tui(service: ReaderService, demo: bool) -> int:
     from reader.ui.app import ReaderApp
 
-    service.ensure_demo(force=demo)
-    ReaderApp(service, show_demo=demo).run()
+    ReaderApp(service, show_demo=demo).run()  # the main screen offers the demo, in a worker
     return 0
 
 

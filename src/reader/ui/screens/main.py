@@ -98,8 +98,7 @@ class MainScreen(Screen[None]):
     def start(self) -> None:
         """Offer the demo on a fresh home, then load the tree and the first collection."""
         with self.reader_app.guard("opening the library"):
-            ensure_demo = getattr(self.service, "ensure_demo", None)
-            demo_feed = ensure_demo(force=self.reader_app.show_demo) if ensure_demo else None
+            demo_feed = self.service.ensure_demo(force=self.reader_app.show_demo)
             start_with = WELCOME if self.reader_app.show_demo and demo_feed else ALL_UNREAD
             self.app.call_from_thread(self._set_collection, start_with)
             self._load_articles_now(start_with)
