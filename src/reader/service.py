@@ -180,9 +180,9 @@ class ReaderService:
         return self.store.mark_all_read(feed_id)
 
     def _require_articles(self, article_ids: list[int]) -> None:
-        for article_id in article_ids:
-            if self.store.article(article_id) is None:
-                raise ServiceError(f"no article with id {article_id}")
+        missing = self.store.missing_articles(article_ids)
+        if missing:
+            raise ServiceError(f"no article with id {missing[0]}")
 
     # -- feeds and collections --------------------------------------------------------
 

@@ -517,6 +517,15 @@ class Store:
             summary_only=bool(row["summary_only"]),
         )
 
+    def missing_articles(self, article_ids: Sequence[int]) -> list[int]:
+        """The ids among ``article_ids`` that no stored article has, in the order given."""
+        found: set[int] = set()
+        unique = list(dict.fromkeys(article_ids))
+        for chunk, marks in _in_chunks(unique):
+            rows = self.query(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            found.update(int(row[0]) for row in rows)
+        return [article_id for article_id in unique if article_id not in found]
+
     def article_id_by_guid(self, feed_id: int, guid: str) -> int | None:
         rows = self.query("SELECT id FROM articles WHERE feed_id = ? AND guid = ?", (feed_id, guid))
         return int(rows[0][0]) if rows else None
@@ -600,9 +609,7 @@ class Store:
     ) -> dict[str, str]:
         """Cached targets for the given source hashes (missing ones are absent)."""
         found: dict[str, str] = {}
-        for start in range(0, len(hashes), 500):
-            chunk = list(hashes[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(hashes):
             rows = self.query(
                 "SELECT source_hash, target FROM translations WHERE model = ? AND source_lang = ?"
                 f" AND target_lang = ? AND options = ? AND source_hash IN ({marks})",
@@ -806,9 +813,7 @@ class Store:
     def document_frequencies(self, lang: str, kind: str, keys: Sequence[str]) -> dict[str, int]:
         """How many analysed articles of ``lang`` contain each key."""
         found: dict[str, int] = {}
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(keys):
             rows = self.query(
                 "SELECT key, count(*) FROM article_words"
                 " JOIN article_vocab USING (article_id)"
@@ -861,9 +866,7 @@ class Store:
     def known_word_counts(self, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """For analysed articles: (distinct content words, of which known or ignored)."""
         found: dict[int, tuple[int, int]] = {}
-        for start in range(0, len(article_ids), 500):
-            chunk = list(article_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(article_ids):
             rows = self.query(
                 "SELECT v.article_id, count(w.key), coalesce(sum(EXISTS ("
                 "    SELECT 1 FROM terms t WHERE t.lang = v.lang AND t.pattern = w.key"
@@ -894,6 +897,17 @@ def _term_values(term: Term) -> tuple[Any, ...]:
         term.sentence_translation,
         term.article_id,
     )
+
+
+SQL_VARIABLES_PER_QUERY = 500
+"""How many values one ``IN (…)`` list carries; SQLite caps variables per statement."""
+
+
+def _in_chunks(values: Sequence[Any]) -> Iterator[tuple[list[Any], str]]:
+    """``values`` in slices for ``IN (…)`` lists, each with its ``?,?,…`` placeholders."""
+    for start in range(0, len(values), SQL_VARIABLES_PER_QUERY):
+        chunk = list(values[start : start + SQL_VARIABLES_PER_QUERY])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _article_filter(
