@@ -26,7 +26,7 @@ DEFAULT_CONFIG_TEXT = """\
 
 [refresh]
 # How many feeds are fetched at once, overall and per host.
-# concurrency = 16
+# concurrency = 64
 # per_host = 4
 # Seconds: connecting, waiting between bytes, and a whole fetch.
 # connect_timeout = 10.0
@@ -59,7 +59,7 @@ class ConfigError(Exception):
 
 @dataclass
 class RefreshConfig:
-    concurrency: int = 16
+    concurrency: int = 64
     per_host: int = 4
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
