@@ -71,6 +71,9 @@ def test_upgrade_from_every_earlier_version_keeps_rows_and_backs_up(
     assert (article.title, article.read, article.starred) == ("실용외교", True, True)
     assert store.query("SELECT text FROM terms")[0][0] == "외교"
     assert path.with_name(f"old.sqlite3.v{version}.bak").exists()
+    store.upsert_entries(1, [entry("new", title="새 외교 기사", paragraphs=["회담이 열렸다."])])
+    assert sorted(a.title for a in store.search("외교")) == ["새 외교 기사", "실용외교"]
+    assert [a.title for a in store.search("회담이")] == ["새 외교 기사"]
 
 
 def test_upgrade_from_empty_file(tmp_path: Path) -> None:
