@@ -26,6 +26,10 @@ _INVISIBLE = "\ufeff\u2028\u2029" + _BIDI_CONTROLS
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape(_INVISIBLE) + "]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_LETTERS = re.compile(r"[^\W\d_]")
+"""Letters (and the rare non-decimal numerals such as ①), counted by the regex engine:
+a Python loop over ``str.isalpha`` was 5 % of the time spent parsing a feed."""
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
 
 
 def strip_controls(text: str, keep_newlines: bool = False) -> str:
@@ -63,21 +67,13 @@ def split_plain_text(text: str) -> list[str]:
 
 def hangul_ratio(text: str) -> float:
     """Share of letters in ``text`` that are Hangul (syllables or jamo)."""
-    letters = hangul = 0
-    for char in text:
-        if char.isalpha():
-            letters += 1
-            if (
-                "\uac00" <= char <= "\ud7a3"
-                or "\u1100" <= char <= "\u11ff"
-                or "\u3130" <= char <= "\u318f"
-            ):
-                hangul += 1
-    return hangul / letters if letters else 0.0
+    letters = len(_LETTERS.findall(text))
+    return len(_HANGUL.findall(text)) / letters if letters else 0.0
 
 
 def detect_language(text: str) -> str | None:
     """``ko`` or ``en`` from the Hangul ratio, None when there are no letters."""
-    if not any(char.isalpha() for char in text):
+    letters = len(_LETTERS.findall(text))
+    if not letters:
         return None
-    return "ko" if hangul_ratio(text) >= 0.3 else "en"
+    return "ko" if len(_HANGUL.findall(text)) / letters >= 0.3 else "en"
