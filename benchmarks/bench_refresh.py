@@ -1,14 +1,17 @@
 """How fast ``reader refresh`` is, against the obvious alternative, on a local server.
 
-A threaded HTTP server on 127.0.0.1 serves 200 feeds of 50 entries each and adds
-50 ms of latency to every response (ETag/304 supported). In the same run:
+Threaded HTTP servers on 50 loopback addresses (127.0.0.1 … 127.0.0.50, four feeds
+each, as a reader's subscriptions spread over many sites) serve 200 feeds of 50
+entries each and add 50 ms of latency to every response (ETag/304 supported). The
+reader runs with its default settings. In the same run:
 
 1. a loop of ``feedparser.parse(url)`` over the 200 URLs (what a simple script does);
 2. the first refresh through the service (fetch + parse + clean + store, fresh READER_HOME);
 3. a second refresh where every feed answers 304;
-4. the same first refresh with the default per-host limit (all 200 feeds share one host
-   here, so this is the politeness limit at work, not the reader);
-5. the peak memory of a process that refreshes the 2.8 MB Korean feed from the corpus.
+4. the first refresh again with all 200 feeds on one host, where the per-host limit
+   (politeness, not the reader) sets the pace;
+5. the ``reader refresh --json`` command, start-up included;
+6. the peak memory of a process that refreshes the 2.8 MB Korean feed from the corpus.
 
 Run: .venv/bin/python benchmarks/bench_refresh.py
 """
@@ -21,6 +24,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +32,7 @@ from typing import ClassVar
 
 FEEDS = 200
 ENTRIES = 50
+HOSTS = 50
 LATENCY = 0.05
 REPO = Path(__file__).resolve().parents[1]
 BIG_FEED = (
@@ -91,23 +96,32 @@ class FeedServer(ThreadingHTTPServer):
 
 
 def serve() -> None:
-    """The server process: prints its port, then serves until killed."""
+    """The server process: one server on each of HOSTS loopback addresses (127.0.0.1,
+    127.0.0.2, …); prints their base URLs as JSON, then serves until killed."""
     FeedHandler.feeds = {f"/feed/{n}.xml": make_feed(n) for n in range(FEEDS)}
     if BIG_FEED.exists():
         FeedHandler.feeds["/big.xml"] = BIG_FEED.read_bytes()
-    server = FeedServer(("127.0.0.1", 0), FeedHandler)
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    servers = [FeedServer((f"127.0.0.{n + 1}", 0), FeedHandler) for n in range(HOSTS)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    bases = [f"http://{host}:{port}" for host, port in (s.server_address[:2] for s in servers)]
+    print(json.dumps(bases), flush=True)
+    threading.Event().wait()
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    """The server runs in its own process, so that it never competes for our GIL."""
+def start_server() -> tuple[subprocess.Popen[str], list[str]]:
+    """The servers run in their own process, so that they never compete for our GIL."""
     process = subprocess.Popen(
         [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True
     )
     assert process.stdout is not None
-    port = int(process.stdout.readline())
-    return process, f"http://127.0.0.1:{port}"
+    bases: list[str] = json.loads(process.stdout.readline())
+    return process, bases
+
+
+def feed_urls(bases: list[str]) -> list[str]:
+    """The feeds spread over the hosts, as a reader's subscriptions are."""
+    return [f"{bases[n % len(bases)]}/feed/{n}.xml" for n in range(FEEDS)]
 
 
 def cpu_seconds() -> float:
@@ -128,15 +142,16 @@ def feedparser_loop(urls: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, cpu_seconds() - cpu
 
 
-def service_refresh(
-    urls: list[str], home: Path, per_host: int
-) -> tuple[float, float, float, float]:
-    """Wall seconds of the first refresh and of the second (all 304), and the CPU of each."""
+def service_refresh(urls: list[str], home: Path) -> tuple[float, float, float, float]:
+    """Wall seconds of the first refresh and of the second (all 304), and the CPU of each.
+
+    The reader runs with its default settings.
+    """
     os.environ["READER_HOME"] = str(home)
-    from reader.config import Config, RefreshConfig
+    from reader.config import Config
     from reader.service import ReaderService
 
-    service = ReaderService(config=Config(refresh=RefreshConfig(per_host=per_host)))
+    service = ReaderService(config=Config())
     for url in urls:
         service.store.add_feed(url)
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -204,32 +219,45 @@ def cli_refresh(urls: list[str], home: Path) -> float:
 
 
 def main() -> None:
-    server, base = start_server()
-    urls = [f"{base}/feed/{n}.xml" for n in range(FEEDS)]
+    from reader.config import Config
+
+    server, bases = start_server()
+    urls = feed_urls(bases)
+    one_host = [f"{bases[0]}/feed/{n}.xml" for n in range(FEEDS)]
+    settings = Config().refresh
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
-        print(f"{FEEDS} feeds x {ENTRIES} entries, {LATENCY * 1000:.0f} ms latency, 127.0.0.1")
+        print(
+            f"{FEEDS} feeds x {ENTRIES} entries on {HOSTS} hosts (127.0.0.1-{HOSTS}),"
+            f" {LATENCY * 1000:.0f} ms latency; reader defaults: {settings.concurrency} at a"
+            f" time, {settings.per_host} per host"
+        )
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         loop, loop_cpu = feedparser_loop(urls)
         print(f"feedparser.parse loop:            {loop:7.2f} s   (CPU {loop_cpu:.2f} s)")
-        first, second, first_cpu, second_cpu = service_refresh(urls, root / "a", per_host=16)
+        first, second, first_cpu, second_cpu = service_refresh(urls, root / "a")
         print(
             f"reader refresh (first):           {first:7.2f} s   {loop / first:5.1f}x faster"
             f"   (CPU {first_cpu:.2f} s, {loop_cpu / first_cpu:.1f}x less)"
         )
+        floor = FEEDS * LATENCY / settings.concurrency
         print(
             f"reader refresh (all 304):         {second:7.2f} s   {second / first:5.1%} of first"
-            f"   (CPU {second_cpu:.2f} s, {second_cpu / first_cpu:.1%} of first;"
-            f" floor {FEEDS} x {LATENCY * 1000:.0f} ms / 16 at a time = {FEEDS * LATENCY / 16:.2f} s)"
+            f"   (CPU {second_cpu:.2f} s, {second_cpu / first_cpu:.1%} of first; floor"
+            f" {FEEDS} x {LATENCY * 1000:.0f} ms / {settings.concurrency} at a time = {floor:.2f} s)"
         )
-        polite, _, _, _ = service_refresh(urls, root / "b", per_host=4)
-        print(f"first refresh, per_host=4:        {polite:7.2f} s   {loop / polite:5.1f}x faster")
+        polite, _, _, _ = service_refresh(one_host, root / "b")
+        print(
+            f"all feeds on one host:            {polite:7.2f} s   {loop / polite:5.1f}x faster"
+            f"   ({settings.per_host} at a time: the per-host limit at work)"
+        )
         command = cli_refresh(urls, root / "c")
         print(f"`reader refresh --json` command:  {command:7.2f} s   {loop / command:5.1f}x faster")
         if BIG_FEED.exists():
             size = BIG_FEED.stat().st_size / 2**20
-            timed = memory_of_big_feed(f"{base}/big.xml", root / "d", trace=False)
-            traced = memory_of_big_feed(f"{base}/big.xml", root / "e", trace=True)
+            big = f"{bases[0]}/big.xml"
+            timed = memory_of_big_feed(big, root / "d", trace=False)
+            traced = memory_of_big_feed(big, root / "e", trace=True)
             print(
                 f"{size:.1f} MB Korean feed: {timed['new']:.0f} entries in {timed['seconds']:.2f} s; "
                 f"RSS {timed['rss_after_imports'] / 2**20:.0f} -> {timed['rss_peak'] / 2**20:.0f} MB; "
