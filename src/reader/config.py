@@ -26,8 +26,8 @@ DEFAULT_CONFIG_TEXT = """\
 
 [refresh]
 # How many feeds are fetched at once, overall and per host.
-# concurrency = 64
-# per_host = 4
+# concurrency = 128
+# per_host = 2
 # Seconds: connecting, waiting between bytes, and a whole fetch.
 # connect_timeout = 10.0
 # read_timeout = 20.0
@@ -59,8 +59,8 @@ class ConfigError(Exception):
 
 @dataclass
 class RefreshConfig:
-    concurrency: int = 64
-    per_host: int = 4
+    concurrency: int = 128
+    per_host: int = 2
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0

@@ -13,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from reader.core.feeds import backoff_until
+from reader.core.feeds import backoff_until, interleave_hosts
 from reader.core.models import Feed
 from reader.service import ReaderService
 
@@ -435,3 +435,18 @@ def test_unchanged_feeds_of_a_host_share_one_connection(
     assert keep_alive_server.connections - before == 1  # type: ignore[attr-defined]
     assert all(feed.last_status == 304 for feed in service.feeds())
     service.close()
+
+
+def test_feeds_start_one_per_host_before_a_host_gets_its_second() -> None:
+    def feed(number: int, url: str) -> Feed:
+        return Feed(id=number, url=url, title="")
+
+    feeds = [
+        feed(1, "http://a.test/1"),
+        feed(2, "http://a.test/2"),
+        feed(3, "http://A.test/3"),
+        feed(4, "http://b.test/1"),
+        feed(5, "not a url"),
+        feed(6, "http://b.test/2"),
+    ]
+    assert [f.id for f in interleave_hosts(feeds)] == [1, 4, 5, 2, 6, 3]
