@@ -208,16 +208,20 @@ def make_client(
         write=settings.read_timeout,
         pool=settings.total_timeout,
     )
+    from reader.core.asyncio_network import use_asyncio_network
+
     connections = connections or settings.concurrency
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         timeout=timeout,
         limits=limits,
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
         trust_env=True,
-        verify=ssl_context or httpx.create_ssl_context(trust_env=True),
+        verify=ssl_context or shared_ssl_context(),
     )
+    use_asyncio_network(client)
+    return client
 
 
 @functools.cache
