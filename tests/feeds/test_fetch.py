@@ -450,3 +450,13 @@ def test_feeds_start_one_per_host_before_a_host_gets_its_second() -> None:
         feed(6, "http://b.test/2"),
     ]
     assert [f.id for f in interleave_hosts(feeds)] == [1, 4, 5, 2, 6, 3]
+
+
+def test_host_names_are_resolved(keep_alive_server: ThreadingHTTPServer) -> None:
+    """``localhost`` goes through the name lookup (and ::1 first, where nothing listens)."""
+    service = ReaderService(config=fast_config())
+    port = keep_alive_server.server_address[1]
+    for n in range(3):
+        subscribe(service, f"http://localhost:{port}/named{n}")
+    assert [(r.new, r.error) for r in service.refresh()] == [(3, None)] * 3
+    service.close()

@@ -58,6 +58,10 @@ BACKOFF_MAX = timedelta(hours=24)
 PROCESS_POOL_MIN_FEEDS = 8
 THREAD_PARSES_FIRST = 4
 MAX_PARSER_PROCESSES = 4
+PARSER_THREADS = 2
+RESOLVER_THREADS = 32
+"""Host name lookups at once: asyncio resolves names in its default executor, whose
+few threads (6 on 2 cores) would make 128 feeds on 128 hosts queue for DNS."""
 BACKOFF_AFTER_FAILURES = 2
 """A single failure is retried at the next refresh; from the second one, waits grow."""
 
@@ -508,6 +512,9 @@ class ParserPool:
         self._workers = min(os.cpu_count() or 1, MAX_PARSER_PROCESSES, feed_count)
         self._eligible = self._workers > 1 and feed_count >= PROCESS_POOL_MIN_FEEDS
         self._processes: concurrent.futures.ProcessPoolExecutor | None = None
+        self._threads = concurrent.futures.ThreadPoolExecutor(
+            PARSER_THREADS, thread_name_prefix="reader-parse"
+        )
         self._requests = 0
 
     def _pool(self) -> concurrent.futures.ProcessPoolExecutor | None:
@@ -526,8 +533,8 @@ class ParserPool:
         assert fetched.body is not None
         arguments = (fetched.body, fetched.final_url, fetched.content_type)
         processes = self._pool()
+        loop = asyncio.get_running_loop()
         if processes is not None:
-            loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(processes, parse_body, *arguments)
             except concurrent.futures.BrokenExecutor:
@@ -535,11 +542,12 @@ class ParserPool:
                 self._eligible = False
                 processes.shutdown(wait=False, cancel_futures=True)
                 self._processes = None
-        return await asyncio.to_thread(parse_body, *arguments)
+        return await loop.run_in_executor(self._threads, parse_body, *arguments)
 
     def close(self) -> None:
         if self._processes is not None:
             self._processes.shutdown(wait=True, cancel_futures=True)
+        self._threads.shutdown(wait=True, cancel_futures=True)
 
 
 # -- refreshing ----------------------------------------------------------------------
@@ -613,6 +621,9 @@ async def _refresh_all(
     force: bool,
     progress: ProgressCallback | None,
 ) -> list[FeedRefreshResult]:
+    asyncio.get_running_loop().set_default_executor(
+        concurrent.futures.ThreadPoolExecutor(RESOLVER_THREADS, thread_name_prefix="reader-dns")
+    )
     clients = HostClients(settings)
     run = _Refresh(
         store=store,
