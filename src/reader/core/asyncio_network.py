@@ -60,8 +60,12 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
+        if self._writer.is_closing():
+            raise httpcore.WriteError("the connection is closed")
         try:
             self._writer.write(buffer)
+            if not self._writer.transport.get_write_buffer_size():
+                return  # all of it went to the socket: nothing to wait for, no timer
             async with asyncio.timeout(timeout):
                 await self._writer.drain()
         except TimeoutError:
