@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypeVar
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -85,3 +87,53 @@ def broken_body_server() -> Iterator[BrokenBodyServer]:
     broken = BrokenBodyServer()
     yield broken
     broken.close()
+
+
+class KeepAliveFeedHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive, as feed servers run (werkzeug's test server closes).
+
+    Every path is a feed with the ETag ``"v1"``; the server counts connections.
+    """
+
+    protocol_version = "HTTP/1.1"
+
+    def feed(self) -> bytes:
+        raise NotImplementedError
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections += 1  # type: ignore[attr-defined]
+
+    def do_GET(self) -> None:
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+            return
+        body = self.feed()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", '"v1"')
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+class CountingServer(ThreadingHTTPServer):
+    daemon_threads = True
+    connections = 0
+
+
+Served = TypeVar("Served", bound=CountingServer)
+
+
+def serve_in_thread(server: Served) -> Iterator[Served]:
+    """Serve until the fixture that yields from this ends."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -17,7 +16,13 @@ from reader.core.feeds import backoff_until, interleave_hosts
 from reader.core.models import Feed
 from reader.service import ReaderService
 
-from .conftest import BrokenBodyServer, fast_config
+from .conftest import (
+    BrokenBodyServer,
+    CountingServer,
+    KeepAliveFeedHandler,
+    fast_config,
+    serve_in_thread,
+)
 
 
 def feed_xml(title: str = "Feed", count: int = 3, prefix: str = "item") -> bytes:
@@ -382,47 +387,18 @@ class TestSubscribing:
         assert service.article(starred.id).title == starred.title
 
 
-class KeepAliveHandler(BaseHTTPRequestHandler):
-    """HTTP/1.1 with keep-alive, as feed servers run (werkzeug's test server closes)."""
-
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.connections += 1  # type: ignore[attr-defined]
-
-    def do_GET(self) -> None:
-        if self.headers.get("If-None-Match") == '"v1"':
-            self.send_response(304)
-            self.send_header("ETag", '"v1"')
-            self.end_headers()
-            return
-        body = feed_xml(prefix=self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", '"v1"')
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+class FeedPerPath(KeepAliveFeedHandler):
+    def feed(self) -> bytes:
+        return feed_xml(prefix=self.path)
 
 
 @pytest.fixture
-def keep_alive_server() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAliveHandler)
-    server.daemon_threads = True
-    server.connections = 0  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def keep_alive_server() -> Iterator[CountingServer]:
+    yield from serve_in_thread(CountingServer(("127.0.0.1", 0), FeedPerPath))
 
 
 def test_unchanged_feeds_of_a_host_share_one_connection(
-    keep_alive_server: ThreadingHTTPServer,
+    keep_alive_server: CountingServer,
 ) -> None:
     """A 304 leaves its connection open for the next feed of the host (it used to close it)."""
     service = ReaderService(config=fast_config(per_host=1))
@@ -430,9 +406,9 @@ def test_unchanged_feeds_of_a_host_share_one_connection(
     for n in range(4):
         subscribe(service, f"http://127.0.0.1:{port}/feed{n}")
     assert [r.new for r in service.refresh()] == [3, 3, 3, 3]
-    before = keep_alive_server.connections  # type: ignore[attr-defined]
+    before = keep_alive_server.connections
     assert [r.status for r in service.refresh()] == [304, 304, 304, 304]
-    assert keep_alive_server.connections - before == 1  # type: ignore[attr-defined]
+    assert keep_alive_server.connections - before == 1
     assert all(feed.last_status == 304 for feed in service.feeds())
     service.close()
 
@@ -452,7 +428,7 @@ def test_feeds_start_one_per_host_before_a_host_gets_its_second() -> None:
     assert [f.id for f in interleave_hosts(feeds)] == [1, 4, 5, 2, 6, 3]
 
 
-def test_host_names_are_resolved(keep_alive_server: ThreadingHTTPServer) -> None:
+def test_host_names_are_resolved(keep_alive_server: CountingServer) -> None:
     """``localhost`` goes through the name lookup (and ::1 first, where nothing listens)."""
     service = ReaderService(config=fast_config())
     port = keep_alive_server.server_address[1]

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,8 @@ from reader.core.asyncio_network import AsyncioBackend, use_asyncio_network
 from reader.core.feeds import FetchSettings, make_client
 from reader.service import ReaderService
 
+from .conftest import CountingServer, KeepAliveFeedHandler, serve_in_thread
+
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>TLS</title>'
     b"<item><title>\xed\x95\x9c\xea\xb5\xad \xec\x86\x8c\xec\x8b\x9d</title><guid>1</guid></item>"
@@ -29,37 +29,15 @@ FEED = (
 )
 
 
-class FeedHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.connections += 1  # type: ignore[attr-defined]
-
-    def do_GET(self) -> None:
-        if self.headers.get("If-None-Match") == '"v1"':
-            self.send_response(304)
-            self.send_header("ETag", '"v1"')
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(FEED)))
-        self.send_header("ETag", '"v1"')
-        self.end_headers()
-        self.wfile.write(FEED)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+class FeedHandler(KeepAliveFeedHandler):
+    def feed(self) -> bytes:
+        return FEED
 
 
-class TLSServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class TLSServer(CountingServer):
     def __init__(self, context: ssl.SSLContext) -> None:
         super().__init__(("127.0.0.1", 0), FeedHandler)
         self.context = context
-        self.connections = 0
 
     def get_request(self) -> tuple[socket.socket, object]:
         connection, address = super().get_request()
@@ -82,19 +60,11 @@ def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
 
 
-def serve(server: TLSServer) -> Iterator[TLSServer]:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture
 def tls_server(authority: trustme.CA) -> Iterator[TLSServer]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-    yield from serve(TLSServer(context))
+    yield from serve_in_thread(TLSServer(context))
 
 
 def make_service(**refresh: float) -> ReaderService:
@@ -162,7 +132,7 @@ class CloseDelimitedHandler(FeedHandler):
 
     protocol_version = "HTTP/1.0"
 
-    def do_GET(self) -> None:
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         self.send_response(200)
         self.send_header("Content-Type", "application/rss+xml")
         self.end_headers()
@@ -175,7 +145,7 @@ def close_delimited_server(authority: trustme.CA) -> Iterator[TLSServer]:
     authority.issue_cert("127.0.0.1").configure_cert(context)
     server = TLSServer(context)
     server.RequestHandlerClass = CloseDelimitedHandler
-    yield from serve(server)
+    yield from serve_in_thread(server)
 
 
 @pytest.mark.usefixtures("trusted")
