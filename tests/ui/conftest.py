@@ -68,3 +68,23 @@ async def settle(pilot: object) -> None:
     for delay in (0, PREVIEW_DELAY + 0.05, 0):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(delay or None)
+
+
+async def translation_settled(pilot: object, seconds: float = 60) -> None:
+    """Wait until the open article's translation is done or known impossible.
+
+    The translation queue is a core thread, not a Textual worker: ``settle`` does
+    not wait for it, and under load its "no model" answer can come after.
+    """
+    from textual.pilot import Pilot
+
+    from reader.ui.screens.article import ArticleScreen
+
+    assert isinstance(pilot, Pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ArticleScreen)
+    for _ in range(int(seconds / 0.05)):
+        if screen.status in ("translated", "no translation"):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"translation still {screen.status!r} after {seconds} s")

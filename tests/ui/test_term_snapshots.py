@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from reader.service import ReaderService
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, translation_settled
 from tests.ui.test_snapshots import snapshot_app
 
 THEMES = ["paper", "night"]
@@ -43,6 +43,7 @@ class TestTermViews:
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
+            await translation_settled(pilot)
             await pilot.press("l", "v", "l")
             await settle(pilot)
 
@@ -58,6 +59,7 @@ class TestTermViews:
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
+            await translation_settled(pilot)
             await pilot.press("l", "enter")
             await settle(pilot)
 
