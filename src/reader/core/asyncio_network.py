@@ -36,6 +36,9 @@ def _socket_readable(sock: Any) -> bool:
     fileno = sock.fileno() if sock is not None else -1
     if fileno < 0:
         return True
+    if not hasattr(select, "poll"):  # Windows
+        readable, _, _ = select.select([fileno], [], [], 0)
+        return bool(readable)
     poller = select.poll()
     poller.register(fileno, select.POLLIN)
     return bool(poller.poll(0))
