@@ -25,9 +25,11 @@ DEFAULT_CONFIG_TEXT = """\
 # target_lang = "en"
 
 [refresh]
-# How many feeds are fetched at once, overall and per host.
+# How many feeds are fetched at once, overall and per host, and how many of their
+# bodies are downloaded at once (the bandwidth is shared by these).
 # concurrency = 128
 # per_host = 2
+# downloads = 16
 # Seconds: connecting, waiting between bytes, and a whole fetch.
 # connect_timeout = 10.0
 # read_timeout = 20.0
@@ -61,6 +63,7 @@ class ConfigError(Exception):
 class RefreshConfig:
     concurrency: int = 128
     per_host: int = 2
+    downloads: int = 16
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0
@@ -87,7 +90,8 @@ class Config:
 
 
 LANGUAGES = ("ko", "en")
-_POSITIVE = {"concurrency", "per_host", "connect_timeout", "read_timeout", "total_timeout"}
+_POSITIVE = {"concurrency", "per_host", "downloads", "connect_timeout", "read_timeout"}
+_POSITIVE |= {"total_timeout"}
 _POSITIVE |= {"max_body_bytes", "beam_size", "max_batch_tokens", "max_sentence_tokens"}
 
 

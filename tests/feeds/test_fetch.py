@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import threading
 import time
@@ -12,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from reader.core.feeds import backoff_until, interleave_hosts
+from reader.core.feeds import DownloadSlot, backoff_until, interleave_hosts
 from reader.core.models import Feed
 from reader.service import ReaderService
 
@@ -435,4 +436,54 @@ def test_host_names_are_resolved(keep_alive_server: CountingServer) -> None:
     for n in range(3):
         subscribe(service, f"http://localhost:{port}/named{n}")
     assert [(r.new, r.error) for r in service.refresh()] == [(3, None)] * 3
+    service.close()
+
+
+class TestDownloadSlots:
+    """Waiting for a turn to download a body does not count against the total deadline."""
+
+    @staticmethod
+    async def hold(slots: asyncio.Semaphore, seconds: float) -> None:
+        async with slots:
+            await asyncio.sleep(seconds)
+
+    @staticmethod
+    async def download(
+        slots: asyncio.Semaphore, deadline: float, before: float, body: float
+    ) -> None:
+        async with asyncio.timeout(deadline) as timeout:
+            await asyncio.sleep(before)
+            async with DownloadSlot(slots, timeout):
+                await asyncio.sleep(body)
+
+    async def run(self, deadline: float, before: float, body: float) -> None:
+        slots = asyncio.Semaphore(1)
+        holder = asyncio.create_task(self.hold(slots, 0.4))
+        await asyncio.sleep(0)
+        await self.download(slots, deadline, before, body)
+        await holder
+
+    def test_the_wait_is_not_counted(self) -> None:
+        asyncio.run(self.run(deadline=0.3, before=0.0, body=0.1))
+
+    def test_the_time_left_before_the_wait_still_applies(self) -> None:
+        with pytest.raises(TimeoutError):
+            asyncio.run(self.run(deadline=0.3, before=0.2, body=0.2))
+
+    def test_a_download_is_still_bounded(self) -> None:
+        async def free_slot() -> None:
+            await self.download(asyncio.Semaphore(1), deadline=0.2, before=0.0, body=1.0)
+
+        with pytest.raises(TimeoutError):
+            asyncio.run(free_slot())
+
+
+def test_one_download_at_a_time_still_fetches_every_feed(
+    keep_alive_server: CountingServer,
+) -> None:
+    service = ReaderService(config=fast_config(downloads=1, per_host=4))
+    port = keep_alive_server.server_address[1]
+    for n in range(5):
+        subscribe(service, f"http://127.0.0.1:{port}/one{n}")
+    assert [(r.new, r.error) for r in service.refresh()] == [(3, None)] * 5
     service.close()

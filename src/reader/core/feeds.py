@@ -74,6 +74,7 @@ class FetchSettings:
 
     concurrency: int = 128
     per_host: int = 2
+    downloads: int = 16
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0
@@ -85,6 +86,7 @@ class FetchSettings:
         return cls(
             concurrency=config.concurrency,
             per_host=config.per_host,
+            downloads=config.downloads,
             connect_timeout=config.connect_timeout,
             read_timeout=config.read_timeout,
             total_timeout=config.total_timeout,
@@ -283,12 +285,20 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     accept: str = ACCEPT_FEEDS,
+    downloads: asyncio.Semaphore | None = None,
 ) -> FetchResult:
-    """GET ``url`` within the total deadline; every failure becomes ``result.error``."""
+    """GET ``url`` within the total deadline; every failure becomes ``result.error``.
+
+    With ``downloads``, the body is read only once one of its slots is free, and
+    the time spent waiting for it does not count against the deadline.
+    """
     result = FetchResult(url=url, final_url=url)
     try:
-        async with asyncio.timeout(settings.total_timeout):
-            await _fetch_following_redirects(client, result, settings, etag, last_modified, accept)
+        async with asyncio.timeout(settings.total_timeout) as deadline:
+            slot = DownloadSlot(downloads, deadline)
+            await _fetch_following_redirects(
+                client, result, settings, etag, last_modified, accept, slot
+            )
     except TimeoutError:
         result.error = f"timed out after {settings.total_timeout:g} s"
     except FetchError as error:
@@ -307,6 +317,7 @@ async def _fetch_following_redirects(
     etag: str | None,
     last_modified: str | None,
     accept: str,
+    slot: DownloadSlot,
 ) -> None:
     headers = {"Accept": accept}
     if etag:
@@ -345,9 +356,41 @@ async def _fetch_following_redirects(
             if response.status_code >= 400 or response.status_code < 200:
                 reason = clean_line(response.reason_phrase)
                 raise FetchError(f"HTTP {response.status_code} {reason}".strip())
-            result.body = await _read_capped(response, settings.max_body_bytes)
+            async with slot:
+                result.body = await _read_capped(response, settings.max_body_bytes)
             return
     raise FetchError(f"too many redirects (more than {settings.max_redirects})")
+
+
+class DownloadSlot:
+    """A turn to download a body, with the deadline's clock stopped while waiting for it.
+
+    Waiting for a response costs no bandwidth, downloading its body does: a
+    refresh waits on many feeds at once but downloads only a few bodies at a
+    time, so that on a slow connection feeds do not all crawl past their
+    deadline together.
+    """
+
+    def __init__(self, slots: asyncio.Semaphore | None, deadline: asyncio.Timeout) -> None:
+        self._slots = slots
+        self._deadline = deadline
+
+    async def __aenter__(self) -> None:
+        if self._slots is None:
+            return
+        if not self._slots.locked():
+            await self._slots.acquire()
+            return
+        when = self._deadline.when()
+        loop = asyncio.get_running_loop()
+        left = None if when is None else when - loop.time()
+        self._deadline.reschedule(None)
+        await self._slots.acquire()
+        self._deadline.reschedule(None if left is None else loop.time() + left)
+
+    async def __aexit__(self, *_exception: object) -> None:
+        if self._slots is not None:
+            self._slots.release()
 
 
 def _require_http(url: str) -> None:
@@ -564,6 +607,7 @@ class _Refresh:
     settings: FetchSettings
     limiter: HostLimiter
     clients: HostClients
+    downloads: asyncio.Semaphore
     writer: concurrent.futures.ThreadPoolExecutor
     parser: ParserPool
     progress: ProgressCallback | None
@@ -630,6 +674,7 @@ async def _refresh_all(
         settings=settings,
         limiter=HostLimiter(settings.concurrency, settings.per_host),
         clients=clients,
+        downloads=asyncio.Semaphore(settings.downloads),
         writer=_writer_for(store),
         parser=ParserPool(len(feeds)),
         progress=progress,
@@ -699,7 +744,12 @@ async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResul
     async with run.limiter.slot(feed.url):
         client = run.clients.for_url(feed.url)
         fetched = await fetch(
-            client, feed.url, run.settings, etag=feed.etag, last_modified=feed.last_modified
+            client,
+            feed.url,
+            run.settings,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            downloads=run.downloads,
         )
     result.status = fetched.status
     if fetched.error is None and fetched.body is not None:
