@@ -234,7 +234,8 @@ def main(runs: int) -> None:
         print(
             f"{FEEDS} feeds x {ENTRIES} entries on {HOSTS} hosts (127.0.0.1-{HOSTS}),"
             f" {LATENCY * 1000:.0f} ms latency; reader defaults: {settings.concurrency} at a"
-            f" time, {settings.per_host} per host; {runs} runs of each, alternating"
+            f" time, {settings.per_host} per host, {settings.downloads} downloads at once;"
+            f" {runs} runs of each, alternating"
         )
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         loops, firsts, seconds, ratios = [], [], [], []
