@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -487,3 +489,21 @@ def test_one_download_at_a_time_still_fetches_every_feed(
         subscribe(service, f"http://127.0.0.1:{port}/one{n}")
     assert [(r.new, r.error) for r in service.refresh()] == [(3, None)] * 5
     service.close()
+
+
+def test_a_script_read_from_stdin_refreshes_without_worker_tracebacks(
+    keep_alive_server: CountingServer,
+) -> None:
+    """Spawned parser workers re-import the main script by path; ``python -`` has none."""
+    port = keep_alive_server.server_address[1]
+    script = (
+        "from reader.service import ReaderService\n"
+        "service = ReaderService()\n"
+        f"for n in range(10): service.store.add_feed('http://127.0.0.1:{port}/stdin%d' % n)\n"
+        "print(sum(r.new for r in service.refresh()))\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120
+    )
+    assert (process.returncode, process.stdout.strip()) == (0, "30")
+    assert "Traceback" not in process.stderr

@@ -541,6 +541,16 @@ def _start_worker() -> None:
     import feedparser  # noqa: F401
 
 
+def _main_can_spawn() -> bool:
+    """Whether spawned workers can start: they re-import the main script by its path,
+    which fails (with a traceback on the terminal) for ``python - < script``."""
+    import sys
+    from pathlib import Path
+
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return path is None or Path(path).exists()
+
+
 class ParserPool:
     """Where feeds are parsed: worker processes when many feeds change and there are cores.
 
@@ -553,7 +563,9 @@ class ParserPool:
 
     def __init__(self, feed_count: int) -> None:
         self._workers = min(os.cpu_count() or 1, MAX_PARSER_PROCESSES, feed_count)
-        self._eligible = self._workers > 1 and feed_count >= PROCESS_POOL_MIN_FEEDS
+        self._eligible = (
+            self._workers > 1 and feed_count >= PROCESS_POOL_MIN_FEEDS and _main_can_spawn()
+        )
         self._processes: concurrent.futures.ProcessPoolExecutor | None = None
         self._threads = concurrent.futures.ThreadPoolExecutor(
             PARSER_THREADS, thread_name_prefix="reader-parse"
