@@ -90,9 +90,18 @@ class Config:
 
 
 LANGUAGES = ("ko", "en")
-_POSITIVE = {"concurrency", "per_host", "downloads", "connect_timeout", "read_timeout"}
-_POSITIVE |= {"total_timeout"}
-_POSITIVE |= {"max_body_bytes", "beam_size", "max_batch_tokens", "max_sentence_tokens"}
+_POSITIVE = {
+    "concurrency",
+    "per_host",
+    "downloads",
+    "connect_timeout",
+    "read_timeout",
+    "total_timeout",
+    "max_body_bytes",
+    "beam_size",
+    "max_batch_tokens",
+    "max_sentence_tokens",
+}
 
 
 def load_config(path: Path) -> Config:

@@ -18,11 +18,13 @@ import contextlib
 import functools
 import os
 import sqlite3
+import sys
 import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader import __version__
@@ -199,14 +201,11 @@ def backoff_until(feed: Feed) -> datetime | None:
 # -- one GET -------------------------------------------------------------------------
 
 
-def make_client(
-    settings: FetchSettings,
-    *,
-    connections: int | None = None,
-    ssl_context: ssl.SSLContext | None = None,
-) -> httpx.AsyncClient:
+def make_client(settings: FetchSettings, *, connections: int | None = None) -> httpx.AsyncClient:
     """An HTTP client; proxies and CA bundles come from the environment."""
     import httpx
+
+    from reader.core.asyncio_network import use_asyncio_network
 
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
@@ -214,8 +213,6 @@ def make_client(
         write=settings.read_timeout,
         pool=settings.total_timeout,
     )
-    from reader.core.asyncio_network import use_asyncio_network
-
     connections = connections or settings.concurrency
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     client = httpx.AsyncClient(
@@ -224,7 +221,7 @@ def make_client(
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
         trust_env=True,
-        verify=ssl_context or shared_ssl_context(),
+        verify=shared_ssl_context(),
     )
     use_asyncio_network(client)
     return client
@@ -263,11 +260,7 @@ class HostClients:
         host = url_host(url)
         client = self._clients.get(host)
         if client is None:
-            client = make_client(
-                self._settings,
-                connections=self._settings.per_host,
-                ssl_context=shared_ssl_context(),
-            )
+            client = make_client(self._settings, connections=self._settings.per_host)
             self._clients[host] = client
         return client
 
@@ -544,9 +537,6 @@ def _start_worker() -> None:
 def _main_can_spawn() -> bool:
     """Whether spawned workers can start: they re-import the main script by its path,
     which fails (with a traceback on the terminal) for ``python - < script``."""
-    import sys
-    from pathlib import Path
-
     path = getattr(sys.modules.get("__main__"), "__file__", None)
     return path is None or Path(path).exists()
 
@@ -623,7 +613,6 @@ class _Refresh:
     writer: concurrent.futures.ThreadPoolExecutor
     parser: ParserPool
     progress: ProgressCallback | None
-    results: list[FeedRefreshResult] = field(default_factory=list)
     checks: list[tuple[Feed, FetchResult]] = field(default_factory=list)
     """304s and failures: only the feeds' state changes, written together at the end."""
 

@@ -65,15 +65,20 @@ def split_plain_text(text: str) -> list[str]:
     return clean_paragraphs(blocks)
 
 
+def _hangul_share(text: str) -> float | None:
+    """Share of letters that are Hangul (syllables or jamo); None when there are no letters."""
+    letters = len(_LETTERS.findall(text))
+    return len(_HANGUL.findall(text)) / letters if letters else None
+
+
 def hangul_ratio(text: str) -> float:
     """Share of letters in ``text`` that are Hangul (syllables or jamo)."""
-    letters = len(_LETTERS.findall(text))
-    return len(_HANGUL.findall(text)) / letters if letters else 0.0
+    return _hangul_share(text) or 0.0
 
 
 def detect_language(text: str) -> str | None:
     """``ko`` or ``en`` from the Hangul ratio, None when there are no letters."""
-    letters = len(_LETTERS.findall(text))
-    if not letters:
+    share = _hangul_share(text)
+    if share is None:
         return None
-    return "ko" if len(_HANGUL.findall(text)) / letters >= 0.3 else "en"
+    return "ko" if share >= 0.3 else "en"
