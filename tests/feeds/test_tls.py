@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 import trustme
 
-from reader.config import Config, RefreshConfig
 from reader.core.asyncio_network import AsyncioBackend, use_asyncio_network
 from reader.core.feeds import FetchSettings, make_client
 from reader.service import ReaderService
 
-from .conftest import CountingServer, KeepAliveFeedHandler, serve_in_thread
+from .conftest import CountingServer, KeepAliveFeedHandler, fast_config, serve_in_thread
 
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>TLS</title>'
@@ -60,21 +59,20 @@ def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
 
 
-@pytest.fixture
-def tls_server(authority: trustme.CA) -> Iterator[TLSServer]:
+def server_context(authority: trustme.CA) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-    yield from serve_in_thread(TLSServer(context))
+    return context
 
 
-def make_service(**refresh: float) -> ReaderService:
-    values = {"connect_timeout": 2.0, "read_timeout": 2.0, "total_timeout": 3.0, **refresh}
-    return ReaderService(config=Config(refresh=RefreshConfig(**values)))  # type: ignore[arg-type]
+@pytest.fixture
+def tls_server(authority: trustme.CA) -> Iterator[TLSServer]:
+    yield from serve_in_thread(TLSServer(server_context(authority)))
 
 
 @pytest.mark.usefixtures("trusted")
 def test_https_feeds_refresh_and_reuse_one_tls_connection(tls_server: TLSServer) -> None:
-    service = make_service(per_host=1)
+    service = ReaderService(config=fast_config(per_host=1))
     for n in range(3):
         service.store.add_feed(tls_server.url(f"/feed{n}.xml"))
     first = service.refresh()
@@ -93,7 +91,7 @@ def test_an_untrusted_certificate_is_a_one_line_error(
     bundle = tmp_path / "other.pem"
     other.cert_pem.write_to_path(str(bundle))
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
-    service = make_service()
+    service = ReaderService(config=fast_config())
     service.store.add_feed(tls_server.url())
     [result] = service.refresh()
     assert result.error is not None
@@ -109,7 +107,7 @@ def test_a_server_that_never_finishes_the_handshake_times_out() -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(4)
-    service = make_service(connect_timeout=0.5)
+    service = ReaderService(config=fast_config(connect_timeout=0.5))
     service.store.add_feed(f"https://127.0.0.1:{listener.getsockname()[1]}/feed.xml")
     started = time.monotonic()
     [result] = service.refresh()
@@ -141,9 +139,7 @@ class CloseDelimitedHandler(FeedHandler):
 
 @pytest.fixture
 def close_delimited_server(authority: trustme.CA) -> Iterator[TLSServer]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    server = TLSServer(context)
+    server = TLSServer(server_context(authority))
     server.RequestHandlerClass = CloseDelimitedHandler
     yield from serve_in_thread(server)
 
@@ -152,7 +148,7 @@ def close_delimited_server(authority: trustme.CA) -> Iterator[TLSServer]:
 def test_a_body_ended_by_closing_without_close_notify_is_read(
     close_delimited_server: TLSServer,
 ) -> None:
-    service = make_service()
+    service = ReaderService(config=fast_config())
     service.store.add_feed(close_delimited_server.url())
     [result] = service.refresh()
     assert (result.status, result.new, result.error) == (200, 1, None)

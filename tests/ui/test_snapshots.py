@@ -16,8 +16,7 @@ from textual.pilot import Pilot
 
 from reader.service import ReaderService
 from reader.ui.app import ReaderApp
-from reader.ui.screens.article import ArticleScreen
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, translation_settled
 
 THEMES = ["paper", "night"]
 SIZES = [(80, 24), (160, 48)]
@@ -65,12 +64,7 @@ class TestBilingualView:
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
-            screen = pilot.app.screen
-            assert isinstance(screen, ArticleScreen)
-            for _ in range(600):
-                if screen.total and screen.done >= screen.total:
-                    break
-                await pilot.pause(0.05)
+            await translation_settled(pilot)
             await pilot.press("j", "j")
             await settle(pilot)
 
