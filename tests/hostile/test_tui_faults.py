@@ -9,9 +9,9 @@ from reader.core.models import EntryData
 from reader.service import ReaderService
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.bilingual import BilingualView
-from tests.ui.conftest import FROZEN_NOW, make_app, settle
+from tests.ui.conftest import FROZEN_NOW, make_app, settle, translation_settled
 from tests.ui.conftest import service as service  # the UI tests' library fixture
-from tests.ui.test_article_screen import _columns, open_first_article, wait_for_translation
+from tests.ui.test_article_screen import _columns, open_first_article
 
 WIDE_PARAGRAPHS = [
     "ＡＢＣ　１２３ 학교에서 친구를 만났다. 👩‍👩‍👧‍👦 가족이 함께 책을 읽었다.",
@@ -26,7 +26,7 @@ async def test_model_folder_deleted_while_the_app_runs(
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_first_article(pilot)
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         await pilot.press("escape")
         await settle(pilot)
 
@@ -71,7 +71,7 @@ async def test_wide_characters_keep_paragraphs_aligned(
     app = make_app(service)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_first_article(pilot)
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         view = screen.query_one(BilingualView)
         assert view.units[0].source.startswith("ＡＢＣ")
         for paragraph in range(len(view.units)):

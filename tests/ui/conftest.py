@@ -71,7 +71,7 @@ async def settle(pilot: object) -> None:
 
 
 async def translation_settled(pilot: object, seconds: float = 60) -> None:
-    """Wait until the open article's translation is done or known impossible.
+    """Wait until the open article's translation is done or known impossible, then settle.
 
     The translation queue is a core thread, not a Textual worker: ``settle`` does
     not wait for it, and under load its "no model" answer can come after.
@@ -85,6 +85,7 @@ async def translation_settled(pilot: object, seconds: float = 60) -> None:
     assert isinstance(screen, ArticleScreen)
     for _ in range(int(seconds / 0.05)):
         if screen.status in ("translated", "no translation"):
+            await settle(pilot)
             return
         await pilot.pause(0.05)
     raise AssertionError(f"translation still {screen.status!r} after {seconds} s")

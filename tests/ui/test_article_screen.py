@@ -13,7 +13,7 @@ from reader.service import ReaderService
 from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.bilingual import BilingualView
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, translation_settled
 
 
 async def open_first_article(pilot: Pilot[None]) -> ArticleScreen:
@@ -25,21 +25,13 @@ async def open_first_article(pilot: Pilot[None]) -> ArticleScreen:
     return screen
 
 
-async def wait_for_translation(pilot: Pilot[None], screen: ArticleScreen) -> None:
-    for _ in range(600):
-        if screen.total and screen.done >= screen.total:
-            break
-        await pilot.pause(0.05)
-    await settle(pilot)
-
-
 async def test_translation_fills_in_aligned_by_paragraph(
     service: ReaderService, installed_tiny_models: Path
 ) -> None:
     app = make_app(service)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_first_article(pilot)
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         view = screen.query_one(BilingualView)
         assert screen.direction == ("ko", "en")
         assert screen.done == screen.total > 0
@@ -72,7 +64,7 @@ async def test_sentence_cursor_moves_and_highlights_both_panes(
     app = make_app(service)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_first_article(pilot)
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         view = screen.query_one(BilingualView)
         assert view.cursor == (0, 0)
         await pilot.press("j", "j")
@@ -148,14 +140,14 @@ async def test_swap_direction_and_copy_pair(
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_first_article(pilot)
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         await pilot.press("y")
         assert app.clipboard.startswith("오늘 학교에서 친구를 만났다.\n")
         await pilot.press("x")
         await settle(pilot)
         assert screen.direction == ("en", "ko")
         await pilot.press("x")
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         assert screen.direction == ("ko", "en")
 
 
@@ -251,7 +243,7 @@ async def test_a_dialog_over_the_article_does_not_stop_its_translation(
         await pilot.pause(0.1)
         assert screen.job_id == job
         await pilot.press("escape")
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         assert screen.done == screen.total
 
 
@@ -266,6 +258,6 @@ async def test_translation_resumes_after_a_visit_to_the_translator(
         await pilot.pause(0.1)
         assert screen.job_id is None, "leaving for another screen stops the job"
         await pilot.press("escape")
-        await wait_for_translation(pilot, screen)
+        await translation_settled(pilot)
         view = screen.query_one(BilingualView)
         assert all(t for unit in view.units for t in unit.targets)

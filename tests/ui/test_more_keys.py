@@ -15,7 +15,7 @@ from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.collections import CollectionTree
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, translation_settled
 
 PAGE = """<html><head><title>Full story</title></head><body><article>
 <h1>Full story</h1>
@@ -95,10 +95,7 @@ async def test_ctrl_r_translates_again(service: ReaderService, installed_tiny_mo
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, ArticleScreen)
-        for _ in range(600):
-            if screen.total and screen.done >= screen.total:
-                break
-            await pilot.pause(0.05)
+        await translation_settled(pilot)
         first_job = screen.job_id
         await pilot.press("ctrl+r")
         for _ in range(600):
