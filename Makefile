@@ -3,9 +3,6 @@
 #   make test   install into .venv (first time only) and run the whole test suite
 VENV ?= .venv
 PYTHON ?= python3
-# argostranslate pulls torch in through stanza; asking for this version first takes
-# the CPU build (where one is on disk) instead of a multi-gigabyte CUDA build.
-TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
@@ -13,7 +10,6 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check "$(TORCH)"
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
