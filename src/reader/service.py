@@ -137,9 +137,16 @@ class ReaderService:
         kind: FeedKind | None = None,
         limit: int | None = None,
         offset: int = 0,
+        folder: str | None = None,
     ) -> list[ArticleSummary]:
         return self.store.articles(
-            feed_id=feed_id, unread=unread, starred=starred, kind=kind, limit=limit, offset=offset
+            feed_id=feed_id,
+            unread=unread,
+            starred=starred,
+            kind=kind,
+            limit=limit,
+            offset=offset,
+            folder=folder,
         )
 
     def article(self, article_id: int) -> Article:
@@ -155,14 +162,38 @@ class ReaderService:
         unread: bool = False,
         starred: bool = False,
         kind: FeedKind | None = None,
+        folder: str | None = None,
     ) -> int:
         """How many articles :meth:`list_articles` would return with the same filters."""
-        if feed_id is None:
-            return self.store.count_articles(unread=unread, starred=starred, kind=kind)
-        sql = "SELECT count(*) FROM articles WHERE feed_id = ?"
-        sql += " AND read = 0" if unread else ""
-        sql += " AND starred = 1" if starred else ""
-        return int(self.store.query(sql, (feed_id,))[0][0])
+        return self.store.count_articles(
+            unread=unread, starred=starred, kind=kind, feed_id=feed_id, folder=folder
+        )
+
+    def article_ids(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+        folder: str | None = None,
+    ) -> list[int]:
+        """The ids of every article :meth:`list_articles` would return with the same filters."""
+        return self.store.article_ids(
+            feed_id=feed_id, unread=unread, starred=starred, kind=kind, folder=folder
+        )
+
+    def unread_among(self, article_ids: Sequence[int]) -> list[int]:
+        """Which of these articles are unread (for "Mark 12 articles read?")."""
+        return self.store.unread_among(article_ids)
+
+    def mark_read(self, article_ids: Sequence[int], read: bool = True) -> list[int]:
+        """Set the read state of exactly these articles; returns the ids that changed.
+
+        Passing the returned ids back with the opposite ``read`` undoes the change
+        exactly: articles that already had the state are never touched.
+        """
+        return self.store.set_read_returning(article_ids, read)
 
     def search(self, query: str, limit: int = 100) -> list[ArticleSummary]:
         return self.store.search(query, limit=limit)

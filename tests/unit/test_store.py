@@ -235,3 +235,33 @@ def test_retention_spares_starred_and_unread(store: Store) -> None:
         "old-starred",
         "old-unread",
     ]
+
+
+def test_set_read_returning_reports_only_the_articles_that_changed(store: Store) -> None:
+    feed, _ = store.add_feed("http://a.test/feed")
+    store.upsert_entries(feed.id, [entry("1"), entry("2"), entry("3")])
+    ids = {row["guid"]: row["id"] for row in store.query("SELECT guid, id FROM articles")}
+    store.set_flag([ids["2"]], "read", True)
+
+    changed = store.set_read_returning([ids["1"], ids["2"], 999_999], True)
+
+    assert changed == [ids["1"]]
+    assert store.unread_among(list(ids.values())) == [ids["3"]]
+    store.set_read_returning(changed, False)  # the undo: 2 stays read, as it was before
+    assert sorted(store.unread_among(list(ids.values()))) == sorted([ids["1"], ids["3"]])
+
+
+def test_articles_of_a_folder_are_those_of_its_feeds(store: Store) -> None:
+    news, _ = store.add_feed("http://a.test/feed", folder="News")
+    more, _ = store.add_feed("http://b.test/feed", folder="News")
+    other, _ = store.add_feed("http://c.test/feed")
+    store.upsert_entries(news.id, [entry("1")])
+    store.upsert_entries(more.id, [entry("2")])
+    store.upsert_entries(other.id, [entry("3")])
+
+    assert store.count_articles(folder="News") == 2
+    assert sorted(a.guid for a in map(store.article, store.article_ids(folder="News")) if a) == [
+        "1",
+        "2",
+    ]
+    assert [row.feed_id for row in store.articles(folder="News", feed_id=more.id)] == [more.id]

@@ -503,9 +503,10 @@ class Store:
         kind: FeedKind | None = None,
         limit: int | None = None,
         offset: int = 0,
+        folder: str | None = None,
     ) -> list[ArticleSummary]:
-        """Article summaries, newest first."""
-        where, params = _article_filter(feed_id, unread, starred, kind)
+        """Article summaries, newest first (``folder``: of the feeds filed in that folder)."""
+        where, params = _article_filter(feed_id, unread, starred, kind, folder)
         sql = (
             f"SELECT {self._SUMMARY_COLUMNS} FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
             f" WHERE {where}"
@@ -559,6 +560,56 @@ class Store:
                 changed += cursor.rowcount
         return changed
 
+    def set_read_returning(self, article_ids: Sequence[int], read: bool) -> list[int]:
+        """Set ``read`` on articles and return the ids whose state actually changed.
+
+        Those ids are exactly what an undo must flip back: articles that already had
+        the state (or no longer exist) are left out, so undoing never touches them.
+        """
+        changed: list[int] = []
+        with self.transaction() as connection:
+            for chunk, marks in _in_chunks(list(dict.fromkeys(article_ids))):
+                rows = connection.execute(
+                    f"SELECT id FROM articles WHERE read = ? AND id IN ({marks})",
+                    [int(not read), *chunk],
+                ).fetchall()
+                ids = [int(row[0]) for row in rows]
+                if not ids:
+                    continue
+                id_marks = ",".join("?" * len(ids))
+                connection.execute(
+                    f"UPDATE articles SET read = ? WHERE id IN ({id_marks})", [int(read), *ids]
+                )
+                changed.extend(ids)
+        return changed
+
+    def article_ids(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+        folder: str | None = None,
+    ) -> list[int]:
+        """The ids of every article :meth:`articles` would list with the same filters."""
+        where, params = _article_filter(feed_id, unread, starred, kind, folder)
+        rows = self.query(
+            "SELECT articles.id FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
+            f" WHERE {where}",
+            params,
+        )
+        return [int(row[0]) for row in rows]
+
+    def unread_among(self, article_ids: Sequence[int]) -> list[int]:
+        """The ids among ``article_ids`` of articles still unread, in the order given."""
+        unread: set[int] = set()
+        unique = list(dict.fromkeys(article_ids))
+        for chunk, marks in _in_chunks(unique):
+            rows = self.query(f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk)
+            unread.update(int(row[0]) for row in rows)
+        return [article_id for article_id in unique if article_id in unread]
+
     def mark_all_read(self, feed_id: int | None = None) -> int:
         with self.transaction() as connection:
             if feed_id is None:
@@ -570,9 +621,15 @@ class Store:
         return cursor.rowcount
 
     def count_articles(
-        self, unread: bool = False, starred: bool = False, kind: FeedKind | None = None
+        self,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+        *,
+        feed_id: int | None = None,
+        folder: str | None = None,
     ) -> int:
-        where, params = _article_filter(None, unread, starred, kind)
+        where, params = _article_filter(feed_id, unread, starred, kind, folder)
         row = self.query(
             f"SELECT count(*) FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id WHERE {where}",
             params,
@@ -927,7 +984,11 @@ def _in_chunks(values: Sequence[Any]) -> Iterator[tuple[list[Any], str]]:
 
 
 def _article_filter(
-    feed_id: int | None, unread: bool, starred: bool, kind: FeedKind | None
+    feed_id: int | None,
+    unread: bool,
+    starred: bool,
+    kind: FeedKind | None,
+    folder: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (over ``articles`` joined to ``feeds``) and its parameters."""
     where, params = ["1"], list[Any]()
@@ -941,6 +1002,9 @@ def _article_filter(
     if kind is not None:
         where.append("feeds.kind = ?")
         params.append(kind.value)
+    if folder is not None:
+        where.append("feeds.folder = ?")
+        params.append(folder)
     return " AND ".join(where), params
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -20,7 +20,7 @@ class Collection:
     """What an article list shows: a smart collection or one feed."""
 
     key: str
-    """``unread``, ``starred``, ``local``, ``demo``, ``search`` or ``feed:<id>``."""
+    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``folder:<name>`` or ``feed:<id>``."""
     title: str
     feed_id: int | None = None
     unread_only: bool = False
@@ -28,6 +28,18 @@ class Collection:
     kind: FeedKind | None = None
     query: str = ""
     """For ``search``: what the user typed."""
+    folder: str | None = None
+    """For ``folder:<name>``: every feed filed in that folder."""
+
+    def filters(self) -> dict[str, Any]:
+        """The store's filters for this collection (not for ``search``, which has ids)."""
+        return {
+            "feed_id": self.feed_id,
+            "unread": self.unread_only,
+            "starred": self.starred_only,
+            "kind": self.kind,
+            "folder": self.folder,
+        }
 
 
 ALL_UNREAD = Collection("unread", "All unread", unread_only=True)
