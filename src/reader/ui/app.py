@@ -166,9 +166,12 @@ class ReaderApp(App[None]):
     # -- actions ---------------------------------------------------------------------
 
     def action_back_or_quit(self) -> None:
+        """Close the screen on top; on the main screen leave search results; else quit."""
+        from reader.ui.screens.main import MainScreen
+
         if len(self.screen_stack) > 1:
             self.pop_screen()
-        else:
+        elif not (isinstance(self.screen, MainScreen) and self.screen.leave_search()):
             self.exit()
 
     def open_article(self, article_id: int) -> None:

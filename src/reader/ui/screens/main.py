@@ -58,7 +58,7 @@ class MainScreen(Screen[None]):
         Binding("u", "undo_mark_read", "Undo mark read", show=False, id="undo_mark_read"),
         Binding("g", "app.glossary", "Glossary", id="glossary"),
         Binding("D", "sort_by_difficulty", "Easiest first", show=False, id="sort_by_difficulty"),
-        Binding("escape", "focus_list", "Back", show=False, id="back"),
+        Binding("escape", "back", "Back", show=False, id="back"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
     ]
@@ -71,6 +71,8 @@ class MainScreen(Screen[None]):
         """Rows ordered easiest first (most known words) instead of newest first."""
         self._ranked: list[ArticleSummary] | None = None
         self._preview_timer: Timer | None = None
+        self._before_search: tuple[Collection, _Position | None] | None = None
+        """The collection (and cursor) a search started from, for escape and ``q``."""
         self._undo: _BulkChange | None = None
         """The last bulk change of read state, which ``u`` reverts."""
 
@@ -152,10 +154,12 @@ class MainScreen(Screen[None]):
         When that article left the collection (read, in All unread) the cursor stays
         at the same row, so the next article comes up instead of the first.
         """
+        self.load_articles(self.collection, self._cursor_position())
+
+    def _cursor_position(self) -> _Position | None:
         article_list = self.query_one(ArticleList)
         summary = article_list.highlighted
-        keep = _Position(summary.id, article_list.cursor) if summary is not None else None
-        self.load_articles(self.collection, keep)
+        return _Position(summary.id, article_list.cursor) if summary is not None else None
 
     def _query(self, collection: Collection, offset: int, limit: int) -> list[ArticleSummary]:
         if self._ranked is not None:
@@ -351,8 +355,22 @@ class MainScreen(Screen[None]):
     def _highlighted(self) -> ArticleSummary | None:
         return self.query_one(ArticleList).highlighted
 
-    def action_focus_list(self) -> None:
+    def action_back(self) -> None:
+        """Leave search results for the collection the search started from, else focus the list."""
+        if not self.leave_search():
+            self.query_one(ArticleList).focus()
+
+    def leave_search(self) -> bool:
+        """Back from search results to where the search started, cursor and all; False if
+        no search is shown (``q`` then quits)."""
+        if self.collection.key != "search" or self._before_search is None:
+            return False
+        collection, keep = self._before_search
+        self._before_search = None
+        self.load_articles(collection, keep)
+        self.query_one(CollectionTree).select_key(collection.key, announce=False)
         self.query_one(ArticleList).focus()
+        return True
 
     def action_toggle_read(self) -> None:
         summary = self._highlighted()
@@ -421,8 +439,11 @@ class MainScreen(Screen[None]):
         from reader.ui.dialogs.prompt import PromptDialog
 
         def search(query: str | None) -> None:
-            if query:
-                self.load_articles(Collection("search", f"Search: {query}", query=query))
+            if not query:
+                return
+            if self.collection.key != "search":
+                self._before_search = (self.collection, self._cursor_position())
+            self.load_articles(Collection("search", f"Search: {query}", query=query))
 
         self.app.push_screen(
             PromptDialog("Search", "Words or part of a word, Korean or English", "search"), search
