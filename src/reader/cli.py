@@ -76,8 +76,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_tui(service: ReaderService, demo: bool) -> int:
     from reader.ui.app import ReaderApp
 
-    ReaderApp(service, show_demo=demo).run()  # the main screen offers the demo, in a worker
-    return 0
+    app = ReaderApp(service, show_demo=demo)
+    app.run()  # the main screen offers the demo, in a worker
+    return app.return_code or 0  # 1 when the database could not be opened
 
 
 # -- output helpers ------------------------------------------------------------------

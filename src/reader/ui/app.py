@@ -107,9 +107,31 @@ class ReaderApp(App[None]):
             )
 
     def get_default_screen(self) -> Screen[None]:
+        """The library; or, when the database cannot be opened, a screen that says why."""
         from reader.ui.screens.main import MainScreen
 
+        problem = self._database_problem()
+        if problem is not None:
+            from reader.ui.screens.database_error import DatabaseErrorScreen
+
+            return DatabaseErrorScreen(problem, self.service.paths.database)
         return MainScreen()
+
+    def _database_problem(self) -> str | None:
+        """Why the store cannot be opened (not a database, newer schema, damaged), or None.
+
+        Opening reads the header and schema version only; a damaged file is not written.
+        """
+        import sqlite3
+
+        from reader.core.store import StoreError
+
+        try:
+            self.service.store.query("SELECT id FROM feeds LIMIT 1")
+        except (StoreError, sqlite3.DatabaseError) as error:
+            _log_to_file(self.service.paths.log_file, f"opening the database: {error}")
+            return str(error)
+        return None
 
     def on_mount(self) -> None:
         if self.keymap:
