@@ -284,6 +284,7 @@ def feed_json(feed: Feed) -> dict[str, Any]:
         "title": feed.title,
         "url": feed.url,
         "site_url": feed.site_url,
+        "folder": feed.folder,
         "unread": feed.unread,
         "last_checked": feed.last_checked,
         "last_error": feed.last_error,
@@ -314,12 +315,15 @@ def _feeds(service: ReaderService, args: argparse.Namespace) -> int:
     from reader.core.models import FeedKind
 
     feeds = [feed for feed in service.feeds() if feed.kind is FeedKind.FEED]
+    feeds.sort(key=lambda feed: (not feed.folder, (feed.folder or "").casefold()))
     if args.json:
         print_json([feed_json(feed) for feed in feeds])
         return 0
-    for feed in feeds:
+    for feed in feeds:  # folders first, by name; in each, the store's order (by title)
         error = f"\t! {feed.last_error}" if feed.last_error else ""
-        print(f"{feed.id:>5} {feed.unread:>5}  {feed.title or '(untitled)'}\t{feed.url}{error}")
+        folder = f"{feed.folder}/" if feed.folder else ""
+        title = feed.title or "(untitled)"
+        print(f"{feed.id:>5} {feed.unread:>5}  {folder}{title}\t{feed.url}{error}")
     return 0
 
 
