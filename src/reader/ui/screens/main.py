@@ -44,8 +44,15 @@ class MainScreen(Screen[None]):
     """Collections on the left, the list and a preview on the right (stacked when narrow)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh_feed", "Refresh", id="refresh_feed"),
-        Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
+        Binding(
+            "r",
+            "refresh_feed",
+            "Refresh",
+            tooltip="Refresh this feed (in All unread, Starred, a folder or search results: "
+            "the highlighted article's feed)",
+            id="refresh_feed",
+        ),
+        Binding("R", "refresh_all", "Refresh all", tooltip="Refresh every feed", id="refresh_all"),
         Binding("a", "add_feed", "Add feed", id="add_feed"),
         Binding("s", "toggle_star", "Star", id="toggle_star"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
@@ -54,8 +61,22 @@ class MainScreen(Screen[None]):
         Binding("o", "open_browser", "Open in browser", show=False, id="open_browser"),
         Binding("f", "fetch_full", "Full text", show=False, id="fetch_full"),
         Binding("slash", "search", "Search", id="search"),
-        Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
-        Binding("u", "undo_mark_read", "Undo mark read", show=False, id="undo_mark_read"),
+        Binding(
+            "A",
+            "mark_all_read",
+            "Mark all read",
+            tooltip="Mark the articles of this collection or search read (asks first)",
+            show=False,
+            id="mark_all_read",
+        ),
+        Binding(
+            "u",
+            "undo_mark_read",
+            "Undo mark read",
+            tooltip="Undo the last mark-all-read (only the articles it changed)",
+            show=False,
+            id="undo_mark_read",
+        ),
         Binding("g", "app.glossary", "Glossary", id="glossary"),
         Binding("D", "sort_by_difficulty", "Easiest first", show=False, id="sort_by_difficulty"),
         Binding("escape", "back", "Back", show=False, id="back"),
