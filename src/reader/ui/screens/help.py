@@ -38,6 +38,7 @@ def _layers(*classes: type[DOMNode]) -> tuple[tuple[Binding, ...], ...]:
 
 def _classes() -> dict[str, type[DOMNode]]:
     from reader.ui.app import ReaderApp
+    from reader.ui.dialogs.add_feed import AddFeedDialog
     from reader.ui.dialogs.annotate import AnnotateDialog
     from reader.ui.dialogs.confirm import ConfirmDialog
     from reader.ui.dialogs.prompt import PromptDialog
@@ -55,7 +56,7 @@ def _classes() -> dict[str, type[DOMNode]]:
     return {
         cls.__name__: cls
         for cls in (
-            ReaderApp, AnnotateDialog, ConfirmDialog, PromptDialog, ArticleScreen,
+            ReaderApp, AddFeedDialog, AnnotateDialog, ConfirmDialog, PromptDialog, ArticleScreen,
             DatabaseErrorScreen, GlossaryScreen, MainScreen, TranslatorScreen, ArticleList,
             BilingualView, CollectionTree, GlossaryTable, SuggestionsPanel, HelpScreen,
         )
@@ -80,6 +81,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
             "Dialogs and this list",
             [
                 *c["PromptDialog"].BINDINGS,
+                *c["AddFeedDialog"].BINDINGS,
                 *c["ConfirmDialog"].BINDINGS,
                 *c["DatabaseErrorScreen"].BINDINGS,
                 *HelpScreen.BINDINGS,
@@ -108,6 +110,7 @@ def key_contexts() -> list[KeyContext]:
         KeyContext("the glossary", _layers(c["GlossaryTable"], c["GlossaryScreen"], app)),
         KeyContext("the annotation form", _layers(c["AnnotateDialog"], app)),
         KeyContext("a prompt", _layers(c["PromptDialog"], app)),
+        KeyContext("adding a feed", _layers(c["AddFeedDialog"], app)),
         KeyContext("a question", _layers(c["ConfirmDialog"], app)),
         KeyContext("the database error", _layers(c["DatabaseErrorScreen"], app)),
         KeyContext("the key list", _layers(HelpScreen, app)),
@@ -121,6 +124,7 @@ SECTION_OF_SCREEN = {
     "GlossaryScreen": "Glossary",
     "AnnotateDialog": "Annotation form",
     "PromptDialog": "Dialogs and this list",
+    "AddFeedDialog": "Dialogs and this list",
     "ConfirmDialog": "Dialogs and this list",
 }
 SECTION_OF_FOCUS = {

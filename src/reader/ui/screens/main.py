@@ -29,7 +29,7 @@ from reader.ui.widgets.key_hints import KeyHints, first_key
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult
-    from reader.service import ReaderService
+    from reader.service import AddFeedResult, ReaderService
     from reader.ui.app import ReaderApp
 
 
@@ -543,32 +543,19 @@ class MainScreen(Screen[None]):
         self.run_worker(write, thread=True, group="flags")
 
     def action_add_feed(self) -> None:
-        from reader.ui.dialogs.prompt import PromptDialog
+        from reader.ui.dialogs.add_feed import AddFeedDialog
 
-        self.app.push_screen(
-            PromptDialog(
-                "Add a feed", "The address of a feed or of a web page that links one", "add"
-            ),
-            self._add_feed,
+        self.app.push_screen(AddFeedDialog(self._feed_added))
+
+    def _feed_added(self, result: AddFeedResult) -> None:
+        title = plain(result.feed.title) or result.feed.url
+        done = (
+            f"Subscribed to {title} ({result.new} articles)"
+            if result.created
+            else f"Already subscribed to {title}"
         )
-
-    def _add_feed(self, url: str | None) -> None:
-        if not url:
-            return
-
-        def add() -> None:
-            with self.reader_app.guard(f"adding {url}"):
-                result = self.service.add_feed(url)
-                title = result.feed.title or result.feed.url
-                done = (
-                    f"Subscribed to {title} ({result.new} articles)"
-                    if result.created
-                    else f"Already subscribed to {title}"
-                )
-                self.app.call_from_thread(self.notify, done, markup=False)
-                self.post_message(CollectionsChanged())
-
-        self.run_worker(add, thread=True, group="add-feed")
+        self.notify(done, markup=False)
+        self.load_collections()
 
     def action_refresh_feed(self) -> None:
         """Refresh the feed shown, or in a collection of many feeds the highlighted article's."""
