@@ -26,8 +26,8 @@ ALSO_BY = {
     "suggestion_accept": "enter",
 }
 """Keys that also run an action, handled by the widget itself (not a rebindable binding)."""
-KEY_COLUMN = 24
-ID_COLUMN = 26
+KEY_COLUMN = 16
+"""Widest keys column; longer key lists wrap."""
 
 
 def _layers(*classes: type[DOMNode]) -> tuple[tuple[Binding, ...], ...]:
@@ -171,8 +171,20 @@ class HelpScreen(ModalScreen[None]):
                 for conflict in app.key_conflicts:
                     lines.append(f"  {conflict.describe()}\n", style="")
                 yield Static(lines, id="help-conflicts")
-            for number, (title, bindings) in enumerate(binding_sections()):
-                yield Static(_section_table(app, title, bindings), id=f"help-section-{number}")
+            sections = binding_sections()
+            rows = [
+                (title, [(help_keys(app, b), b.tooltip or b.description, b.id or "") for b in bs])
+                for title, bs in sections
+            ]
+            every_row = [row for _, section_rows in rows for row in section_rows]
+            widths = (
+                min(KEY_COLUMN, max(len(keys) for keys, _, _ in every_row)),
+                max(len(binding_id) for _, _, binding_id in every_row),
+            )
+            for number, (title, section_rows) in enumerate(rows):
+                yield Static(
+                    _section_table(title, section_rows, widths), id=f"help-section-{number}"
+                )
 
     def on_mount(self) -> None:
         titles = [title for title, _ in binding_sections()]
@@ -189,8 +201,8 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _section_table(app: ReaderApp, title: str, bindings: list[Binding]) -> Table:
-    """One section; every section has the same column widths, so the columns line up."""
+def _section_table(title: str, rows: list[tuple[str, str, str]], widths: tuple[int, int]) -> Table:
+    """One section; every section gets the same column widths, so the columns line up."""
     table = Table(
         title=title,
         title_justify="left",
@@ -200,15 +212,11 @@ def _section_table(app: ReaderApp, title: str, bindings: list[Binding]) -> Table
         show_header=False,
         padding=(0, 1, 0, 0),
     )
-    table.add_column("keys", width=KEY_COLUMN, style="bold", no_wrap=False)
+    table.add_column("keys", width=widths[0], style="bold")
     table.add_column("does", ratio=1)
-    table.add_column("id", width=ID_COLUMN, style="dim", no_wrap=True, overflow="fold")
-    for binding in bindings:
-        table.add_row(
-            Text(help_keys(app, binding)),
-            Text(binding.tooltip or binding.description),
-            Text(binding.id or ""),
-        )
+    table.add_column("id", width=widths[1], style="dim", no_wrap=True)
+    for keys, does, binding_id in rows:
+        table.add_row(Text(keys), Text(does), Text(binding_id))
     return table
 
 
