@@ -106,7 +106,9 @@ async def test_help_names_keys_as_typed_with_double_presses_and_alternatives(
             for binding in bindings:
                 row = help_row(text, binding.id or "")
                 id_columns.add(row.rstrip().rindex(" " + (binding.id or "")))
-                does_columns.add(row.index(binding.description, 20))
+                does_columns.add(
+                    row.index(" " + (binding.tooltip or binding.description).split()[0])
+                )
         assert len(id_columns) == 1, "the id column lines up across sections"
         assert len(does_columns) == 1, "so does the description column"
 
