@@ -535,7 +535,9 @@ class MainScreen(Screen[None]):
             with self.reader_app.guard("undoing the change"):
                 self.service.mark_read(undo.article_ids, not undo.read)
                 state = "unread" if undo.read else "read"
-                message = f"Undone: {_articles(len(undo.article_ids))} {state} again."
+                message = (
+                    f"Undone: {_articles(len(undo.article_ids))} {state} again in {undo.where}."
+                )
                 self.app.call_from_thread(self.notify, message, markup=False, timeout=4)
                 self.app.call_from_thread(self.reload_keeping_cursor)
                 self.post_message(CollectionsChanged())
