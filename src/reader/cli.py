@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reader`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    undecodable = _undecodable_argument(args)
+    if undecodable is not None:
+        print(f"reader: {undecodable}", file=sys.stderr)
+        return 2
     if args.theme:
         os.environ["READER_THEME"] = args.theme
     try:
@@ -53,9 +57,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _is_expected(error: Exception) -> bool:
     from reader.config import ConfigError
     from reader.core.store import StoreError
+    from reader.paths import PathsError
     from reader.service import ServiceError
 
-    return isinstance(error, ServiceError | StoreError | ConfigError)
+    return isinstance(error, ServiceError | StoreError | ConfigError | PathsError)
+
+
+_PATH_ARGUMENTS = {"target", "file", "output", "what"}
+"""Arguments that name files: any bytes are valid there (Path keeps them, see
+:func:`reader.core.files.path_text`); every other argument is text."""
+
+
+def _undecodable_argument(args: argparse.Namespace) -> str | None:
+    """A one-line message for the first text argument that is not UTF-8, or None.
+
+    Python hands over undecodable argument bytes as lone surrogates, which every
+    later step (SQLite, output) refuses with a traceback; they are refused here.
+    """
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not _is_utf8(item):
+                shown = os.fsencode(item).decode("utf-8", "backslashreplace")
+                label = f"--{name}" if name in _OPTION_NAMES else name.upper()
+                return f"{label}: '{shown}' is not UTF-8 text; give it in UTF-8"
+    return None
+
+
+_OPTION_NAMES = {"title", "folder", "gloss", "note", "tag", "lang", "status", "theme"}
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -549,15 +587,9 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _translate(service: ReaderService, args: argparse.Namespace) -> int:
-    if args.file in (None, "-"):
-        text = sys.stdin.read()
-    else:
-        path = Path(args.file)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"reader: {path}: cannot read: {error}", file=sys.stderr)
-            return 1
+    text = _translation_input(args.file)
+    if text is None:
+        return 1
     result = service.translate_text(text, source=args.source, target=args.target)
     if args.json:
         print_json(result)
@@ -575,6 +607,38 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _translation_input(file: str | None) -> str | None:
+    """The text to translate, from FILE or standard input, UTF-8 only (a BOM is
+    allowed); None after printing a one-line error."""
+    from reader.core.files import describe_size, path_text, read_regular_file
+    from reader.service import MAX_LOCAL_FILE_BYTES
+
+    if file in (None, "-"):
+        where = "standard input"
+        data = sys.stdin.buffer.read(MAX_LOCAL_FILE_BYTES + 1)
+        if len(data) > MAX_LOCAL_FILE_BYTES:
+            limit = describe_size(MAX_LOCAL_FILE_BYTES)
+            print(f"reader: {where}: too much text (more than {limit})", file=sys.stderr)
+            return None
+    else:
+        where = path_text(file)
+        try:
+            data = read_regular_file(Path(file), MAX_LOCAL_FILE_BYTES)
+        except OSError as error:
+            print(f"reader: {where}: cannot read: {error.strerror or error}", file=sys.stderr)
+            return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        print(
+            f"reader: {where}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); "
+            "convert it first, e.g. with `iconv -f latin1 -t utf-8`",
+            file=sys.stderr,
+        )
+        return None
 
 
 def _models_list(service: ReaderService, args: argparse.Namespace) -> int:

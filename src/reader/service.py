@@ -25,6 +25,7 @@ from reader.core.models import (
     FeedKind,
     Term,
 )
+from reader.core.files import path_text
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
 from reader.core.urls import is_web_url
@@ -380,7 +381,7 @@ class ReaderService:
         file again updates it instead of adding a copy.
         """
         paragraphs, title = self._read_local_document(path)
-        guid = "file:" + str(path.resolve())
+        guid = "file:" + path_text(path.resolve())
         entry = EntryData(
             guid=guid,
             title=title,
@@ -1014,7 +1015,7 @@ def _text_document(text: str, path: Path, markdown: bool) -> tuple[list[str], st
     paragraphs = split_plain_text("\n".join(lines[1:]))
     if markdown:
         paragraphs = [p.lstrip("#").strip() if p.startswith("#") else p for p in paragraphs]
-    return paragraphs, clean_line(title) or path.stem
+    return paragraphs, clean_line(title) or path_text(path.stem)
 
 
 def _html_document(text: str, path: Path) -> tuple[list[str], str]:
@@ -1024,7 +1025,7 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
     title = html_title(text) or (paragraphs[0][:80] if paragraphs else "")
     if not paragraphs and not title:
         raise ServiceError(f"{path}: no text found in the HTML file")
-    return paragraphs, title or path.stem
+    return paragraphs, title or path_text(path.stem)
 
 
 _IMPORT_CHUNK = 1000
