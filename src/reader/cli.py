@@ -230,7 +230,20 @@ def _show(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _search(service: ReaderService, args: argparse.Namespace) -> int:
-    _print_summaries(service.search(args.query, limit=args.limit), args.json)
+    """Matches on stdout; "no articles match" and the cap, when reached, on stderr."""
+    limit: int = args.limit
+    found = service.search(args.query, limit=limit + 1)
+    shown = found[:limit]
+    _print_summaries(shown, args.json)
+    if not args.query.strip():
+        print("reader: the search is empty; give a word to look for", file=sys.stderr)
+    elif not shown:
+        print(f"reader: no articles match {args.query.strip()!r}", file=sys.stderr)
+    elif len(found) > limit:
+        print(
+            f"reader: showing the first {limit} matches; use --limit N for more",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -526,7 +539,13 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
     command = sub.add_parser("search", help="full-text search (Korean substrings work)")
     command.add_argument("query", metavar="QUERY")
-    command.add_argument("--limit", type=_positive_int, default=100, metavar="N")
+    command.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=100,
+        metavar="N",
+        help="show at most N matches (default 100)",
+    )
     _json_flag(command)
     command.set_defaults(handler=_search)
 
@@ -563,7 +582,7 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
     command = terms_sub.add_parser("list", help="list terms, newest first")
     command.add_argument("--status", metavar="S", help=_STATUS_HELP)
-    command.add_argument("--lang", metavar="LANG")
+    command.add_argument("--lang", choices=["ko", "en"])
     command.add_argument("--tag", metavar="T")
     _json_flag(command)
     command.set_defaults(handler=_terms_list)
@@ -734,7 +753,11 @@ def _add_locate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    """A count given on the command line; argparse shows the message as it is."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number")
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {value}")
     return value

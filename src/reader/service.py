@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from reader.core.models import (
 from reader.core.files import path_text
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
-from reader.core.urls import is_web_url
+from reader.core.urls import is_web_url, split_url
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
@@ -225,7 +226,7 @@ class ReaderService:
         """Subscribe to a feed, or to the feed a web page advertises, and store its entries."""
         from reader.core.feeds import FetchError, probe_feed, store_parsed
 
-        url = _http_url_or_error(url)
+        url = _http_url_or_error(url, assume_http=True)
         existing = self.store.feed_by_url(url)
         if existing is not None:
             return AddFeedResult(existing, created=False)
@@ -982,9 +983,24 @@ class ReaderService:
         return removed
 
 
-def _http_url_or_error(url: str) -> str:
-    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError."""
+_BARE_HOST = re.compile(
+    r"(?:localhost|(?:[\w-]+\.)+[\w-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:[/?#]|$)"
+)
+"""An address typed without a scheme: a dotted host or localhost, maybe a port
+(``127.0.0.1:8765/feed.xml``, ``example.com/rss``); http:// is assumed for it."""
+
+
+def _http_url_or_error(url: str, assume_http: bool = False) -> str:
+    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError.
+
+    With ``assume_http`` an address without a scheme that starts with a host name
+    gets ``http://``, as a browser's address bar does.
+    """
     url = clean_line(url)
+    if assume_http and "://" not in url and _BARE_HOST.match(url):
+        url = "http://" + url
+    if split_url(url) is None:
+        raise ServiceError(f"{url!r}: not a valid address (malformed host or port)")
     if not is_web_url(url):
         raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
     return url
