@@ -138,9 +138,30 @@ def summary_json(article: ArticleSummary) -> dict[str, Any]:
     }
 
 
+def plural(count: int, word: str) -> str:
+    """``1 article``, ``2 articles``: every count the CLI prints goes through here."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def local_time(stamp: str | None, with_time: bool = True) -> str:
+    """A stored ISO date (UTC) in the local time zone, as people read it:
+    ``2024-05-25 23:23 KST``, or just the date; unparsable text is shown as it is."""
+    from datetime import datetime
+
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M %Z" if with_time else "%Y-%m-%d").strip()
+
+
 def _summary_line(article: ArticleSummary) -> str:
     marks = ("*" if article.starred else " ") + (" " if article.read else "N")
-    date = (article.published or "")[:10]
+    date = local_time(article.published, with_time=False)
     return f"{article.id:>6} {marks} {date:10} {article.title}"
 
 
@@ -184,8 +205,9 @@ def _open(service: ReaderService, args: argparse.Namespace) -> int:
             {"id": article.id, "title": article.title, "paragraphs": len(article.paragraphs)}
         )
     else:
-        verb = "imported" if result.created else "already imported, updated"
-        print(f"{article.id}\t{article.title}\t({verb}, {len(article.paragraphs)} paragraphs)")
+        verb = "imported" if result.created else "updated" if result.changed else "unchanged"
+        paragraphs = plural(len(article.paragraphs), "paragraph")
+        print(f"{article.id}\t{article.title}\t({verb}, {paragraphs})")
     return 0
 
 
@@ -211,9 +233,8 @@ def _show(service: ReaderService, args: argparse.Namespace) -> int:
         print_json(payload)
         return 0
     print(article.title)
-    details = " · ".join(
-        x for x in (article.feed_title, article.author, article.published, article.url) if x
-    )
+    published = local_time(article.published)
+    details = " · ".join(x for x in (article.feed_title, article.author, published, article.url) if x)
     if details:
         print(details)
     print()
@@ -261,7 +282,7 @@ def _set_flag(flag: str, value: bool) -> Handler:
 
 def _mark_all_read(service: ReaderService, args: argparse.Namespace) -> int:
     count = service.mark_all_read(args.feed)
-    print(f"marked {count} article{'s' if count != 1 else ''} read")
+    print(f"marked {plural(count, 'article')} read")
     return 0
 
 
@@ -309,13 +330,28 @@ def _terms_list(service: ReaderService, args: argparse.Namespace) -> int:
 
 def _terms_remove(service: ReaderService, args: argparse.Namespace) -> int:
     removed = service.remove_term(args.text, lang=args.lang)
-    print(f"removed {removed} term{'s' if removed != 1 else ''}")
+    print(f"removed {plural(removed, 'term')}")
     return 0
 
 
 def _terms_export(service: ReaderService, args: argparse.Namespace) -> int:
-    count = service.export_terms(args.format, Path(args.output))
-    print(f"exported {count} term{'s' if count != 1 else ''} to {args.output}")
+    """To FILE, or with ``-o -`` to standard output (the count then goes to stderr)."""
+    from reader.core.files import path_text
+
+    if args.output != "-":
+        count = service.export_terms(args.format, Path(args.output))
+        print(f"exported {plural(count, 'term')} to {path_text(args.output)}")
+        return 0
+    if args.format == "anki" and sys.stdout.isatty():
+        print(
+            "reader: an Anki deck is binary: redirect it (`-o - > deck.apkg`) or give -o FILE",
+            file=sys.stderr,
+        )
+        return 1
+    sys.stdout.flush()
+    count = service.export_terms(args.format, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
+    print(f"exported {plural(count, 'term')} to standard output", file=sys.stderr)
     return 0
 
 
@@ -342,13 +378,25 @@ def feed_json(feed: Feed) -> dict[str, Any]:
 
 def _add_feed(service: ReaderService, args: argparse.Namespace) -> int:
     result = service.add_feed(args.url, title=args.title, folder=args.folder)
+    feed = result.feed
     if args.json:
-        print_json({**feed_json(result.feed), "created": result.created, "new": result.new})
+        print_json(
+            {**feed_json(feed), "created": result.created, "new": result.new}
+            | {"folder": feed.folder, "changed": result.renamed}
+        )
     elif result.created:
-        print(f"{result.feed.id}\t{result.feed.title}\t(subscribed, {result.new} articles)")
+        print(f"{feed.id}\t{feed.title}\t(subscribed, {plural(result.new, 'article')})")
     else:
-        print(f"{result.feed.id}\t{result.feed.title}\t(already subscribed)")
+        changes = [
+            f"title set to {feed.title!r}" if name == "title" else _folder_change(feed.folder)
+            for name in result.renamed
+        ]
+        print(f"{feed.id}\t{feed.title}\t(already subscribed{''.join('; ' + c for c in changes)})")
     return 0
+
+
+def _folder_change(folder: str | None) -> str:
+    return f"moved to folder {folder!r}" if folder else "taken out of its folder"
 
 
 def _remove_feed(service: ReaderService, args: argparse.Namespace) -> int:
@@ -379,13 +427,26 @@ def _refresh(service: ReaderService, args: argparse.Namespace) -> int:
     else:
         results = _refresh_with_progress_bar(service, args)
     if args.json:
-        print_json([result.to_json() for result in results])
+        titles = {feed.id: feed.title for feed in service.feeds()}
+        # The stored title, as in `feeds --json`: "" for an untitled feed (its url is beside it).
+        print_json([{**r.to_json(), "title": titles.get(r.feed_id, "")} for r in results])
     else:
         for result in results:
             print(_refresh_line(result))
         print(results.summary())
-    fetched = [result for result in results if not result.skipped]
-    return 1 if fetched and all(result.error for result in fetched) else 0
+    return refresh_exit_code(results)
+
+
+EVERY_FEED_FAILED = 3
+"""Exit code of `reader refresh` when every feed it tried failed (README, Feeds)."""
+
+
+def refresh_exit_code(results: RefreshResults) -> int:
+    """0 when the refresh ran, even if some feeds failed (each failure is on its own
+    line); :data:`EVERY_FEED_FAILED` when every feed tried failed — one named feed,
+    or all of them. Feeds backing off were not tried and do not count."""
+    tried = [result for result in results if not result.skipped]
+    return EVERY_FEED_FAILED if tried and all(result.error for result in tried) else 0
 
 
 def _refresh_with_progress_bar(service: ReaderService, args: argparse.Namespace) -> RefreshResults:
@@ -445,7 +506,8 @@ def _fetch_full(service: ReaderService, args: argparse.Namespace) -> int:
             {"id": article.id, "extracted": result.extracted, "paragraphs": len(article.paragraphs)}
         )
     elif result.extracted:
-        print(f"{article.id}\t{article.title}\t(full text, {len(article.paragraphs)} paragraphs)")
+        paragraphs = plural(len(article.paragraphs), "paragraph")
+        print(f"{article.id}\t{article.title}\t(full text, {paragraphs})")
     else:
         print(f"{article.id}\t{article.title}\t(no main text found on the page; summary kept)")
     return 0
@@ -594,7 +656,9 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
     command = terms_sub.add_parser("export", help="write the glossary as an Anki deck, CSV or TSV")
     command.add_argument("--format", choices=["anki", "csv", "tsv"], required=True)
-    command.add_argument("-o", "--output", required=True, metavar="FILE")
+    command.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="a file, or - for standard output"
+    )
     command.set_defaults(handler=_terms_export)
 
     command = terms_sub.add_parser("import", help="read terms from a CSV or TSV file")

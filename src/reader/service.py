@@ -11,10 +11,10 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reader.config import Config, load_config
 from reader.core.models import (
@@ -76,6 +76,8 @@ class ImportResult:
 class OpenResult:
     article: Article
     created: bool
+    changed: bool = True
+    """False when the document was imported before and its text is the same."""
 
 
 @dataclass
@@ -84,6 +86,8 @@ class AddFeedResult:
     created: bool
     new: int = 0
     """Entries stored from the first fetch."""
+    renamed: list[str] = field(default_factory=list)
+    """For a feed already subscribed: which of ``title``/``folder`` were changed."""
 
 
 @dataclass
@@ -229,7 +233,7 @@ class ReaderService:
         url = _http_url_or_error(url, assume_http=True)
         existing = self.store.feed_by_url(url)
         if existing is not None:
-            return AddFeedResult(existing, created=False)
+            return self._rename_existing(existing, title, folder)
         try:
             probed = probe_feed(url, self.fetch_settings())
         except FetchError as error:
@@ -237,9 +241,24 @@ class ReaderService:
         feed_title = clean_line(title) or probed.parsed.title
         feed, created = self.store.add_feed(probed.url, feed_title, clean_line(folder) or None)
         if not created:
-            return AddFeedResult(feed, created=False)
+            return self._rename_existing(feed, title, folder)
         new, _updated = store_parsed(self.store, feed, probed.fetched, probed.parsed)
         return AddFeedResult(self.resolve_feed(str(feed.id)), created=True, new=new)
+
+    def _rename_existing(
+        self, feed: Feed, title: str | None, folder: str | None
+    ) -> AddFeedResult:
+        """``add`` of a feed already subscribed: apply the ``--title``/``--folder``
+        given (an empty folder takes the feed out of its folder)."""
+        changes: dict[str, str | None] = {}
+        if title is not None and clean_line(title) and clean_line(title) != feed.title:
+            changes["title"] = clean_line(title)
+        if folder is not None and (clean_line(folder) or None) != (feed.folder or None):
+            changes["folder"] = clean_line(folder) or None
+        if changes:
+            self.store.update_feed(feed.id, **changes)
+            feed = self.resolve_feed(str(feed.id))
+        return AddFeedResult(feed, created=False, renamed=list(changes))
 
     def remove_feed(self, feed: str) -> Feed:
         """Unsubscribe; starred and annotated articles of the feed stay readable."""
@@ -315,14 +334,16 @@ class ReaderService:
         """The subscriptions as OPML; written to ``path`` (atomically) when given."""
         from reader.core.opml import export_opml
 
+        from reader.core.files import write_file_atomically
+
         text = export_opml(self.store.feeds(FeedKind.FEED))
         if path is not None:
-            temporary = path.with_name(path.name + ".tmp")
             try:
-                temporary.write_text(text, encoding="utf-8")
-                temporary.replace(path)
+                write_file_atomically(path, text.encode("utf-8"))
             except OSError as error:
-                raise ServiceError(f"{path}: cannot write: {error.strerror or error}") from None
+                raise ServiceError(
+                    f"{path_text(path)}: cannot write: {error.strerror or error}"
+                ) from None
         return text
 
     def fetch_full(self, article_id: int) -> FullTextResult:
@@ -395,10 +416,10 @@ class ReaderService:
     def store_local_entry(self, entry: EntryData) -> OpenResult:
         """Put a document into the Local collection (files, pages, translator text)."""
         local = self.store.ensure_collection(FeedKind.LOCAL)
-        new, _updated = self.store.upsert_entries(local.id, [entry])
+        new, updated = self.store.upsert_entries(local.id, [entry])
         article_id = self.store.article_id_by_guid(local.id, entry.guid)
         assert article_id is not None
-        return OpenResult(self.article(article_id), created=new == 1)
+        return OpenResult(self.article(article_id), created=new == 1, changed=bool(new or updated))
 
     def save_text(self, text: str, title: str | None = None) -> OpenResult:
         """Save pasted text (from the translator screen) as a Local article."""
@@ -807,17 +828,25 @@ class ReaderService:
             if outcome is not None and not outcome.error and outcome.target.strip()
         ]
 
-    def export_terms(self, format_name: str, path: Path) -> int:
-        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms."""
-        from reader.core import anki, exports
+    def export_terms(self, format_name: str, target: Path | BinaryIO) -> int:
+        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms.
+
+        A file is replaced atomically (:func:`reader.core.files.atomic_output`): a
+        kill or a full disk leaves the previous file whole. ``target`` may also be an
+        open binary stream (standard output); CSV/TSV then have no byte-order mark.
+        """
+        from reader.core.files import atomic_output
 
         terms = self.store.terms(order="lemma")
+        if not isinstance(target, Path):
+            return _write_glossary(format_name, terms, target, None, bom=False)
         try:
-            if format_name == "anki":
-                return anki.write_apkg(terms, path)
-            return exports.write_terms(terms, path, exports.delimiter_for(path, format_name))
+            with atomic_output(target) as handle:
+                return _write_glossary(format_name, terms, handle, target.parent, bom=True)
         except OSError as error:
-            raise ServiceError(f"{path}: cannot write: {error.strerror}") from None
+            raise ServiceError(
+                f"{path_text(target)}: cannot write: {error.strerror or error}"
+            ) from None
 
     def import_terms(self, path: Path) -> ImportResult:
         """Read a CSV/TSV glossary; terms of a lemma already stored are merged into it."""
@@ -1004,6 +1033,16 @@ def _http_url_or_error(url: str, assume_http: bool = False) -> str:
     if not is_web_url(url):
         raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
     return url
+
+
+def _write_glossary(
+    format_name: str, terms: list[Term], output: BinaryIO, work_dir: Path | None, bom: bool
+) -> int:
+    from reader.core import anki, exports
+
+    if format_name == "anki":
+        return anki.write_apkg(terms, output, work_dir)
+    return exports.write_terms(terms, output, exports.delimiter_for(Path(), format_name), bom)
 
 
 def _decode_text(data: bytes, path: Path) -> str:

@@ -37,7 +37,7 @@ def test_version_and_help() -> None:
 
 
 def test_usage_error_exits_2() -> None:
-    assert_clean_failure(run_reader("list", "--limit", "zero"), "invalid", code=2)
+    assert_clean_failure(run_reader("list", "--limit", "zero"), "not a whole number", code=2)
     assert_clean_failure(run_reader("no-such-command"), "invalid choice", code=2)
 
 

@@ -14,9 +14,11 @@ are understood), or no header at all: then the columns are term, gloss, note.
 from __future__ import annotations
 
 import csv
+import io
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from reader.core.models import Term
 from reader.core.terms import normalize_status, normalize_tags
@@ -63,15 +65,25 @@ def delimiter_for(path: Path, format_name: str | None = None) -> str:
     return "\t" if path.suffix.lower() in (".tsv", ".tab", ".txt") else ","
 
 
-def write_terms(terms: Iterable[Term], path: Path, delimiter: str = ",") -> int:
-    """Write terms with a header row; returns how many were written."""
+def write_terms(
+    terms: Iterable[Term], output: BinaryIO, delimiter: str = ",", bom: bool = True
+) -> int:
+    """Write terms with a header row into ``output``; returns how many were written.
+
+    ``bom`` starts the text with a UTF-8 byte-order mark (for files: spreadsheet
+    programs need it to show Hangul); ``output`` is left open.
+    """
     count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    handle = io.TextIOWrapper(output, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    try:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for term in terms:
             writer.writerow(_row(term))
             count += 1
+        handle.flush()
+    finally:
+        handle.detach()
     return count
 
 

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from reader.core.files import write_file_atomically
+
 LAYOUTS = ("side", "translation", "source", "interlinear")
 """Reading layouts in the order ``t`` cycles through them."""
 
@@ -40,6 +42,4 @@ def load_state(path: Path) -> UiState:
 def save_state(path: Path, state: UiState) -> None:
     """Write the state through a temporary file so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
-    temporary.replace(path)
+    write_file_atomically(path, json.dumps(asdict(state), indent=2).encode("utf-8"))
