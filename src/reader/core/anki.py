@@ -12,6 +12,7 @@ import html
 import itertools
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -50,9 +51,24 @@ def note_guid(term: Term) -> str:
     return guid
 
 
+_ANKI_SYNTAX = {
+    "[": "&#91;",
+    "\\": "<span>&#92;</span>",
+}
+"""Anki's own markup in a field's HTML: ``[sound:…]``, ``[latex]…[/latex]``, ``[$]…[/$]``
+are found in the field's source, so ``[`` as an entity defeats them; MathJax's
+``\\(…\\)`` and ``\\[…\\]`` are found in the rendered text, where an entity is a
+plain backslash again, so the backslash also sits alone in its own element (MathJax
+does not match delimiters across tags)."""
+_ANKI_SYNTAX_CHARS = re.compile(r"[\[\\]")
+
+
 def _field(text: str) -> str:
-    """Plain text as an Anki field (fields are HTML)."""
-    return html.escape(text).replace("\n", "<br>")
+    """Text from outside as an Anki field: HTML-escaped (fields are HTML), Anki's
+    media, LaTeX and MathJax syntax made literal, newlines as ``<br>``."""
+    escaped = html.escape(text, quote=True)
+    escaped = _ANKI_SYNTAX_CHARS.sub(lambda match: _ANKI_SYNTAX[match.group(0)], escaped)
+    return escaped.replace("\n", "<br>")
 
 
 def _model() -> Any:
@@ -96,7 +112,7 @@ def write_apkg(
                     _field(term.note),
                     _field(term.sentence),
                     _field(term.sentence_translation),
-                    term.lang,
+                    _field(term.lang),
                 ],
                 tags=list(term.tags),
                 guid=note_guid(term),
