@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from reader.core.files import read_regular_file
+
 DEFAULT_CONFIG_TEXT = """\
 # reader configuration. Every setting is optional; the values shown are the defaults.
 
@@ -54,6 +56,10 @@ DEFAULT_CONFIG_TEXT = """\
 # Rebind any action by its id, e.g.:
 # next_sentence = "j,down"
 """
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+"""The config is a few dozen lines; a larger file (or a FIFO, a device) is refused."""
 
 
 class ConfigError(Exception):
@@ -114,7 +120,7 @@ minutes and gigabytes for one word)."""
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file gives the defaults, a bad one raises ConfigError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return _apply_env(Config())
     except (OSError, UnicodeDecodeError) as error:

@@ -26,7 +26,7 @@ from reader.core.models import (
     FeedKind,
     Term,
 )
-from reader.core.files import path_text
+from reader.core.files import path_text, read_regular_file
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
 from reader.core.urls import is_web_url, split_url
@@ -312,12 +312,15 @@ class ReaderService:
         """Subscribe to every feed of an OPML file; folders become the feeds' folders."""
         from reader.core.opml import OpmlError, parse_opml
 
+        from reader.core.opml import MAX_OPML_BYTES
+
+        shown = path_text(path)
         try:
-            document = parse_opml(path.read_bytes())
+            document = parse_opml(read_regular_file(path, MAX_OPML_BYTES))
         except OSError as error:
-            raise ServiceError(f"{path}: cannot read: {error.strerror or error}") from None
+            raise ServiceError(f"{shown}: cannot read: {error.strerror or error}") from None
         except OpmlError as error:
-            raise ServiceError(f"{path}: {error}") from None
+            raise ServiceError(f"{shown}: {error}") from None
         added: list[Feed] = []
         skipped = 0
         for item in document.feeds:
@@ -436,24 +439,30 @@ class ReaderService:
         return self.store_local_entry(entry)
 
     def _read_local_document(self, path: Path) -> tuple[list[str], str]:
+        """Paragraphs and title of a local file: only a regular file of at most
+        MAX_LOCAL_FILE_BYTES is read (a FIFO or a device is refused without blocking)."""
+        shown = path_text(path)
         if not path.exists():
-            raise ServiceError(f"{path}: no such file")
+            raise ServiceError(f"{shown}: no such file")
         if path.is_dir():
-            raise ServiceError(f"{path}: is a folder; give a .txt, .md or .html file")
+            raise ServiceError(f"{shown}: is a folder; give a .txt, .md or .html file")
         suffix = path.suffix.lower()
         if suffix not in LOCAL_SUFFIXES:
             raise ServiceError(
-                f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
+                f"{shown}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
             )
         size = path.stat().st_size
         if size > MAX_LOCAL_FILE_BYTES:
             raise ServiceError(
-                f"{path}: file too large ({size / 2**20:.1f} MB; the limit is "
+                f"{shown}: file too large ({size / 2**20:.1f} MB; the limit is "
                 f"{MAX_LOCAL_FILE_BYTES // 2**20} MB)"
             )
-        data = path.read_bytes()
+        try:
+            data = read_regular_file(path, MAX_LOCAL_FILE_BYTES)
+        except OSError as error:
+            raise ServiceError(f"{shown}: cannot read: {error.strerror or error}") from None
         if b"\x00" in data[:8192]:
-            raise ServiceError(f"{path}: binary file, not text")
+            raise ServiceError(f"{shown}: binary file, not text")
         text = _decode_text(data, path)
         if suffix in {".html", ".htm", ".xhtml"}:
             return _html_document(text, path)

@@ -10,8 +10,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from reader.core.files import write_file_atomically
+from reader.core.files import read_regular_file, write_file_atomically
 
+MAX_STATE_BYTES = 64 * 1024
+"""The state is a few short values; anything larger is not ours and gives the defaults."""
 LAYOUTS = ("side", "translation", "source", "interlinear")
 """Reading layouts in the order ``t`` cycles through them."""
 
@@ -26,7 +28,7 @@ class UiState:
 def load_state(path: Path) -> UiState:
     """The saved state, or the defaults when the file is missing or damaged."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_regular_file(path, MAX_STATE_BYTES).decode("utf-8"))
     except (OSError, ValueError):
         return UiState()
     if not isinstance(raw, dict):
