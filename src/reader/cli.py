@@ -234,7 +234,9 @@ def _show(service: ReaderService, args: argparse.Namespace) -> int:
         return 0
     print(article.title)
     published = local_time(article.published)
-    details = " · ".join(x for x in (article.feed_title, article.author, published, article.url) if x)
+    details = " · ".join(
+        x for x in (article.feed_title, article.author, published, article.url) if x
+    )
     if details:
         print(details)
     print()
@@ -686,7 +688,7 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
     print("\n\n".join(" ".join(targets) for targets in paragraphs.values()))
     if failed:
         print(
-            f"reader: {len(failed)} sentence(s) left untranslated: {failed[0]['error']}",
+            f"reader: {plural(len(failed), 'sentence')} left untranslated: {failed[0]['error']}",
             file=sys.stderr,
         )
     return 0

@@ -108,7 +108,7 @@ RANGES: dict[str, tuple[int | float, int | float]] = {
     "retention_days": (0, 36500),
     "beam_size": (1, 16),
     "max_batch_tokens": (16, 65536),
-    "max_sentence_tokens": (8, 1024),
+    "max_sentence_tokens": (4, 8192),
     "threads": (0, 256),
 }
 """The accepted range of every number (both ends included), documented in README:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reader.config import Config, load_config
+from reader.core.files import path_text, read_regular_file
 from reader.core.models import (
     DEMO_FEED_URL,
     Article,
@@ -26,7 +27,6 @@ from reader.core.models import (
     FeedKind,
     Term,
 )
-from reader.core.files import path_text, read_regular_file
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
 from reader.core.urls import is_web_url, split_url
@@ -245,9 +245,7 @@ class ReaderService:
         new, _updated = store_parsed(self.store, feed, probed.fetched, probed.parsed)
         return AddFeedResult(self.resolve_feed(str(feed.id)), created=True, new=new)
 
-    def _rename_existing(
-        self, feed: Feed, title: str | None, folder: str | None
-    ) -> AddFeedResult:
+    def _rename_existing(self, feed: Feed, title: str | None, folder: str | None) -> AddFeedResult:
         """``add`` of a feed already subscribed: apply the ``--title``/``--folder``
         given (an empty folder takes the feed out of its folder)."""
         changes: dict[str, str | None] = {}
@@ -310,9 +308,7 @@ class ReaderService:
 
     def import_opml(self, path: Path) -> OpmlImportResult:
         """Subscribe to every feed of an OPML file; folders become the feeds' folders."""
-        from reader.core.opml import OpmlError, parse_opml
-
-        from reader.core.opml import MAX_OPML_BYTES
+        from reader.core.opml import MAX_OPML_BYTES, OpmlError, parse_opml
 
         shown = path_text(path)
         try:
@@ -335,9 +331,8 @@ class ReaderService:
 
     def export_opml(self, path: Path | None = None) -> str:
         """The subscriptions as OPML; written to ``path`` (atomically) when given."""
-        from reader.core.opml import export_opml
-
         from reader.core.files import write_file_atomically
+        from reader.core.opml import export_opml
 
         text = export_opml(self.store.feeds(FeedKind.FEED))
         if path is not None:

@@ -8,6 +8,7 @@ import os
 import resource
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -60,7 +61,13 @@ def test_a_failed_export_keeps_the_previous_file(
 
     assert run_reader("terms", "import", str(big_glossary), timeout=300).returncode == 0
     failed = run_limited(
-        "terms", "export", "--format", format_name, "-o", str(target), env={"TMPDIR": str(system_temp)}
+        "terms",
+        "export",
+        "--format",
+        format_name,
+        "-o",
+        str(target),
+        env={"TMPDIR": str(system_temp)},
     )
     assert failed.returncode == 1, (failed.stdout, failed.stderr)
     assert "cannot write" in failed.stderr and "Traceback" not in failed.stderr
@@ -80,9 +87,9 @@ def test_the_anki_database_is_not_left_in_the_system_temp_folder(tmp_path: Path)
     system_temp = tmp_path / "system-temp"
     system_temp.mkdir()
     assert run_reader("terms", "add", "외교", "--gloss", "diplomacy").returncode == 0
+    deck = tmp_path / "deck.apkg"
     process = subprocess.run(
-        [sys.executable, "-m", "reader", "terms", "export", "--format", "anki"]
-        + ["-o", str(tmp_path / "deck.apkg")],
+        [sys.executable, "-m", "reader", "terms", "export", "--format", "anki", "-o", str(deck)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -100,3 +107,57 @@ def test_a_failed_export_opml_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
     assert [p.name for p in out.iterdir()] == ["subs.opml"]
+
+
+def test_kill_9_during_export_leaves_the_old_or_the_new_file(
+    tmp_path: Path, big_glossary: Path
+) -> None:
+    """SIGKILL at several moments of a CSV export: the file is always a whole export."""
+    import signal
+    import time
+
+    target = tmp_path / "glossary.csv"
+    assert run_reader("terms", "import", str(big_glossary), timeout=300).returncode == 0
+    assert run_reader("terms", "export", "--format", "csv", "-o", str(target)).returncode == 0
+    whole = target.read_bytes()
+    for delay in (0.3, 0.5, 0.7, 0.9, 1.1):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reader",
+                "terms",
+                "export",
+                "--format",
+                "csv",
+                "-o",
+                str(target),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        assert target.read_bytes() == whole  # the same glossary: old and new are equal
+    assert run_reader("terms", "export", "--format", "csv", "-o", str(target)).returncode == 0
+    assert target.read_bytes() == whole
+
+
+def test_stale_temporaries_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    from reader.core.files import STALE_AFTER_SECONDS, remove_stale_temporaries
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "glossary.csv"
+    old = folder / ".glossary.csv.0123abcd.tmp"
+    fresh = folder / ".glossary.csv.89abcdef.tmp"
+    scratch = folder / ".reader-anki-x1y2z3.tmp"
+    other = folder / ".other.csv.0123abcd.tmp"
+    for path in (old, fresh, scratch, other):
+        path.write_bytes(b"partial")
+    long_ago = time.time() - STALE_AFTER_SECONDS - 60
+    for path in (old, scratch, other):
+        os.utime(path, (long_ago, long_ago))
+    assert remove_stale_temporaries(target) == 2
+    assert sorted(p.name for p in folder.iterdir()) == sorted([fresh.name, other.name])

@@ -32,7 +32,9 @@ def run_with_bytes(
     )
 
 
-def assert_one_line_error(result: Completed, fragment: str, codes: tuple[int, ...] = (1, 2)) -> None:
+def assert_one_line_error(
+    result: Completed, fragment: str, codes: tuple[int, ...] = (1, 2)
+) -> None:
     assert result.returncode in codes, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1, result.stderr

@@ -43,7 +43,7 @@ def test_a_header_of_known_names_is_a_header(tmp_path: Path, header: str) -> Non
 def test_a_note_over_128_kb_survives_export_and_import(
     service: ReaderService, tmp_path: Path
 ) -> None:
-    note = ("긴 메모, with \"quotes\"\n" * 12_000).strip()
+    note = ('긴 메모, with "quotes"\n' * 12_000).strip()
     sentence = "s" * 300_000
     assert len(note.encode()) > 128 * 1024
     service.add_term("외교", gloss="diplomacy", note=note, sentence=sentence)

@@ -33,7 +33,10 @@ def write(tmp_path: Path, text: str) -> Path:
         ("[refresh]\ntotal_timeout = nan\n", ":2: refresh.total_timeout: must be a finite number"),
         ("[refresh]\nread_timeout = inf\n", "refresh.read_timeout: must be a finite number"),
         ("[refresh]\nconnect_timeout = -inf\n", "refresh.connect_timeout: must be a finite"),
-        ("[translation]\nbeam_size = 100000\n", ":2: translation.beam_size: must be between 1 and 16"),
+        (
+            "[translation]\nbeam_size = 100000\n",
+            ":2: translation.beam_size: must be between 1 and 16",
+        ),
         ("[refresh]\nmax_body_bytes = " + "9" * 4000 + "\n", "not 99999999999999999999…"),
         ("[refresh]\nmax_body_bytes = " + "9" * 5000 + "\n", "invalid TOML: a number too long"),
     ],

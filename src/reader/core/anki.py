@@ -147,4 +147,4 @@ def _write_package(package: Any, output: BinaryIO, work_dir: Path | None) -> Non
     finally:
         for leftover in (database, database + "-journal"):
             with contextlib.suppress(OSError):
-                os.unlink(leftover)
+                Path(leftover).unlink()

@@ -14,9 +14,11 @@ old file or the new one, never a cut one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -101,21 +103,44 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     permissions are those a new file would get (the umask applies), or those of the
     file it replaces. Raises OSError as ``open`` and ``write`` do.
     """
+    remove_stale_temporaries(path)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
     handle = os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb")
     try:
         with contextlib.suppress(OSError):
-            os.chmod(handle.fileno(), stat.S_IMODE(os.stat(path).st_mode))
+            os.fchmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
         with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        temporary.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            temporary.unlink()
         raise
     _sync_folder(path.parent)
+
+
+STALE_AFTER_SECONDS = 3600.0
+"""A temporary file beside an output this old was left by a killed writer."""
+
+
+def remove_stale_temporaries(path: Path) -> int:
+    """Remove what killed writers of ``path`` left beside it (``.NAME.<8 hex>.tmp``
+    and the Anki scratch database, older than an hour); returns how many."""
+    removed = 0
+    now = time.time()
+    patterns = (
+        f".{glob.escape(path.name)}.{'[0-9a-f]' * 8}{TEMPORARY_SUFFIX}",
+        ".reader-anki-*.tmp*",
+    )
+    for pattern in patterns:
+        for leftover in path.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - leftover.lstat().st_mtime > STALE_AFTER_SECONDS:
+                    leftover.unlink()
+                    removed += 1
+    return removed
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:

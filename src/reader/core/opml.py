@@ -145,8 +145,7 @@ def _feed_line(feed: Feed, indent: str) -> str:
     title = _attr(feed.title or feed.url)
     site = f" htmlUrl={_attr(feed.site_url)}" if feed.site_url else ""
     return (
-        f'{indent}<outline type="rss" text={title} title={title}'
-        f" xmlUrl={_attr(feed.url)}{site}/>"
+        f'{indent}<outline type="rss" text={title} title={title} xmlUrl={_attr(feed.url)}{site}/>'
     )
 
 
