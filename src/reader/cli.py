@@ -493,7 +493,7 @@ def _import_opml(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _export_opml(service: ReaderService, args: argparse.Namespace) -> int:
-    if args.output:
+    if args.output and args.output != "-":
         service.export_opml(Path(args.output))
     else:
         sys.stdout.write(service.export_opml())
@@ -544,7 +544,9 @@ def _add_feed_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     command.set_defaults(handler=_import_opml)
 
     command = sub.add_parser("export-opml", help="write the subscriptions as OPML")
-    command.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    command.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of stdout (- is stdout)"
+    )
     command.set_defaults(handler=_export_opml)
 
     command = sub.add_parser("fetch-full", help="replace an article's summary with its page's text")

@@ -134,6 +134,13 @@ def test_terms_export_to_standard_output(tmp_path: Path) -> None:
             lines = process.stdout.decode("utf-8").splitlines()
             assert lines[0].startswith(f"term{separator}lemma{separator}")
             assert lines[1].startswith("외교")
+    opml = subprocess.run(
+        [sys.executable, "-m", "reader", "export-opml", "-o", "-"],
+        capture_output=True,
+        cwd=work,
+        timeout=60,
+    )
+    assert opml.returncode == 0 and opml.stdout.startswith(b"<?xml")
     assert list(work.iterdir()) == []
 
 
