@@ -192,3 +192,25 @@ def test_show_prints_local_readable_dates(
     shown = run_reader("show", str(article["id"])).stdout.splitlines()
     assert "2024-05-25 23:23 KST" in shown[1]
     assert "T14:23" not in shown[1]
+
+
+def test_an_anki_deck_is_not_written_to_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "reader", "terms", "export", "--format", "anki", "-o", "-"],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            timeout=60,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert process.returncode == 1
+    assert b"an Anki deck is binary" in process.stderr
