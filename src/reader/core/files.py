@@ -101,8 +101,11 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     atomic) with a hidden name ending in ``.tmp``; it is fsynced before the rename,
     and removed when the block raises (a full disk, an error of the writer). Its
     permissions are those a new file would get (the umask applies), or those of the
-    file it replaces. Raises OSError as ``open`` and ``write`` do.
+    file it replaces; a symbolic link is kept and its target replaced. Raises
+    OSError as ``open`` and ``write`` do.
     """
+    if path.is_symlink():  # write where the link points, and keep the link
+        path = path.resolve()
     remove_stale_temporaries(path)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
     handle = os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb")
