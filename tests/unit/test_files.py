@@ -12,13 +12,15 @@ from reader.core.files import atomic_output, path_text, write_file_atomically
 
 
 def test_an_exception_inside_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "out.csv"
     target.write_bytes(b"old")
     with pytest.raises(RuntimeError), atomic_output(target) as handle:
         handle.write(b"half of the new")
         raise RuntimeError("the writer failed")
     assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+    assert [p.name for p in folder.iterdir()] == ["out.csv"]
 
 
 def test_the_new_file_keeps_the_old_permissions_and_a_symlink_stays(tmp_path: Path) -> None:
