@@ -383,8 +383,13 @@ def _add_feed(service: ReaderService, args: argparse.Namespace) -> int:
     feed = result.feed
     if args.json:
         print_json(
-            {**feed_json(feed), "created": result.created, "new": result.new}
-            | {"folder": feed.folder, "changed": result.renamed}
+            {
+                **feed_json(feed),
+                "folder": feed.folder,
+                "created": result.created,
+                "new": result.new,
+                "changed": result.renamed,
+            }
         )
     elif result.created:
         print(f"{feed.id}\t{feed.title}\t(subscribed, {plural(result.new, 'article')})")
@@ -825,7 +830,10 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        digits = text.strip().lstrip("+-").isdigit()  # int() refuses over 4300 digits
+        problem = "is too large" if digits else "is not a whole number"
+        raise argparse.ArgumentTypeError(f"{shown!r} {problem}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, not {value}")
     return value
