@@ -843,7 +843,13 @@ class ReaderService:
 
         terms = self.store.terms(order="lemma")
         if not isinstance(target, Path):
-            return _write_glossary(format_name, terms, target, None, bom=False)
+            try:
+                return _write_glossary(format_name, terms, target, None, bom=False)
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                reason = error.strerror or error
+                raise ServiceError(f"standard output: cannot write: {reason}") from None
         try:
             with atomic_output(target) as handle:
                 return _write_glossary(format_name, terms, handle, target.parent, bom=True)
@@ -1046,7 +1052,8 @@ def _write_glossary(
 
     if format_name == "anki":
         return anki.write_apkg(terms, output, work_dir)
-    return exports.write_terms(terms, output, exports.delimiter_for(Path(), format_name), bom)
+    delimiter = "\t" if format_name == "tsv" else ","
+    return exports.write_terms(terms, output, delimiter, bom)
 
 
 def _decode_text(data: bytes, path: Path) -> str:
@@ -1059,7 +1066,9 @@ def _decode_text(data: bytes, path: Path) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ServiceError(f"{path}: not valid UTF-8 and no text encoding could be detected")
+        raise ServiceError(
+            f"{path_text(path)}: not valid UTF-8 and no text encoding could be detected"
+        )
     return str(best)
 
 
@@ -1069,7 +1078,7 @@ def _text_document(text: str, path: Path, markdown: bool) -> tuple[list[str], st
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
-        raise ServiceError(f"{path}: file is empty")
+        raise ServiceError(f"{path_text(path)}: file is empty")
     title = lines[0].lstrip("# ").strip() if markdown else lines[0]
     paragraphs = split_plain_text("\n".join(lines[1:]))
     if markdown:
@@ -1083,7 +1092,7 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
     paragraphs = html_to_paragraphs(text)
     title = html_title(text) or (paragraphs[0][:80] if paragraphs else "")
     if not paragraphs and not title:
-        raise ServiceError(f"{path}: no text found in the HTML file")
+        raise ServiceError(f"{path_text(path)}: no text found in the HTML file")
     return paragraphs, title or path_text(path.stem)
 
 

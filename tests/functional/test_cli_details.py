@@ -214,3 +214,22 @@ def test_an_anki_deck_is_not_written_to_a_terminal(tmp_path: Path) -> None:
         os.close(controller)
     assert process.returncode == 1
     assert b"an Anki deck is binary" in process.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_export_to_a_full_standard_output_is_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    assert run_reader("terms", "add", "외교", "--gloss", "diplomacy").returncode == 0
+    with open("/dev/full", "wb") as full:
+        process = subprocess.run(
+            [sys.executable, "-m", "reader", "terms", "export", "--format", "csv", "-o", "-"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+    assert process.returncode == 1
+    assert process.stderr == "reader: standard output: cannot write: No space left on device\n"
