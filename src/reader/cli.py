@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reader`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    undecodable = _undecodable_argument(args)
+    if undecodable is not None:
+        print(f"reader: {undecodable}", file=sys.stderr)
+        return 2
     if args.theme:
         os.environ["READER_THEME"] = args.theme
     try:
@@ -53,9 +57,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _is_expected(error: Exception) -> bool:
     from reader.config import ConfigError
     from reader.core.store import StoreError
+    from reader.paths import PathsError
     from reader.service import ServiceError
 
-    return isinstance(error, ServiceError | StoreError | ConfigError)
+    return isinstance(error, ServiceError | StoreError | ConfigError | PathsError)
+
+
+_PATH_ARGUMENTS = {"target", "file", "output", "what"}
+"""Arguments that name files: any bytes are valid there (Path keeps them, see
+:func:`reader.core.files.path_text`); every other argument is text."""
+
+
+def _undecodable_argument(args: argparse.Namespace) -> str | None:
+    """A one-line message for the first text argument that is not UTF-8, or None.
+
+    Python hands over undecodable argument bytes as lone surrogates, which every
+    later step (SQLite, output) refuses with a traceback; they are refused here.
+    """
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not _is_utf8(item):
+                shown = os.fsencode(item).decode("utf-8", "backslashreplace")
+                label = f"--{name}" if name in _OPTION_NAMES else name.upper()
+                return f"{label}: '{shown}' is not UTF-8 text; give it in UTF-8"
+    return None
+
+
+_OPTION_NAMES = {"title", "folder", "gloss", "note", "tag", "lang", "status", "theme"}
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -101,9 +139,30 @@ def summary_json(article: ArticleSummary) -> dict[str, Any]:
     }
 
 
+def plural(count: int, word: str) -> str:
+    """``1 article``, ``2 articles``: every count the CLI prints goes through here."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def local_time(stamp: str | None, with_time: bool = True) -> str:
+    """A stored ISO date (UTC) in the local time zone, as people read it:
+    ``2024-05-25 23:23 KST``, or just the date; unparsable text is shown as it is."""
+    from datetime import datetime
+
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M %Z" if with_time else "%Y-%m-%d").strip()
+
+
 def _summary_line(article: ArticleSummary) -> str:
     marks = ("*" if article.starred else " ") + (" " if article.read else "N")
-    date = (article.published or "")[:10]
+    date = local_time(article.published, with_time=False)
     return f"{article.id:>6} {marks} {date:10} {article.title}"
 
 
@@ -147,8 +206,9 @@ def _open(service: ReaderService, args: argparse.Namespace) -> int:
             {"id": article.id, "title": article.title, "paragraphs": len(article.paragraphs)}
         )
     else:
-        verb = "imported" if result.created else "already imported, updated"
-        print(f"{article.id}\t{article.title}\t({verb}, {len(article.paragraphs)} paragraphs)")
+        verb = "imported" if result.created else "updated" if result.changed else "unchanged"
+        paragraphs = plural(len(article.paragraphs), "paragraph")
+        print(f"{article.id}\t{article.title}\t({verb}, {paragraphs})")
     return 0
 
 
@@ -174,8 +234,9 @@ def _show(service: ReaderService, args: argparse.Namespace) -> int:
         print_json(payload)
         return 0
     print(article.title)
+    published = local_time(article.published)
     details = " · ".join(
-        x for x in (article.feed_title, article.author, article.published, article.url) if x
+        x for x in (article.feed_title, article.author, published, article.url) if x
     )
     if details:
         print(details)
@@ -193,7 +254,20 @@ def _show(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _search(service: ReaderService, args: argparse.Namespace) -> int:
-    _print_summaries(service.search(args.query, limit=args.limit), args.json)
+    """Matches on stdout; "no articles match" and the cap, when reached, on stderr."""
+    limit: int = args.limit
+    found = service.search(args.query, limit=limit + 1)
+    shown = found[:limit]
+    _print_summaries(shown, args.json)
+    if not args.query.strip():
+        print("reader: the search is empty; give a word to look for", file=sys.stderr)
+    elif not shown:
+        print(f"reader: no articles match {args.query.strip()!r}", file=sys.stderr)
+    elif len(found) > limit:
+        print(
+            f"reader: showing the first {limit} matches; use --limit N for more",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -211,7 +285,7 @@ def _set_flag(flag: str, value: bool) -> Handler:
 
 def _mark_all_read(service: ReaderService, args: argparse.Namespace) -> int:
     count = service.mark_all_read(args.feed)
-    print(f"marked {count} article{'s' if count != 1 else ''} read")
+    print(f"marked {plural(count, 'article')} read")
     return 0
 
 
@@ -259,13 +333,28 @@ def _terms_list(service: ReaderService, args: argparse.Namespace) -> int:
 
 def _terms_remove(service: ReaderService, args: argparse.Namespace) -> int:
     removed = service.remove_term(args.text, lang=args.lang)
-    print(f"removed {removed} term{'s' if removed != 1 else ''}")
+    print(f"removed {plural(removed, 'term')}")
     return 0
 
 
 def _terms_export(service: ReaderService, args: argparse.Namespace) -> int:
-    count = service.export_terms(args.format, Path(args.output))
-    print(f"exported {count} term{'s' if count != 1 else ''} to {args.output}")
+    """To FILE, or with ``-o -`` to standard output (the count then goes to stderr)."""
+    from reader.core.files import path_text
+
+    if args.output != "-":
+        count = service.export_terms(args.format, Path(args.output))
+        print(f"exported {plural(count, 'term')} to {path_text(args.output)}")
+        return 0
+    if args.format == "anki" and sys.stdout.isatty():
+        print(
+            "reader: an Anki deck is binary: redirect it (`-o - > deck.apkg`) or give -o FILE",
+            file=sys.stderr,
+        )
+        return 1
+    sys.stdout.flush()
+    count = service.export_terms(args.format, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
+    print(f"exported {plural(count, 'term')} to standard output", file=sys.stderr)
     return 0
 
 
@@ -293,13 +382,30 @@ def feed_json(feed: Feed) -> dict[str, Any]:
 
 def _add_feed(service: ReaderService, args: argparse.Namespace) -> int:
     result = service.add_feed(args.url, title=args.title, folder=args.folder)
+    feed = result.feed
     if args.json:
-        print_json({**feed_json(result.feed), "created": result.created, "new": result.new})
+        print_json(
+            {
+                **feed_json(feed),
+                "folder": feed.folder,
+                "created": result.created,
+                "new": result.new,
+                "changed": result.renamed,
+            }
+        )
     elif result.created:
-        print(f"{result.feed.id}\t{result.feed.title}\t(subscribed, {result.new} articles)")
+        print(f"{feed.id}\t{feed.title}\t(subscribed, {plural(result.new, 'article')})")
     else:
-        print(f"{result.feed.id}\t{result.feed.title}\t(already subscribed)")
+        changes = [
+            f"title set to {feed.title!r}" if name == "title" else _folder_change(feed.folder)
+            for name in result.renamed
+        ]
+        print(f"{feed.id}\t{feed.title}\t(already subscribed{''.join('; ' + c for c in changes)})")
     return 0
+
+
+def _folder_change(folder: str | None) -> str:
+    return f"moved to folder {folder!r}" if folder else "taken out of its folder"
 
 
 def _remove_feed(service: ReaderService, args: argparse.Namespace) -> int:
@@ -333,13 +439,26 @@ def _refresh(service: ReaderService, args: argparse.Namespace) -> int:
     else:
         results = _refresh_with_progress_bar(service, args)
     if args.json:
-        print_json([result.to_json() for result in results])
+        titles = {feed.id: feed.title for feed in service.feeds()}
+        # The stored title, as in `feeds --json`: "" for an untitled feed (its url is beside it).
+        print_json([{**r.to_json(), "title": titles.get(r.feed_id, "")} for r in results])
     else:
         for result in results:
             print(_refresh_line(result))
         print(results.summary())
-    fetched = [result for result in results if not result.skipped]
-    return 1 if fetched and all(result.error for result in fetched) else 0
+    return refresh_exit_code(results)
+
+
+EVERY_FEED_FAILED = 3
+"""Exit code of `reader refresh` when every feed it tried failed (README, Feeds)."""
+
+
+def refresh_exit_code(results: RefreshResults) -> int:
+    """0 when the refresh ran, even if some feeds failed (each failure is on its own
+    line); :data:`EVERY_FEED_FAILED` when every feed tried failed — one named feed,
+    or all of them. Feeds backing off were not tried and do not count."""
+    tried = [result for result in results if not result.skipped]
+    return EVERY_FEED_FAILED if tried and all(result.error for result in tried) else 0
 
 
 def _refresh_with_progress_bar(service: ReaderService, args: argparse.Namespace) -> RefreshResults:
@@ -384,7 +503,7 @@ def _import_opml(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _export_opml(service: ReaderService, args: argparse.Namespace) -> int:
-    if args.output:
+    if args.output and args.output != "-":
         service.export_opml(Path(args.output))
     else:
         sys.stdout.write(service.export_opml())
@@ -399,7 +518,8 @@ def _fetch_full(service: ReaderService, args: argparse.Namespace) -> int:
             {"id": article.id, "extracted": result.extracted, "paragraphs": len(article.paragraphs)}
         )
     elif result.extracted:
-        print(f"{article.id}\t{article.title}\t(full text, {len(article.paragraphs)} paragraphs)")
+        paragraphs = plural(len(article.paragraphs), "paragraph")
+        print(f"{article.id}\t{article.title}\t(full text, {paragraphs})")
     else:
         print(f"{article.id}\t{article.title}\t(no main text found on the page; summary kept)")
     return 0
@@ -434,7 +554,9 @@ def _add_feed_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     command.set_defaults(handler=_import_opml)
 
     command = sub.add_parser("export-opml", help="write the subscriptions as OPML")
-    command.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    command.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of stdout (- is stdout)"
+    )
     command.set_defaults(handler=_export_opml)
 
     command = sub.add_parser("fetch-full", help="replace an article's summary with its page's text")
@@ -493,7 +615,13 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
     command = sub.add_parser("search", help="full-text search (Korean substrings work)")
     command.add_argument("query", metavar="QUERY")
-    command.add_argument("--limit", type=_positive_int, default=100, metavar="N")
+    command.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=100,
+        metavar="N",
+        help="show at most N matches (default 100)",
+    )
     _json_flag(command)
     command.set_defaults(handler=_search)
 
@@ -530,7 +658,7 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
     command = terms_sub.add_parser("list", help="list terms, newest first")
     command.add_argument("--status", metavar="S", help=_STATUS_HELP)
-    command.add_argument("--lang", metavar="LANG")
+    command.add_argument("--lang", choices=["ko", "en"])
     command.add_argument("--tag", metavar="T")
     _json_flag(command)
     command.set_defaults(handler=_terms_list)
@@ -542,7 +670,9 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
     command = terms_sub.add_parser("export", help="write the glossary as an Anki deck, CSV or TSV")
     command.add_argument("--format", choices=["anki", "csv", "tsv"], required=True)
-    command.add_argument("-o", "--output", required=True, metavar="FILE")
+    command.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="a file, or - for standard output"
+    )
     command.set_defaults(handler=_terms_export)
 
     command = terms_sub.add_parser("import", help="read terms from a CSV or TSV file")
@@ -554,15 +684,9 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _translate(service: ReaderService, args: argparse.Namespace) -> int:
-    if args.file in (None, "-"):
-        text = sys.stdin.read()
-    else:
-        path = Path(args.file)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"reader: {path}: cannot read: {error}", file=sys.stderr)
-            return 1
+    text = _translation_input(args.file)
+    if text is None:
+        return 1
     result = service.translate_text(text, source=args.source, target=args.target)
     if args.json:
         print_json(result)
@@ -576,10 +700,42 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
     print("\n\n".join(" ".join(targets) for targets in paragraphs.values()))
     if failed:
         print(
-            f"reader: {len(failed)} sentence(s) left untranslated: {failed[0]['error']}",
+            f"reader: {plural(len(failed), 'sentence')} left untranslated: {failed[0]['error']}",
             file=sys.stderr,
         )
     return 0
+
+
+def _translation_input(file: str | None) -> str | None:
+    """The text to translate, from FILE or standard input, UTF-8 only (a BOM is
+    allowed); None after printing a one-line error."""
+    from reader.core.files import describe_size, path_text, read_regular_file
+    from reader.service import MAX_LOCAL_FILE_BYTES
+
+    if file in (None, "-"):
+        where = "standard input"
+        data = sys.stdin.buffer.read(MAX_LOCAL_FILE_BYTES + 1)
+        if len(data) > MAX_LOCAL_FILE_BYTES:
+            limit = describe_size(MAX_LOCAL_FILE_BYTES)
+            print(f"reader: {where}: too much text (more than {limit})", file=sys.stderr)
+            return None
+    else:
+        where = path_text(file)
+        try:
+            data = read_regular_file(Path(file), MAX_LOCAL_FILE_BYTES)
+        except OSError as error:
+            print(f"reader: {where}: cannot read: {error.strerror or error}", file=sys.stderr)
+            return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        print(
+            f"reader: {where}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); "
+            "convert it first, e.g. with `iconv -f latin1 -t utf-8`",
+            file=sys.stderr,
+        )
+        return None
 
 
 def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
@@ -675,7 +831,14 @@ def _add_locate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    """A count given on the command line; argparse shows the message as it is."""
+    try:
+        value = int(text)
+    except ValueError:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        digits = text.strip().lstrip("+-").isdigit()  # int() refuses over 4300 digits
+        problem = "is too large" if digits else "is not a whole number"
+        raise argparse.ArgumentTypeError(f"{shown!r} {problem}") from None
     if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number")
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {value}")
     return value

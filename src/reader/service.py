@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reader.config import Config, load_config
+from reader.core.files import path_text, read_regular_file
 from reader.core.models import (
     DEMO_FEED_URL,
     Article,
@@ -27,7 +29,7 @@ from reader.core.models import (
 )
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
-from reader.core.urls import is_web_url
+from reader.core.urls import is_web_url, split_url
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
@@ -74,6 +76,8 @@ class ImportResult:
 class OpenResult:
     article: Article
     created: bool
+    changed: bool = True
+    """False when the document was imported before and its text is the same."""
 
 
 @dataclass
@@ -82,6 +86,8 @@ class AddFeedResult:
     created: bool
     new: int = 0
     """Entries stored from the first fetch."""
+    renamed: list[str] = field(default_factory=list)
+    """For a feed already subscribed: which of ``title``/``folder`` were changed."""
 
 
 @dataclass
@@ -255,10 +261,10 @@ class ReaderService:
         """Subscribe to a feed, or to the feed a web page advertises, and store its entries."""
         from reader.core.feeds import FetchError, probe_feed, store_parsed
 
-        url = _http_url_or_error(url)
+        url = _http_url_or_error(url, assume_http=True)
         existing = self.store.feed_by_url(url)
         if existing is not None:
-            return AddFeedResult(existing, created=False)
+            return self._rename_existing(existing, title, folder)
         try:
             probed = probe_feed(url, self.fetch_settings())
         except FetchError as error:
@@ -266,9 +272,22 @@ class ReaderService:
         feed_title = clean_line(title) or probed.parsed.title
         feed, created = self.store.add_feed(probed.url, feed_title, clean_line(folder) or None)
         if not created:
-            return AddFeedResult(feed, created=False)
+            return self._rename_existing(feed, title, folder)
         new, _updated = store_parsed(self.store, feed, probed.fetched, probed.parsed)
         return AddFeedResult(self.resolve_feed(str(feed.id)), created=True, new=new)
+
+    def _rename_existing(self, feed: Feed, title: str | None, folder: str | None) -> AddFeedResult:
+        """``add`` of a feed already subscribed: apply the ``--title``/``--folder``
+        given (an empty folder takes the feed out of its folder)."""
+        changes: dict[str, str | None] = {}
+        if title is not None and clean_line(title) and clean_line(title) != feed.title:
+            changes["title"] = clean_line(title)
+        if folder is not None and (clean_line(folder) or None) != (feed.folder or None):
+            changes["folder"] = clean_line(folder) or None
+        if changes:
+            self.store.update_feed(feed.id, **changes)
+            feed = self.resolve_feed(str(feed.id))
+        return AddFeedResult(feed, created=False, renamed=list(changes))
 
     def remove_feed(self, feed: str) -> Feed:
         """Unsubscribe; starred and annotated articles of the feed stay readable."""
@@ -320,14 +339,15 @@ class ReaderService:
 
     def import_opml(self, path: Path) -> OpmlImportResult:
         """Subscribe to every feed of an OPML file; folders become the feeds' folders."""
-        from reader.core.opml import OpmlError, parse_opml
+        from reader.core.opml import MAX_OPML_BYTES, OpmlError, parse_opml
 
+        shown = path_text(path)
         try:
-            document = parse_opml(path.read_bytes())
+            document = parse_opml(read_regular_file(path, MAX_OPML_BYTES))
         except OSError as error:
-            raise ServiceError(f"{path}: cannot read: {error.strerror or error}") from None
+            raise ServiceError(f"{shown}: cannot read: {error.strerror or error}") from None
         except OpmlError as error:
-            raise ServiceError(f"{path}: {error}") from None
+            raise ServiceError(f"{shown}: {error}") from None
         added: list[Feed] = []
         skipped = 0
         for item in document.feeds:
@@ -342,16 +362,17 @@ class ReaderService:
 
     def export_opml(self, path: Path | None = None) -> str:
         """The subscriptions as OPML; written to ``path`` (atomically) when given."""
+        from reader.core.files import write_file_atomically
         from reader.core.opml import export_opml
 
         text = export_opml(self.store.feeds(FeedKind.FEED))
         if path is not None:
-            temporary = path.with_name(path.name + ".tmp")
             try:
-                temporary.write_text(text, encoding="utf-8")
-                temporary.replace(path)
+                write_file_atomically(path, text.encode("utf-8"))
             except OSError as error:
-                raise ServiceError(f"{path}: cannot write: {error.strerror or error}") from None
+                raise ServiceError(
+                    f"{path_text(path)}: cannot write: {error.strerror or error}"
+                ) from None
         return text
 
     def fetch_full(self, article_id: int) -> FullTextResult:
@@ -411,7 +432,7 @@ class ReaderService:
         file again updates it instead of adding a copy.
         """
         paragraphs, title = self._read_local_document(path)
-        guid = "file:" + str(path.resolve())
+        guid = "file:" + path_text(path.resolve())
         entry = EntryData(
             guid=guid,
             title=title,
@@ -424,10 +445,10 @@ class ReaderService:
     def store_local_entry(self, entry: EntryData) -> OpenResult:
         """Put a document into the Local collection (files, pages, translator text)."""
         local = self.store.ensure_collection(FeedKind.LOCAL)
-        new, _updated = self.store.upsert_entries(local.id, [entry])
+        new, updated = self.store.upsert_entries(local.id, [entry])
         article_id = self.store.article_id_by_guid(local.id, entry.guid)
         assert article_id is not None
-        return OpenResult(self.article(article_id), created=new == 1)
+        return OpenResult(self.article(article_id), created=new == 1, changed=bool(new or updated))
 
     def save_text(self, text: str, title: str | None = None) -> OpenResult:
         """Save pasted text (from the translator screen) as a Local article."""
@@ -444,24 +465,30 @@ class ReaderService:
         return self.store_local_entry(entry)
 
     def _read_local_document(self, path: Path) -> tuple[list[str], str]:
+        """Paragraphs and title of a local file: only a regular file of at most
+        MAX_LOCAL_FILE_BYTES is read (a FIFO or a device is refused without blocking)."""
+        shown = path_text(path)
         if not path.exists():
-            raise ServiceError(f"{path}: no such file")
+            raise ServiceError(f"{shown}: no such file")
         if path.is_dir():
-            raise ServiceError(f"{path}: is a folder; give a .txt, .md or .html file")
+            raise ServiceError(f"{shown}: is a folder; give a .txt, .md or .html file")
         suffix = path.suffix.lower()
         if suffix not in LOCAL_SUFFIXES:
             raise ServiceError(
-                f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
+                f"{shown}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
             )
         size = path.stat().st_size
         if size > MAX_LOCAL_FILE_BYTES:
             raise ServiceError(
-                f"{path}: file too large ({size / 2**20:.1f} MB; the limit is "
+                f"{shown}: file too large ({size / 2**20:.1f} MB; the limit is "
                 f"{MAX_LOCAL_FILE_BYTES // 2**20} MB)"
             )
-        data = path.read_bytes()
+        try:
+            data = read_regular_file(path, MAX_LOCAL_FILE_BYTES)
+        except OSError as error:
+            raise ServiceError(f"{shown}: cannot read: {error.strerror or error}") from None
         if b"\x00" in data[:8192]:
-            raise ServiceError(f"{path}: binary file, not text")
+            raise ServiceError(f"{shown}: binary file, not text")
         text = _decode_text(data, path)
         if suffix in {".html", ".htm", ".xhtml"}:
             return _html_document(text, path)
@@ -836,17 +863,31 @@ class ReaderService:
             if outcome is not None and not outcome.error and outcome.target.strip()
         ]
 
-    def export_terms(self, format_name: str, path: Path) -> int:
-        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms."""
-        from reader.core import anki, exports
+    def export_terms(self, format_name: str, target: Path | BinaryIO) -> int:
+        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms.
+
+        A file is replaced atomically (:func:`reader.core.files.atomic_output`): a
+        kill or a full disk leaves the previous file whole. ``target`` may also be an
+        open binary stream (standard output); CSV/TSV then have no byte-order mark.
+        """
+        from reader.core.files import atomic_output
 
         terms = self.store.terms(order="lemma")
+        if not isinstance(target, Path):
+            try:
+                return _write_glossary(format_name, terms, target, None, bom=False)
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                reason = error.strerror or error
+                raise ServiceError(f"standard output: cannot write: {reason}") from None
         try:
-            if format_name == "anki":
-                return anki.write_apkg(terms, path)
-            return exports.write_terms(terms, path, exports.delimiter_for(path, format_name))
+            with atomic_output(target) as handle:
+                return _write_glossary(format_name, terms, handle, target.parent, bom=True)
         except OSError as error:
-            raise ServiceError(f"{path}: cannot write: {error.strerror}") from None
+            raise ServiceError(
+                f"{path_text(target)}: cannot write: {error.strerror or error}"
+            ) from None
 
     def import_terms(self, path: Path) -> ImportResult:
         """Read a CSV/TSV glossary; terms of a lemma already stored are merged into it."""
@@ -1012,12 +1053,38 @@ class ReaderService:
         return removed
 
 
-def _http_url_or_error(url: str) -> str:
-    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError."""
+_BARE_HOST = re.compile(
+    r"(?:localhost|(?:[\w-]+\.)+[\w-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:[/?#]|$)"
+)
+"""An address typed without a scheme: a dotted host or localhost, maybe a port
+(``127.0.0.1:8765/feed.xml``, ``example.com/rss``); http:// is assumed for it."""
+
+
+def _http_url_or_error(url: str, assume_http: bool = False) -> str:
+    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError.
+
+    With ``assume_http`` an address without a scheme that starts with a host name
+    gets ``http://``, as a browser's address bar does.
+    """
     url = clean_line(url)
+    if assume_http and "://" not in url and _BARE_HOST.match(url):
+        url = "http://" + url
+    if split_url(url) is None:
+        raise ServiceError(f"{url!r}: not a valid address (malformed host or port)")
     if not is_web_url(url):
         raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
     return url
+
+
+def _write_glossary(
+    format_name: str, terms: list[Term], output: BinaryIO, work_dir: Path | None, bom: bool
+) -> int:
+    from reader.core import anki, exports
+
+    if format_name == "anki":
+        return anki.write_apkg(terms, output, work_dir)
+    delimiter = "\t" if format_name == "tsv" else ","
+    return exports.write_terms(terms, output, delimiter, bom)
 
 
 def _decode_text(data: bytes, path: Path) -> str:
@@ -1030,7 +1097,9 @@ def _decode_text(data: bytes, path: Path) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ServiceError(f"{path}: not valid UTF-8 and no text encoding could be detected")
+        raise ServiceError(
+            f"{path_text(path)}: not valid UTF-8 and no text encoding could be detected"
+        )
     return str(best)
 
 
@@ -1040,12 +1109,12 @@ def _text_document(text: str, path: Path, markdown: bool) -> tuple[list[str], st
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
-        raise ServiceError(f"{path}: file is empty")
+        raise ServiceError(f"{path_text(path)}: file is empty")
     title = lines[0].lstrip("# ").strip() if markdown else lines[0]
     paragraphs = split_plain_text("\n".join(lines[1:]))
     if markdown:
         paragraphs = [p.lstrip("#").strip() if p.startswith("#") else p for p in paragraphs]
-    return paragraphs, clean_line(title) or path.stem
+    return paragraphs, clean_line(title) or path_text(path.stem)
 
 
 def _html_document(text: str, path: Path) -> tuple[list[str], str]:
@@ -1054,8 +1123,8 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
     paragraphs = html_to_paragraphs(text)
     title = html_title(text) or (paragraphs[0][:80] if paragraphs else "")
     if not paragraphs and not title:
-        raise ServiceError(f"{path}: no text found in the HTML file")
-    return paragraphs, title or path.stem
+        raise ServiceError(f"{path_text(path)}: no text found in the HTML file")
+    return paragraphs, title or path_text(path.stem)
 
 
 _IMPORT_CHUNK = 1000

@@ -144,7 +144,8 @@ def test_not_utf8_and_missing_files_are_refused(service: ReaderService, tmp_path
 def test_writer_and_reader_directly(tmp_path: Path) -> None:
     term = Term(id=0, lang="ko", text="외교", lemma="외교", note=NASTY_NOTE, tags=["x"])
     path = tmp_path / "x.csv"
-    write_terms([term], path)
+    with path.open("wb") as handle:
+        write_terms([term], handle)
     [back] = read_terms(path)
     assert (back.note, back.tags, back.lemma) == (NASTY_NOTE, ["x"], "외교")
 

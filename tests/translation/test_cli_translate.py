@@ -87,4 +87,4 @@ def test_a_sentence_the_model_fails_on_is_kept_and_reported(
     result = run_reader("translate", input=f"고양이 가 잔다. {too_long}")
     assert result.returncode == 0
     assert result.stdout == f"cat 가 잔다. {too_long}\n"
-    assert "1 sentence(s) left untranslated: model failed" in result.stderr
+    assert "1 sentence left untranslated: model failed" in result.stderr
