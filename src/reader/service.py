@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,12 @@ from reader.paths import Paths, get_paths
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
     from reader.core.models import Sentence
-    from reader.core.packages import AvailableModel, InstalledModel, ProgressCallback
+    from reader.core.packages import (
+        AvailableModel,
+        BrokenPackage,
+        InstalledModel,
+        ProgressCallback,
+    )
     from reader.core.terms import (
         Analysis,
         Difficulty,
@@ -106,6 +112,7 @@ class ReaderService:
     def __init__(self, paths: Paths | None = None, config: Config | None = None) -> None:
         self.paths = paths or get_paths()
         self.paths.ensure()
+        route_warnings_to(self.paths.log_file)
         self.config = config or load_config(self.paths.config_file)
         self._store: Store | None = None
         self._term_index: TermIndex | None = None
@@ -939,13 +946,22 @@ class ReaderService:
         """Installed packages, and the Argos index (fetched now, or the last copy, or None)."""
         from reader.core import packages
 
-        installed = packages.installed_models(self.paths.effective_models_dir())
+        models_dir = self.paths.effective_models_dir()
+        packages.remove_stale_work_folders(models_dir, self.paths.cache_dir)
+        installed = packages.installed_models(models_dir, warn=False)
         try:
             if fetch_index:
                 return installed, packages.fetch_index(self.paths.cache_dir)
         except packages.PackageError as error:
             raise ServiceError(str(error)) from None
         return installed, packages.cached_index(self.paths.cache_dir)
+
+    def damaged_models(self) -> list[BrokenPackage]:
+        """Installed folders that look like packages but are skipped, and why (`models list`
+        shows them; every other command logs them once)."""
+        from reader.core import packages
+
+        return packages.broken_models(self.paths.effective_models_dir())
 
     def models_install(self, what: str, progress: ProgressCallback | None = None) -> InstalledModel:
         """Install a ``.argosmodel`` file, or download ``ko-en``/``en-ko`` from the Argos index."""
@@ -979,6 +995,32 @@ class ReaderService:
             self.store.drop_translations(model.name)
         self.translations.forget()
         return removed
+
+
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def route_warnings_to(log_file: Path) -> None:
+    """Send reader's warnings to ``reader.log``, not the terminal.
+
+    Without a handler Python prints them raw on stderr, which is the TUI's screen and
+    would add lines to the CLI's one-line errors. The file is opened at the first
+    warning; calling again with another file (tests switch READER_HOME) replaces it.
+    """
+    logger = logging.getLogger("reader")
+    for handler in list(logger.handlers):
+        if isinstance(handler, logging.FileHandler) and getattr(handler, "reader_log", False):
+            if handler.baseFilename == str(log_file.absolute()):
+                return
+            logger.removeHandler(handler)
+            handler.close()
+    handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
+    handler.reader_log = True  # type: ignore[attr-defined]
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
 
 
 def _http_url_or_error(url: str) -> str:
