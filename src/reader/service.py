@@ -894,27 +894,69 @@ class ReaderService:
 
         return split_sentences(paragraph, lang)
 
+    def paragraph_directions(
+        self, paragraphs: list[str], direction: tuple[str, str], per_paragraph: bool | None = None
+    ) -> list[tuple[str, str] | None]:
+        """The direction each paragraph is translated in; None keeps it as it is.
+
+        A paragraph written in the target language (a Korean quote in an English page)
+        is translated the other way when ``per_paragraph`` (default: the
+        ``[translation] per_paragraph`` setting) is on and both directions have a model;
+        otherwise it is kept as it is. Pass ``per_paragraph=False`` for a direction the
+        user forced.
+        """
+        source, target = direction
+        languages = [detect_language(paragraph) for paragraph in paragraphs]
+        if per_paragraph is None:
+            per_paragraph = self.config.translation.per_paragraph
+        if per_paragraph and target in languages and self.can_translate(target, source):
+            return [(target, source) if lang == target else direction for lang in languages]
+        return [None if lang == target else direction for lang in languages]
+
+    def can_translate(self, source: str, target: str) -> bool:
+        """True when a model (or a pivot) translates ``source`` into ``target``."""
+        from reader.core.translation import NoModelError
+
+        try:
+            self.translations.engine(source, target)
+        except NoModelError:
+            return False
+        return True
+
     def translate_paragraphs(
-        self, paragraphs: list[str], source: str, target: str
+        self,
+        paragraphs: list[str],
+        source: str,
+        target: str,
+        per_paragraph: bool | None = None,
     ) -> dict[str, Any]:
         """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
 
-        A paragraph that is already in the target language is passed through as it is.
+        Each paragraph goes the way :meth:`paragraph_directions` says: one in the target
+        language is translated the other way (its pairs then carry their own
+        ``source_lang``, ``target_lang`` and ``model``) or passed through as it is.
         """
         from reader.core.translation import NoModelError
 
+        directions = self.paragraph_directions(paragraphs, (source, target), per_paragraph)
         sentences = [
             (index, number, sentence.text)
             for index, paragraph in enumerate(paragraphs)
-            for number, sentence in enumerate(self.split_sentences(paragraph, source))
+            for number, sentence in enumerate(
+                self.split_sentences(paragraph, (directions[index] or (source, target))[0])
+            )
         ]
-        to_translate = [s for s in sentences if detect_language(paragraphs[s[0]]) != target]
+        translated: dict[tuple[int, int], Any] = {}
+        models: dict[tuple[str, str], str] = {}
         try:
-            engine = self.translations.engine(source, target)
-            outcomes = self.translations.translate([s[2] for s in to_translate], source, target)
+            models[(source, target)] = self.translations.engine(source, target).model.model_id
+            for way in dict.fromkeys(d for d in directions if d is not None):
+                group = [s for s in sentences if directions[s[0]] == way]
+                outcomes = self.translations.translate([s[2] for s in group], *way)
+                models[way] = self.translations.engine(*way).model.model_id
+                translated.update(((s[0], s[1]), o) for s, o in zip(group, outcomes, strict=True))
         except NoModelError as error:
             raise ServiceError(str(error)) from None
-        translated = {(s[0], s[1]): o for s, o in zip(to_translate, outcomes, strict=True)}
         pairs = []
         for index, number, text in sentences:
             outcome = translated.get((index, number))
@@ -922,19 +964,26 @@ class ReaderService:
             pair["target"] = text if outcome is None else outcome.target
             if outcome is not None and outcome.error:
                 pair["error"] = outcome.error
+            own = directions[index]
+            if own is not None and own != (source, target):
+                pair.update(source_lang=own[0], target_lang=own[1], model=models[own])
             pairs.append(pair)
         return {
             "source_lang": source,
             "target_lang": target,
-            "model": engine.model.model_id,
+            "model": models[(source, target)],
             "pairs": pairs,
         }
 
     def translate_text(
         self, text: str, source: str = "auto", target: str | None = None
     ) -> dict[str, Any]:
+        """Translate plain text; with the direction guessed (``source="auto"``, no target)
+        each paragraph goes into the other language, a forced direction applies to all."""
+        guessed = source not in ("ko", "en") and target not in ("ko", "en")
         source, target = self.direction_for(text, source, target)
-        return self.translate_paragraphs(split_plain_text(text), source, target)
+        per_paragraph = None if guessed else False
+        return self.translate_paragraphs(split_plain_text(text), source, target, per_paragraph)
 
     def translate_article_pairs(self, article: Article) -> dict[str, Any]:
         source, target = self.direction_for(article)
