@@ -578,7 +578,7 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
-    from reader.core.text import clean_line
+    from reader.core.packages import shown_path
 
     installed, available = service.models_list(fetch_index=args.available)
     damaged = service.damaged_models()
@@ -590,11 +590,11 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
                         "pair": m.pair,
                         "version": m.version,
                         "size_bytes": m.size_bytes,
-                        "path": clean_line(str(m.path)),
+                        "path": shown_path(m.path),
                     }
                     for m in installed
                 ],
-                "damaged": [{"path": clean_line(str(d.path)), "reason": d.reason} for d in damaged],
+                "damaged": [{"path": shown_path(d.path), "reason": d.reason} for d in damaged],
                 "available": None
                 if available is None
                 else [{"pair": m.pair, "version": m.version} for m in available],
@@ -607,7 +607,7 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
         print("no models installed: run `reader models install ko-en` (and en-ko)")
     for model in installed:
         size = f"{model.size_bytes / 2**20:.1f} MB"
-        print(f"{model.pair}\t{model.version}\t{size}\t{clean_line(str(model.path))}")
+        print(f"{model.pair}\t{model.version}\t{size}\t{shown_path(model.path)}")
     if available:
         print("available from the Argos index:")
         for entry in available:
@@ -617,9 +617,9 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
 
 def _models_install(service: ReaderService, args: argparse.Namespace) -> int:
     model = service.models_install(args.what, progress=_download_progress())
-    from reader.core.text import clean_line
+    from reader.core.packages import shown_path
 
-    print(f"installed {model.pair} {model.version} in {clean_line(str(model.path))}")
+    print(f"installed {model.pair} {model.version} in {shown_path(model.path)}")
     return 0
 
 

@@ -326,6 +326,27 @@ def test_a_model_bin_bomb_is_refused(tiny_packages: TinyPackages, tmp_path: Path
     assert entries() == []
 
 
+def test_an_installed_huge_metadata_json_costs_nothing_to_skip(
+    installed_tiny_models: Path,
+) -> None:
+    folder = next(p for p in installed_tiny_models.iterdir() if p.name.startswith("translate-ko"))
+    with (folder / "metadata.json").open("r+b") as handle:
+        handle.truncate(1900 * 2**20)  # sparse: 1.9 GB to read, nothing on disk
+    result, peak_mb = run_measured("translate", "--from", "en", input_text="The cat sleeps.")
+    assert result.returncode == 0, result.stderr
+    assert peak_mb < 400, peak_mb  # before: 3.9 GB for every translate
+    listing = run_reader("models", "list")
+    assert "metadata.json" in listing.stderr and "over 1.0 MB" in listing.stderr
+
+
+def test_an_archive_file_name_with_escapes_is_shown_cleaned(tmp_path: Path) -> None:
+    missing = tmp_path / f"evil{ESC}]0;x{chr(7)}{ESC}[2J.argosmodel"
+    result = run_reader("models", "install", str(missing))
+    assert_one_line_failure(result, "evil")
+    missing.write_bytes(b"not a zip")
+    assert_one_line_failure(run_reader("models", "install", str(missing)), "not a zip archive")
+
+
 def start_holder(folder: Path) -> subprocess.Popen[str]:
     """A process that makes an install work folder in ``folder`` and holds it."""
     code = (

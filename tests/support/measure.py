@@ -22,7 +22,9 @@ sys.exit(code)
 """
 
 
-def run_measured(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess[str], int]:
+def run_measured(
+    *args: str, timeout: float = 60, input_text: str | None = None
+) -> tuple[subprocess.CompletedProcess[str], int]:
     """Run ``reader`` and return it with its own peak RSS in MB.
 
     The figure is the child's ``VmHWM`` read just before it exits: ``ru_maxrss`` from
@@ -33,6 +35,7 @@ def run_measured(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedP
         peak_file = Path(folder) / "peak"
         completed = subprocess.run(
             [sys.executable, "-c", _RUN_AND_REPORT_PEAK, *args],
+            input=input_text,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -49,6 +49,7 @@ from reader.core.safe_archive import (
     check_zip_members,
     extract_zip,
     open_regular,
+    os_reason,
     read_bounded,
     read_regular,
     remove_stale_staging,
@@ -295,6 +296,11 @@ def _clean_text(text: str) -> str:
     return clean_line(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
 
 
+def shown_path(path: Path) -> str:
+    """A path for a message or a listing: controls removed, undecodable bytes as U+FFFD."""
+    return _clean_text(str(path))
+
+
 def _shown(text: str) -> str:
     cleaned = _clean_text(text)
     return repr(cleaned if len(cleaned) <= 40 else cleaned[:37] + "…")
@@ -351,7 +357,7 @@ class BrokenPackage:
             else "delete the folder"
         )
         return (
-            f"skipped the damaged model package {clean_line(str(self.path))}: {self.reason};"
+            f"skipped the damaged model package {shown_path(self.path)}: {self.reason};"
             f" reinstall it or {remedy}"
         )
 
@@ -415,7 +421,7 @@ def _inspect_package(folder: Path) -> InstalledModel | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise PackageError(f"metadata.json cannot be read ({error.strerror})") from None
+        raise PackageError(f"metadata.json cannot be read ({os_reason(error)})") from None
     try:
         metadata = parse_metadata(read_regular(folder / "metadata.json", MAX_METADATA_BYTES))
     except ArchiveError as error:
@@ -503,8 +509,8 @@ def remove_model(models_dir: Path, pair: str) -> list[InstalledModel]:
         try:
             remove_tree(model.path)
         except OSError as error:
-            shown = clean_line(str(model.path))
-            raise PackageError(f"cannot remove {shown}: {error.strerror}") from None
+            shown = shown_path(model.path)
+            raise PackageError(f"cannot remove {shown}: {os_reason(error)}") from None
     return removed
 
 
@@ -554,11 +560,11 @@ def _opened_archive(
         handle = open_regular(archive)
     except ArchiveError as error:
         if not archive.exists():
-            raise PackageError(f"{archive}: no such file") from None
-        raise PackageError(f"{archive}: {error}") from None
+            raise PackageError(f"{shown_path(archive)}: no such file") from None
+        raise PackageError(f"{shown_path(archive)}: {error}") from None
     with handle:
         if not zipfile.is_zipfile(handle):
-            raise PackageError(f"{archive}: not an Argos package (not a zip archive)")
+            raise PackageError(f"{shown_path(archive)}: not an Argos package (not a zip archive)")
         try:
             with zipfile.ZipFile(handle) as zip_file:
                 members = check_zip_members(zip_file, ARCHIVE_LIMITS)
@@ -567,10 +573,10 @@ def _opened_archive(
                 _require_model_files(archive, top, {m.path.as_posix() for m in members})
                 yield zip_file, top, members, metadata
         except ArchiveError as error:
-            raise PackageError(f"{archive}: {error}") from None
+            raise PackageError(f"{shown_path(archive)}: {error}") from None
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
             reason = clean_line(str(error))[:120]
-            raise PackageError(f"{archive}: damaged zip archive ({reason})") from None
+            raise PackageError(f"{shown_path(archive)}: damaged zip archive ({reason})") from None
 
 
 def _single_top_folder(archive: Path, members: list[Member]) -> str:
@@ -578,11 +584,13 @@ def _single_top_folder(archive: Path, members: list[Member]) -> str:
     for member in members:
         if len(member.path.parts) < 2 and not member.is_dir:
             raise PackageError(
-                f"{archive}: file {shown_name(member.name)} outside the package folder"
+                f"{shown_path(archive)}: file {shown_name(member.name)} outside the package folder"
             )
         tops.add(member.path.parts[0])
     if len(tops) != 1:
-        raise PackageError(f"{archive}: expected one top-level folder, found {len(tops)}")
+        raise PackageError(
+            f"{shown_path(archive)}: expected one top-level folder, found {len(tops)}"
+        )
     return tops.pop()
 
 
@@ -590,19 +598,21 @@ def _read_metadata(
     archive: Path, zip_file: zipfile.ZipFile, top: str, members: list[Member]
 ) -> PackageMetadata:
     if not any(m.path.as_posix() == f"{top}/metadata.json" for m in members):
-        raise PackageError(f"{archive}: no metadata.json in the package folder")
+        raise PackageError(f"{shown_path(archive)}: no metadata.json in the package folder")
     with zip_file.open(f"{top}/metadata.json") as stream:
         data = read_bounded(stream, MAX_METADATA_BYTES, "metadata.json")
     try:
         metadata = parse_metadata(data)
     except PackageError as error:
-        raise PackageError(f"{archive}: {error}") from None
+        raise PackageError(f"{shown_path(archive)}: {error}") from None
     if metadata.type != "translate":
-        raise PackageError(f"{archive}: a {_shown(metadata.type)} package, not a translation model")
+        raise PackageError(
+            f"{shown_path(archive)}: a {_shown(metadata.type)} package, not a translation model"
+        )
     source, target = metadata.pair
     if source not in SUPPORTED_LANGUAGES or target not in SUPPORTED_LANGUAGES:
         raise PackageError(
-            f"{archive}: metadata.json from_code/to_code are {source!r}/{target!r};"
+            f"{shown_path(archive)}: metadata.json from_code/to_code are {source!r}/{target!r};"
             " reader uses ko→en and en→ko packages"
         )
     return metadata
@@ -611,9 +621,13 @@ def _read_metadata(
 def _require_model_files(archive: Path, top: str, names: set[str]) -> None:
     for required in ("model/model.bin", "model/config.json"):
         if f"{top}/{required}" not in names:
-            raise PackageError(f"{archive}: no {required} in the package (not a CTranslate2 model)")
+            raise PackageError(
+                f"{shown_path(archive)}: no {required} in the package (not a CTranslate2 model)"
+            )
     if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
-        raise PackageError(f"{archive}: no sentencepiece.model or bpe.model in the package")
+        raise PackageError(
+            f"{shown_path(archive)}: no sentencepiece.model or bpe.model in the package"
+        )
 
 
 def install_file(archive: Path, models_dir: Path) -> tuple[InstalledModel, list[InstalledModel]]:
@@ -634,9 +648,11 @@ def install_file(archive: Path, models_dir: Path) -> tuple[InstalledModel, list[
             check_package_folder(archive, package, metadata)
             return _swap_in_package(staging.path, package, models_dir, metadata)
         except ArchiveError as error:
-            raise PackageError(f"{archive}: {error}") from None
+            raise PackageError(f"{shown_path(archive)}: {error}") from None
         except OSError as error:  # disk full, permissions …
-            raise PackageError(f"{archive}: cannot install: {error.strerror}") from None
+            raise PackageError(
+                f"{shown_path(archive)}: cannot install: {os_reason(error)}"
+            ) from None
 
 
 def check_package_folder(archive: Path, package: Path, metadata: PackageMetadata) -> None:
@@ -649,12 +665,13 @@ def check_package_folder(archive: Path, package: Path, metadata: PackageMetadata
     try:
         check_folder(package, ARCHIVE_LIMITS)
     except ArchiveError as error:
-        raise PackageError(f"{archive}: {error}") from None
+        raise PackageError(f"{shown_path(archive)}: {error}") from None
     tokenizer = _check_tokenizer(archive, package)
     _check_model_loads(archive, package / "model", tokenizer, metadata)
     metadata_file = package / "metadata.json"
     metadata_file.unlink()
-    metadata_file.write_text(json.dumps(metadata.fields, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(metadata.fields, ensure_ascii=False, indent=2) + "\n"
+    metadata_file.write_text(text, encoding="utf-8")
 
 
 def _swap_in_package(
@@ -668,7 +685,7 @@ def _swap_in_package(
     )
     if os.path.lexists(destination) and destination not in old_paths:
         raise PackageError(
-            f"{clean_line(str(destination))} already exists and is not a"
+            f"{shown_path(destination)} already exists and is not a"
             f" {metadata.source}→{metadata.target} package: move it away first"
         )
     _swap_in(staging, package, destination, old_paths)
@@ -690,7 +707,9 @@ def _swap_in(staging: Path, new: Path, destination: Path, old_paths: list[Path])
     except OSError as error:
         for aside, old in reversed(moved):
             aside.rename(old)
-        raise PackageError(f"cannot install into {destination.parent}: {error.strerror}") from None
+        raise PackageError(
+            f"cannot install into {shown_path(destination.parent)}: {os_reason(error)}"
+        ) from None
 
 
 def _check_tokenizer(archive: Path, package: Path) -> Any:
@@ -701,7 +720,7 @@ def _check_tokenizer(archive: Path, package: Path) -> Any:
             return load_sentencepiece(spm_file)
         _check_bpe(package / "bpe.model")
     except PackageError as error:
-        raise PackageError(f"{archive}: {error}") from None
+        raise PackageError(f"{shown_path(archive)}: {error}") from None
     return None
 
 
@@ -765,7 +784,9 @@ def _check_model_loads(
             )
     except Exception as error:  # CTranslate2 raises RuntimeError, ValueError, OSError …
         reason = clean_line(str(error)).split(". ")[0][:200] or type(error).__name__
-        raise PackageError(f"{archive}: the CTranslate2 model does not load ({reason})") from None
+        raise PackageError(
+            f"{shown_path(archive)}: the CTranslate2 model does not load ({reason})"
+        ) from None
 
 
 # -- the Argos package index -------------------------------------------------------------

@@ -89,6 +89,11 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
+def os_reason(error: OSError) -> str:
+    """An OSError as a few words (``No space left on device``), never ``None``."""
+    return clean_line(error.strerror or str(error) or type(error).__name__)[:200]
+
+
 def shown_name(name: str) -> str:
     """A member name fit for a one-line message: controls removed, quoted, at most 80 chars."""
     cleaned = clean_line(name.encode("utf-8", "replace").decode("utf-8"))
@@ -217,7 +222,7 @@ def check_folder(folder: Path, limits: ArchiveLimits) -> list[Member]:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
             raise ArchiveError(
-                f"cannot read {shown_name(str(relative))}: {error.strerror}"
+                f"cannot read {shown_name(str(relative))}: {os_reason(error)}"
             ) from None
         for entry in entries:
             path = relative / entry.name
@@ -250,7 +255,7 @@ def open_regular(path: Path) -> IO[bytes]:
     except OSError as error:
         if error.errno == 40:  # ELOOP: a symbolic link
             raise ArchiveError(f"{shown_name(path.name)} is a symbolic link") from None
-        raise ArchiveError(f"cannot open {shown_name(path.name)}: {error.strerror}") from None
+        raise ArchiveError(f"cannot open {shown_name(path.name)}: {os_reason(error)}") from None
     if not stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.close(descriptor)
         raise ArchiveError(f"{shown_name(path.name)} is not a regular file")
