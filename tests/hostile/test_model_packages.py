@@ -21,7 +21,13 @@ import pytest
 from reader.core import packages
 from reader.paths import get_paths
 from tests.conftest import run_reader
-from tests.support.bombs import member_from_bytes, members_of, write_zip, zero_member
+from tests.support.bombs import (
+    RawMember,
+    member_from_bytes,
+    members_of,
+    write_zip,
+    zero_member,
+)
 from tests.support.measure import run_measured
 from tests.support.tiny_argos import TinyPackages
 
@@ -455,4 +461,23 @@ def test_a_symlink_member_is_refused(tiny_packages: TinyPackages, tmp_path: Path
     )
     result = run_reader("models", "install", str(archive))
     assert_one_line_failure(result, "link or a special file")
+    assert entries() == []
+
+
+@pytest.mark.parametrize("member", ["metadata.json", "model/model.bin"])
+@pytest.mark.parametrize("damage", ["garbage deflate data", "unknown compression method"])
+def test_damaged_member_data_is_one_line(
+    tiny_packages: TinyPackages, tmp_path: Path, member: str, damage: str
+) -> None:
+    top = "translate-ko_en-tiny"
+    if damage == "garbage deflate data":
+        broken = RawMember(f"{top}/{member}", b"\xff" * 64, 0, 1000)
+    else:
+        broken = RawMember(f"{top}/{member}", b"x" * 64, 0, 64, method=99)
+    archive = write_zip(
+        tmp_path / "damaged.argosmodel",
+        [*members_of(tiny_packages.ko_en, skip={member}), broken],
+    )
+    result = run_reader("models", "install", str(archive))
+    assert_one_line_failure(result, "damaged zip archive")
     assert entries() == []

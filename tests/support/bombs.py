@@ -70,6 +70,8 @@ class RawMember:
     size: int
     stored: bool = False
     mode: int = 0o100644
+    method: int | None = None
+    """A compression method number to write instead (e.g. 99, which zipfile cannot read)."""
 
 
 def member_from_bytes(name: str, content: bytes, mode: int = 0o100644) -> RawMember:
@@ -99,7 +101,7 @@ def write_zip(path: Path, members: list[RawMember]) -> Path:
     local, central = bytearray(), bytearray()
     for member in members:
         name = member.name.encode("utf-8", "surrogateescape")
-        method = 0 if member.stored else 8
+        method = member.method if member.method is not None else (0 if member.stored else 8)
         offset = len(local)
         fixed = struct.pack(
             "<HHHHHIIIHH",

@@ -26,6 +26,7 @@ import re
 import stat
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -387,6 +388,9 @@ def scan_models(models_dir: Path) -> tuple[list[InstalledModel], list[BrokenPack
         except PackageError as error:
             broken.append(BrokenPackage(folder, str(error), _pair_if_plain(folder)))
             continue
+        except OSError as error:  # permissions, a folder removed meanwhile …
+            broken.append(BrokenPackage(folder, os_reason(error), _pair_if_plain(folder)))
+            continue
         if model is not None:
             installed.append(model)
     return installed, broken
@@ -551,6 +555,18 @@ def validate_archive(archive: Path) -> tuple[str, dict[str, Any]]:
         return top, metadata.fields
 
 
+_DAMAGED_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    zlib.error,
+    NotImplementedError,  # a compression method zipfile does not know
+    ValueError,
+    OverflowError,
+)
+"""What zipfile raises for a damaged or crafted archive (sizes, offsets, methods, data)."""
+
+
 @contextmanager
 def _opened_archive(
     archive: Path,
@@ -574,8 +590,8 @@ def _opened_archive(
                 yield zip_file, top, members, metadata
         except ArchiveError as error:
             raise PackageError(f"{shown_path(archive)}: {error}") from None
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
-            reason = clean_line(str(error))[:120]
+        except _DAMAGED_ZIP_ERRORS as error:
+            reason = clean_line(str(error))[:120] or type(error).__name__
             raise PackageError(f"{shown_path(archive)}: damaged zip archive ({reason})") from None
 
 
