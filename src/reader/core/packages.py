@@ -654,21 +654,19 @@ def install_file(archive: Path, models_dir: Path) -> tuple[InstalledModel, list[
     work folders of installs that were killed are removed first.
     """
     remove_stale_work_folders(models_dir)
-    with (
-        _opened_archive(archive) as (zip_file, _top, members, metadata),
-        Staging(models_dir, STAGING_PREFIX) as staging,
-    ):
-        package = staging.path / "package"
-        try:
+    try:
+        with (
+            _opened_archive(archive) as (zip_file, _top, members, metadata),
+            Staging(models_dir, STAGING_PREFIX) as staging,
+        ):
+            package = staging.path / "package"
             extract_zip(zip_file, members, package, ARCHIVE_LIMITS, strip=1)
             check_package_folder(archive, package, metadata)
             return _swap_in_package(staging.path, package, models_dir, metadata)
-        except ArchiveError as error:
-            raise PackageError(f"{shown_path(archive)}: {error}") from None
-        except OSError as error:  # disk full, permissions …
-            raise PackageError(
-                f"{shown_path(archive)}: cannot install: {os_reason(error)}"
-            ) from None
+    except ArchiveError as error:
+        raise PackageError(f"{shown_path(archive)}: {error}") from None
+    except OSError as error:  # disk full, permissions …
+        raise PackageError(f"{shown_path(archive)}: cannot install: {os_reason(error)}") from None
 
 
 def check_package_folder(archive: Path, package: Path, metadata: PackageMetadata) -> None:
@@ -910,25 +908,52 @@ def download_and_install(
             f"the index lists {source}→{target} at {model.size_bytes / 2**30:.1f} GB;"
             f" reader installs packages of at most {MAX_ARCHIVE_BYTES / 2**30:.0f} GB"
         )
-    with Staging(cache_dir, DOWNLOAD_PREFIX) as folder:
+    try:
+        folder = Staging(cache_dir, DOWNLOAD_PREFIX)
+    except OSError as error:
+        where = shown_path(cache_dir)
+        raise PackageError(f"cannot download into {where}: {os_reason(error)}") from None
+    with folder:
         archive = folder.path / f"translate-{source}_{target}.argosmodel"
         _download(model, archive, progress)
         return install_file(archive, models_dir)
 
 
 def _download(model: AvailableModel, archive: Path, progress: ProgressCallback | None) -> None:
-    """Stream a package to ``archive``: at most the size the index states (or the ceiling),
-    counted after every layer of Content-Encoding is inflated."""
+    """Stream a package to ``archive``: at most the size the index states (or the ceiling)."""
+    download_file(
+        model.links[0],
+        archive,
+        progress,
+        expected_size=model.size_bytes,
+        sha256=model.checksum,
+        source="the index",
+    )
+
+
+def download_file(
+    url: str,
+    destination: Path,
+    progress: ProgressCallback | None = None,
+    expected_size: int | None = None,
+    sha256: str | None = None,
+    source: str = "the catalogue",
+) -> None:
+    """Stream ``url`` into ``destination`` (a new file, in a :class:`Staging` folder).
+
+    At most ``expected_size`` bytes (when known, else :data:`MAX_ARCHIVE_BYTES`),
+    counted after every layer of Content-Encoding is inflated; then the size and the
+    sha256 are checked against what ``source`` said. Raises PackageError (one line).
+    """
     import httpx
 
-    link = model.links[0]
-    shown = clean_line(link)
-    limit = model.size_bytes if model.size_bytes is not None else MAX_ARCHIVE_BYTES
+    shown = clean_line(url)
+    limit = expected_size if expected_size is not None else MAX_ARCHIVE_BYTES
     digest = hashlib.sha256()
     received = 0
-    total: int | None = model.size_bytes
+    total = expected_size
     try:
-        with _client() as client, client.stream("GET", link) as response:
+        with _client() as client, client.stream("GET", url) as response:
             if response.status_code != 200:
                 raise PackageError(f"download of {shown} failed: HTTP {response.status_code}")
             encodings = content_encodings(response.headers)
@@ -937,7 +962,7 @@ def _download(model: AvailableModel, archive: Path, progress: ProgressCallback |
                 raise PackageError(f"download of {shown} is too large ({length} bytes)")
             if total is None and not encodings:
                 total = length
-            with archive.open("wb") as handle:
+            with destination.open("xb") as handle:
                 for chunk in decoded_chunks(response.iter_raw(1 << 16), encodings, limit):
                     handle.write(chunk)
                     digest.update(chunk)
@@ -945,16 +970,18 @@ def _download(model: AvailableModel, archive: Path, progress: ProgressCallback |
                     if progress is not None:
                         progress(received, total)
     except httpx.HTTPError as error:
-        raise PackageError(_network_message(link, error, "the package")) from None
+        raise PackageError(_network_message(url, error, "the package")) from None
     except TooLargeError:
-        said = "the size the index states" if model.size_bytes is not None else "the ceiling"
+        said = f"the size {source} states" if expected_size is not None else "the ceiling"
         raise PackageError(f"download of {shown} is larger than {said} ({limit} bytes)") from None
     except DownloadError as error:
         raise PackageError(f"download of {shown} failed: {error}") from None
+    except OSError as error:  # the cache folder is full or not writable
+        raise PackageError(f"cannot save the download of {shown}: {os_reason(error)}") from None
     if total is not None and received != total:
         raise PackageError(f"download of {shown} is incomplete ({received} of {total} bytes)")
-    if model.checksum and digest.hexdigest() != model.checksum:
-        raise PackageError(f"download of {shown} is damaged (sha256 does not match the index)")
+    if sha256 and digest.hexdigest() != sha256.lower():
+        raise PackageError(f"download of {shown} is damaged (sha256 does not match {source})")
 
 
 def _content_length(headers: Any) -> int | None:
