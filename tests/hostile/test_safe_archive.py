@@ -19,6 +19,7 @@ from reader.core.safe_archive import (
     check_tar_members,
     check_zip_members,
     copy_bounded,
+    copy_folder,
     extract_tar,
     member_path,
     open_regular,
@@ -159,3 +160,18 @@ def test_staging_is_locked_while_held(tmp_path: Path) -> None:
         assert remove_stale_staging(tmp_path, ".installing-") == []
         assert staging.path.exists()
     assert not staging.path.exists()
+
+
+def test_copy_folder_copies_checked_regular_files(tmp_path: Path) -> None:
+    folder = tmp_path / "pkg"
+    (folder / "model").mkdir(parents=True)
+    (folder / "model" / "model.bin").write_bytes(b"weights")
+    (folder / "metadata.json").write_text("{}")
+    members = check_folder(folder, LIMITS)
+    copy_folder(folder, members, tmp_path / "copy", LIMITS)
+    assert (tmp_path / "copy" / "model" / "model.bin").read_bytes() == b"weights"
+    # Swapped for a FIFO after the check: the copy refuses it instead of blocking.
+    (folder / "model" / "model.bin").unlink()
+    os.mkfifo(folder / "model" / "model.bin")
+    with pytest.raises(ArchiveError, match="not a regular file"):
+        copy_folder(folder, members, tmp_path / "again", LIMITS)

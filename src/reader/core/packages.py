@@ -828,10 +828,13 @@ def fetch_index(cache_dir: Path) -> list[AvailableModel]:
         entries = _load_json(data, "the Argos package index", MAX_INDEX_BYTES)
     except PackageError as error:
         raise PackageError(f"{error} (at {clean_line(url)})") from None
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cache_dir / (INDEX_FILE_NAME + ".part")
-    partial.write_bytes(data)
-    partial.replace(cache_dir / INDEX_FILE_NAME)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cache_dir / (INDEX_FILE_NAME + ".part")
+        partial.write_bytes(data)
+        partial.replace(cache_dir / INDEX_FILE_NAME)
+    except OSError as error:  # the copy is a convenience: the index itself was fetched
+        log.warning("cannot keep a copy of the Argos index: %s", os_reason(error))
     return _available(entries)
 
 

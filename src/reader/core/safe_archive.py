@@ -338,10 +338,14 @@ def extract_tar(
     limits: ArchiveLimits,
     strip: int = 0,
 ) -> None:
-    """Write checked tar members under ``destination`` (regular files and folders only)."""
+    """Write checked tar members under ``destination`` (regular files and folders only).
+
+    Members are read in archive order, so a compressed tar is only ever read forwards.
+    """
+    infos = {info.name: info for info in tar.getmembers()}
 
     def open_member(member: Member) -> IO[bytes]:
-        stream = tar.extractfile(member.name)
+        stream = tar.extractfile(infos[member.name])
         if stream is None:
             raise ArchiveError(f"{shown_name(member.name)} is not a regular file")
         return stream
