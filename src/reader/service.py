@@ -943,7 +943,7 @@ class ReaderService:
             (index, number, sentence.text)
             for index, paragraph in enumerate(paragraphs)
             for number, sentence in enumerate(
-                self.split_sentences(paragraph, (directions[index] or (source, target))[0])
+                self.split_sentences(paragraph, detect_language(paragraph) or source)
             )
         ]
         translated: dict[tuple[int, int], Any] = {}

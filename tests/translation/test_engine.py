@@ -58,14 +58,16 @@ class TestFastPath:
 
     def test_a_paragraph_in_the_other_language_is_translated_the_other_way(self) -> None:
         service = ReaderService()
-        article = service.save_text("고양이 가 잔다. 오늘 비.\n\nThe cat sleeps.").article
+        text = "고양이 가 잔다. 오늘 비.\n\nThe cat sleeps. The book is new."
+        article = service.save_text(text).article
         result = service.translate_article_pairs(article)
         assert (result["source_lang"], result["target_lang"]) == ("ko", "en")
         assert result["model"] == "translate-ko_en@1.0"
         assert [(p["paragraph"], p["target"]) for p in result["pairs"]] == [
             (0, "cat 가 잔다."),
             (0, "today 비."),
-            (1, "The 고양이 sleeps."),  # before: "The cat sleeps.", kept as it was
+            (1, "The 고양이 sleeps."),  # before: kept as it was, one sentence
+            (1, "The 책 is new."),
         ]
         english = result["pairs"][2]
         assert (english["source_lang"], english["target_lang"]) == ("en", "ko")

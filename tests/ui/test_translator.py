@@ -75,11 +75,11 @@ async def translate_in_translator(service: ReaderService, text: str) -> list[lis
 async def test_an_english_paragraph_under_a_korean_one_goes_english_to_korean(
     service: ReaderService, installed_tiny_models: Path
 ) -> None:
-    targets = await translate_in_translator(
-        service, "고양이는 학교에 간다.\n\nThe cat reads a book."
-    )
+    text = "고양이는 학교에 간다. 친구는 책을 읽는다. 오늘은 비가 온다.\n\nThe cat sleeps. The book is new."
+    targets = await translate_in_translator(service, text)
     assert targets[0][0] is not None and "cat" in targets[0][0]
-    assert targets[1] == ["The 고양이 reads a 책."]  # before: echoed as it was
+    # Before: echoed as it was, as one sentence (split by the Korean rules).
+    assert targets[1] == ["The 고양이 sleeps.", "The 책 is new."]
 
 
 async def test_one_direction_per_text_keeps_the_other_language_as_it_is(

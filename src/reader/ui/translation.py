@@ -48,17 +48,30 @@ def split_paragraphs(
 
 
 def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
-    if needs_helper(lang):
-        try:
-            split = split_in_helper(paragraphs, lang)
-        except (OSError, RuntimeError, ValueError):
-            split = [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
-    else:
-        split = [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
+    """Split each paragraph by the rules of its own language (``lang`` when it has no
+    letters): an English paragraph in a Korean article is split at its periods too."""
+    from reader.core.text import detect_language
+
+    languages = [detect_language(paragraph) or lang for paragraph in paragraphs]
+    split: list[list[Sentence]] = [[] for _ in paragraphs]
+    for language in dict.fromkeys(languages):
+        indexes = [i for i, each in enumerate(languages) if each == language]
+        texts = [paragraphs[i] for i in indexes]
+        for index, sentences in zip(indexes, _split_in(service, texts, language), strict=True):
+            split[index] = sentences
     return [
         sentences or [Sentence(paragraph, 0, len(paragraph))]
         for paragraph, sentences in zip(paragraphs, split, strict=True)
     ]
+
+
+def _split_in(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
+    if needs_helper(lang):
+        try:
+            return split_in_helper(paragraphs, lang)
+        except (OSError, RuntimeError, ValueError):
+            pass
+    return [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
 
 
 def translation_plan(
