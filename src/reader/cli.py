@@ -739,7 +739,10 @@ def _translation_input(file: str | None) -> str | None:
 
 
 def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
+    from reader.core.packages import shown_path
+
     installed, available = service.models_list(fetch_index=args.available)
+    damaged = service.damaged_models()
     if args.json:
         print_json(
             {
@@ -748,20 +751,24 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
                         "pair": m.pair,
                         "version": m.version,
                         "size_bytes": m.size_bytes,
-                        "path": str(m.path),
+                        "path": shown_path(m.path),
                     }
                     for m in installed
                 ],
+                "damaged": [{"path": shown_path(d.path), "reason": d.reason} for d in damaged],
                 "available": None
                 if available is None
                 else [{"pair": m.pair, "version": m.version} for m in available],
             }
         )
         return 0
+    for package in damaged:
+        print(f"reader: warning: {package.warning}", file=sys.stderr)
     if not installed:
         print("no models installed: run `reader models install ko-en` (and en-ko)")
     for model in installed:
-        print(f"{model.pair}\t{model.version}\t{model.size_bytes / 2**20:.1f} MB\t{model.path}")
+        size = f"{model.size_bytes / 2**20:.1f} MB"
+        print(f"{model.pair}\t{model.version}\t{size}\t{shown_path(model.path)}")
     if available:
         print("available from the Argos index:")
         for entry in available:
@@ -771,7 +778,9 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
 
 def _models_install(service: ReaderService, args: argparse.Namespace) -> int:
     model = service.models_install(args.what, progress=_download_progress())
-    print(f"installed {model.pair} {model.version} in {model.path}")
+    from reader.core.packages import shown_path
+
+    print(f"installed {model.pair} {model.version} in {shown_path(model.path)}")
     return 0
 
 
