@@ -137,6 +137,8 @@ def open_dictionary(path: Path, progress: ProgressCallback | None = None) -> Dic
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _open_zip(path, progress)
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    if b"\x00" in head:
+        text = ""
     if text.lstrip().startswith("<"):
         if "<LexicalResource" not in text and "<LexicalEntry" not in text:
             raise DictionaryFormatError(
