@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core import dictionary_formats
 from reader.core.dictionary import DictionaryError, DictionaryStore, lemma_of
+from reader.core.text import clean_line
 from tests.dictionary.conftest import KENGDIC_TSV, KRDICT_XML, YOMITAN_DIR, build_yomitan_zip
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
@@ -267,3 +270,10 @@ def test_zipped_xml_volume_is_cut_off_while_streaming(
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("1.xml", xml)
     refused(installed, bomb, "inflates past 1 MB")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_text_fast_path_is_the_same_as_clean_line(text: str) -> None:
+    """Dictionary strings skip clean_line's regexes only when it would change nothing."""
+    assert dictionary_formats.text_field(text, 10_000) == clean_line(text)
