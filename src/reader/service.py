@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
 """Largest local file ``reader open`` imports; a bigger one is refused with a message."""
 
+MAX_LOOKUP_CHARS = 200
+"""Longest text ``dict lookup`` analyses (a word or a short phrase)."""
+
 LOCAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
 FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
@@ -1061,6 +1064,8 @@ class ReaderService:
         word = clean_line(word)
         if not word:
             raise ServiceError("nothing to look up")
+        if len(word) > MAX_LOOKUP_CHARS:
+            raise ServiceError(f"too long to look up (more than {MAX_LOOKUP_CHARS} characters)")
         try:
             return self.dictionaries.lookup(
                 word, lemma_of(word), english=word_language(word) == "en", limit=limit

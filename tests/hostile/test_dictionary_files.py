@@ -4,6 +4,7 @@ and the dictionaries installed before are left exactly as they were."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import zipfile
 from collections.abc import Iterator
@@ -277,3 +278,19 @@ def test_zipped_xml_volume_is_cut_off_while_streaming(
 def test_text_fast_path_is_the_same_as_clean_line(text: str) -> None:
     """Dictionary strings skip clean_line's regexes only when it would change nothing."""
     assert dictionary_formats.text_field(text, 10_000) == clean_line(text)
+
+
+def test_a_damaged_or_foreign_database_is_reported_and_left_alone(tmp_path: Path) -> None:
+    for name, content in (("garbage", b"this is not a database" * 100), ("foreign", None)):
+        path = tmp_path / f"{name}.sqlite"
+        if content is None:
+            other = sqlite3.connect(path)
+            other.execute("CREATE TABLE notes (text TEXT)")
+            other.commit()
+            other.close()
+        else:
+            path.write_bytes(content)
+        before = path.read_bytes()
+        with pytest.raises(DictionaryError, match="move it away"):
+            DictionaryStore(path).install(KRDICT_XML)
+        assert path.read_bytes() == before

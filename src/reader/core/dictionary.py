@@ -198,28 +198,63 @@ class DictionaryStore:
         return self._connection
 
     def _open(self) -> sqlite3.Connection:
+        """Open (and on first use create) the database; raises :class:`DictionaryError`
+        for a file that is not a dictionaries database or is from a newer reader, which
+        is then left untouched."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA foreign_keys=ON")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise DictionaryError(
-                    f"{self.path.name} was written by a newer reader (schema {version})"
-                )
-            if version == 0:
-                connection.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                connection.execute("COMMIT")
+            self._prepare(connection)
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise DictionaryError(
+                f"{self.path}: not a dictionaries database ({error}); move it away to start afresh"
+            ) from None
         except BaseException:
             connection.close()
             raise
         return connection
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        """Check the schema version (before anything is written), then set up the file."""
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DictionaryError(
+                f"{self.path.name} was written by a newer reader (schema {version})"
+            )
+        if version == 0 and self._has_tables(connection):
+            raise self._foreign()
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        if version == 0:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._create_schema(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    @staticmethod
+    def _has_tables(connection: sqlite3.Connection) -> bool:
+        return bool(connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+
+    def _foreign(self) -> DictionaryError:
+        return DictionaryError(
+            f"{self.path}: a database of another program; move it away to start afresh"
+        )
+
+    def _create_schema(self, connection: sqlite3.Connection) -> None:
+        """Create the tables, unless another process did while this one waited."""
+        if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        if self._has_tables(connection):
+            raise self._foreign()
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         if self._connection is not None:
