@@ -250,3 +250,18 @@ def test_a_newer_schema_is_refused_without_touching_it(tmp_path: Path) -> None:
     connection.close()
     with pytest.raises(DictionaryError, match="newer reader"):
         DictionaryStore(path).dictionaries()
+
+
+def test_yomitan_banks_are_read_row_by_row_across_any_read_boundary(
+    tmp_path: Path, yomitan_zip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads of 7 bytes split rows, strings and Hangul's multi-byte characters anywhere."""
+    whole = DictionaryStore(tmp_path / "whole.sqlite")
+    whole.install(yomitan_zip)
+    expected = [lookup(whole, word).entries for word in ("외교", "배", "악성", "summit")]
+    from reader.core import dictionary_formats
+
+    monkeypatch.setattr(dictionary_formats, "_READ_CHARS", 7)
+    pieces = DictionaryStore(tmp_path / "pieces.sqlite")
+    assert pieces.install(yomitan_zip).entry_count == 13
+    assert [lookup(pieces, word).entries for word in ("외교", "배", "악성", "summit")] == expected

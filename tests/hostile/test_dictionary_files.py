@@ -145,7 +145,7 @@ def test_zip_bomb_member_is_cut_off(
     installed: DictionaryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Inflated bytes are counted as they come, whatever the member's header says."""
-    monkeypatch.setattr(dictionary_formats, "MAX_JSON_MEMBER_BYTES", 2 * 2**20)
+    monkeypatch.setattr(dictionary_formats, "MAX_MEMBER_BYTES", 2 * 2**20)
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(YOMITAN_DIR / "index.json", "index.json")
@@ -155,7 +155,7 @@ def test_zip_bomb_member_is_cut_off(
 
 
 def test_deeply_nested_json_is_refused(installed: DictionaryStore, tmp_path: Path) -> None:
-    for depth, fragment in ((100_000, "not valid JSON"), (60, "nested too deeply")):
+    for depth, fragment in ((100_000, "nested too deeply"), (60, "nested too deeply")):
         deep = tmp_path / f"deep{depth}.zip"
         with zipfile.ZipFile(deep, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(YOMITAN_DIR / "index.json", "index.json")
@@ -171,6 +171,26 @@ def test_wrong_yomitan_rows_are_refused(installed: DictionaryStore, tmp_path: Pa
             "term_bank_1.json", json.dumps([["외교", "", "n", "", 1, ["x"], 1, ""], {"a": 1}])
         )
     refused(installed, wrong, "term_bank_1.json: term 2")
+
+
+@pytest.mark.parametrize(
+    ("bank", "fragment"),
+    [
+        ('[["외교", "", "n", "", 1, ["diplomacy"], 1, ""]', "cut short"),
+        ('[["외교", "", "n", "", 1, ["diplomacy"], 1, ""]] trailing', "text after the array"),
+        ('[["외교", "", "n", "", 1, ["diplomacy"], 1, ""] ["배"]]', "expected , or ]"),
+        ('{"term": "외교"}', "not a JSON array"),
+        ("[" + '"' + "x" * (2 * 2**20) + '"]', "longer than"),
+    ],
+)
+def test_malformed_term_banks_are_refused(
+    installed: DictionaryStore, tmp_path: Path, bank: str, fragment: str
+) -> None:
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(YOMITAN_DIR / "index.json", "index.json")
+        archive.writestr("term_bank_1.json", bank)
+    refused(installed, broken, fragment)
 
 
 def test_kengdic_with_wrong_columns_names_the_line(

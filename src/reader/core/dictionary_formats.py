@@ -22,6 +22,7 @@ cap; entries, senses, members and JSON depth are capped. A malformed file raises
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import json
@@ -46,8 +47,10 @@ MAX_GLOSSES = 32
 MAX_LINE_BYTES = 64 * 1024
 MAX_MEMBER_BYTES = 256 * 2**20
 """Largest zip member inflated (a KRDict volume is about 40 MB)."""
-MAX_JSON_MEMBER_BYTES = 64 * 2**20
-"""Largest Yomitan JSON member: each is parsed whole (Yomitan writes 10,000 terms a bank)."""
+MAX_INDEX_BYTES = 1 * 2**20
+"""Largest Yomitan ``index.json`` (parsed whole; real ones are a few hundred bytes)."""
+MAX_ROW_CHARS = 1 * 2**20
+"""Largest single term row of a Yomitan term bank (banks are read row by row)."""
 MAX_TOTAL_INFLATED_BYTES = 4 * 2**30
 MAX_MEMBERS = 10_000
 MAX_JSON_DEPTH = 40
@@ -516,16 +519,112 @@ def _zipped_krdict_entries(
 def _read_json_member(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: _InflateBudget
 ) -> Any:
-    with _member_stream(archive, member, budget, MAX_JSON_MEMBER_BYTES) as stream:
+    """A small JSON member (``index.json``), parsed whole."""
+    with _member_stream(archive, member, budget, MAX_INDEX_BYTES) as stream:
         data = b"".join(iter(lambda: stream.read(1 << 20), b""))
     try:
         value = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+    except RecursionError:
+        raise DictionaryFormatError(
+            f"{member.filename}: JSON nested too deeply (refused)"
+        ) from None
+    except (UnicodeDecodeError, ValueError) as error:
         message = f"{member.filename}: not valid JSON: {error}"
         raise DictionaryFormatError(text_field(message, 300)) from None
-    if _depth(value) > MAX_JSON_DEPTH:
-        raise DictionaryFormatError(f"{member.filename}: JSON nested too deeply (refused)")
+    _check_depth(value, member.filename)
     return value
+
+
+def _check_depth(value: Any, label: str) -> None:
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise DictionaryFormatError(f"{label}: JSON nested too deeply (refused)")
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_DECODER = json.JSONDecoder()
+_READ_CHARS = 1 << 20
+
+
+class _JsonArrayReader:
+    """The items of one top-level JSON array, decoded one at a time from 1 MB reads, so
+    a term bank is never held whole (only the row being decoded is)."""
+
+    def __init__(self, stream: _CountingReader, label: str) -> None:
+        self._stream = stream
+        self._label = label
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._buffer = ""
+        self._position = 0
+        self._eof = False
+
+    def _error(self, what: str) -> DictionaryFormatError:
+        return DictionaryFormatError(text_field(f"{self._label}: {what}", 300))
+
+    def _fill(self) -> bool:
+        """Read more text after what is left; False at the end of the member."""
+        if self._eof:
+            return False
+        chunk = self._stream.read(_READ_CHARS)
+        try:
+            text = self._decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            raise self._error("not UTF-8 text") from None
+        self._buffer = self._buffer[self._position :] + text
+        self._position = 0
+        self._eof = not chunk
+        return True
+
+    def _next_char(self) -> str:
+        """The next character that is not white space (not consumed); '' at the end."""
+        while True:
+            match = _JSON_SPACE.match(self._buffer, self._position)
+            self._position = match.end() if match else self._position
+            if self._position < len(self._buffer):
+                return self._buffer[self._position]
+            if not self._fill():
+                return ""
+
+    def items(self) -> Iterator[Any]:
+        if self._next_char() != "[":
+            raise self._error("not a JSON array of terms")
+        self._position += 1
+        first = True
+        while True:
+            char = self._next_char()
+            if not char:
+                raise self._error("not valid JSON (cut short)")
+            if char == "]":
+                self._position += 1
+                break
+            if not first:
+                if char != ",":
+                    raise self._error("not valid JSON (expected , or ] between terms)")
+                self._position += 1
+                self._next_char()
+            first = False
+            yield self._decode_item()
+        if self._next_char():
+            raise self._error("not valid JSON (text after the array)")
+
+    def _decode_item(self) -> Any:
+        while True:
+            try:
+                value, end = _JSON_DECODER.raw_decode(self._buffer, self._position)
+            except RecursionError:
+                raise self._error("JSON nested too deeply (refused)") from None
+            except ValueError:
+                if len(self._buffer) - self._position > MAX_ROW_CHARS:
+                    raise self._error(
+                        f"a term row longer than {MAX_ROW_CHARS} characters"
+                    ) from None
+                if not self._fill():
+                    raise self._error("not valid JSON (cut short or malformed)") from None
+                continue
+            if end >= len(self._buffer) and self._fill():
+                continue  # a number may go on in the next read
+            self._position = end
+            _check_depth(value, self._label)
+            return value
 
 
 def _depth(value: Any) -> int:
@@ -572,13 +671,12 @@ def _yomitan_entries(
     archive: zipfile.ZipFile, banks: list[zipfile.ZipInfo], budget: _InflateBudget
 ) -> Iterator[Entry]:
     for bank in banks:
-        rows = _read_json_member(archive, bank, budget)
-        if not isinstance(rows, list):
-            raise DictionaryFormatError(f"{bank.filename}: not a JSON array of terms")
-        for number, row in enumerate(rows, 1):
-            entry = _yomitan_entry(row, f"{bank.filename}: term {number}")
-            if entry is not None:
-                yield entry
+        with _member_stream(archive, bank, budget, MAX_MEMBER_BYTES) as stream:
+            rows = _JsonArrayReader(stream, bank.filename).items()
+            for number, row in enumerate(rows, 1):
+                entry = _yomitan_entry(row, f"{bank.filename}: term {number}")
+                if entry is not None:
+                    yield entry
 
 
 def _yomitan_entry(row: Any, where: str) -> Entry | None:
