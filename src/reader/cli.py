@@ -673,7 +673,12 @@ def _add_translation_commands(sub: argparse._SubParsersAction[argparse.ArgumentP
 
 
 def _dict_install(service: ReaderService, args: argparse.Namespace) -> int:
-    dictionary = service.dict_install(Path(args.file), progress=_import_progress())
+    bar = _ImportBar() if sys.stderr.isatty() else None
+    try:
+        dictionary = service.dict_install(Path(args.file), progress=bar)
+    finally:
+        if bar is not None:
+            bar.end_line()
     print(
         f"installed {dictionary.name}: {dictionary.title} ({dictionary.format}, "
         f"{dictionary.entry_count:,} entries)"
@@ -681,23 +686,25 @@ def _dict_install(service: ReaderService, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_progress() -> Callable[[int, int], None] | None:
-    """A one-line progress bar on stderr when it is a terminal, redrawn per percent."""
-    if not sys.stderr.isatty():
-        return None
-    shown = [-1]
+class _ImportBar:
+    """A one-line progress bar on stderr (for a terminal), redrawn once per percent."""
 
-    def show(done: int, total: int) -> None:
+    def __init__(self) -> None:
+        self._shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
         percent = min(100, int(100 * done / total)) if total else 100
-        if percent == shown[0]:
+        if percent == self._shown:
             return
-        shown[0] = percent
+        self._shown = percent
         filled = percent * 30 // 100
-        end = "\n" if percent >= 100 else ""
         bar = f"[{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%"
-        print(f"\rimporting {bar}", end=end, file=sys.stderr, flush=True)
+        print(f"\rimporting {bar}", end="", file=sys.stderr, flush=True)
 
-    return show
+    def end_line(self) -> None:
+        """End the bar's line, so that what follows (an error, say) starts on its own."""
+        if self._shown >= 0:
+            print(file=sys.stderr, flush=True)
 
 
 def dictionary_json(dictionary: Dictionary) -> dict[str, Any]:

@@ -120,3 +120,41 @@ def test_usage_errors_and_nothing_installed() -> None:
     assert_clean_failure(run_reader("dict", "lookup", "x", "--limit", "0"), "positive", code=2)
     assert_clean_failure(run_reader("dict", "lookup", "먹다"), "no dictionaries installed")
     assert run_reader("dict", "list").stdout.startswith("no dictionaries installed")
+
+
+def test_progress_bar_on_a_terminal_ends_its_line_before_an_error(tmp_path: Path) -> None:
+    """stderr is a real pseudo-terminal here, as in a shell."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    header, *rows = KENGDIC_TSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = tmp_path / "kengdic.tsv"  # a bad row half-way: the bar stops at about 50 %
+    broken.write_text(
+        header + "".join(rows[:10]) * 1000 + "1\t사과\n" + "".join(rows[:10]) * 1000,
+        encoding="utf-8",
+    )
+    for path, code in ((KRDICT_XML, 0), (broken, 1)):
+        controller, terminal = pty.openpty()
+        process = subprocess.run(
+            [sys.executable, "-m", "reader", "dict", "install", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=60,
+            env=os.environ.copy(),
+        )
+        os.close(terminal)
+        shown = os.read(controller, 65536).decode("utf-8")
+        os.close(controller)
+        assert process.returncode == code
+        lines = shown.replace("\r\n", "\n").split("\n")
+        assert lines[-1] == ""
+        if code:
+            assert "%" in lines[-3] and "100%" not in lines[-3]
+            assert (
+                lines[-2]
+                == "reader: kengdic.tsv: line 10002: 2 columns where kengdic has at least 4"
+            )
+        else:
+            assert "importing [" in lines[-2] and lines[-2].endswith("100%")

@@ -265,3 +265,17 @@ def test_yomitan_banks_are_read_row_by_row_across_any_read_boundary(
     pieces = DictionaryStore(tmp_path / "pieces.sqlite")
     assert pieces.install(yomitan_zip).entry_count == 13
     assert [lookup(pieces, word).entries for word in ("외교", "배", "악성", "summit")] == expected
+
+
+def test_progress_rises_to_the_whole_file_in_each_format(
+    store: DictionaryStore, yomitan_zip: Path, tmp_path: Path
+) -> None:
+    many = tmp_path / "kengdic.tsv"
+    header, *rows = KENGDIC_TSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    many.write_text(header + "".join(rows[:10]) * 500, encoding="utf-8")
+    for path in (KRDICT_XML, many, yomitan_zip):
+        calls: list[tuple[int, int]] = []
+        store.install(path, progress=lambda done, total, calls=calls: calls.append((done, total)))
+        assert calls, path
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+        assert calls[-1][0] == calls[-1][1] > 0

@@ -220,7 +220,7 @@ def _open_krdict_xml(path: Path, progress: ProgressCallback | None) -> Dictionar
 
     reader = _CountingReader(handle, max(total, 1), report)
     info = _krdict_info()
-    return DictionaryFile(info, _krdict_entries(reader, path.name), [handle.close])
+    return DictionaryFile(info, _krdict_entries(reader, ""), [handle.close])
 
 
 def _krdict_info() -> DictionaryInfo:
@@ -234,7 +234,8 @@ def _krdict_info() -> DictionaryInfo:
 
 
 def _krdict_entries(stream: _CountingReader, label: str) -> Iterator[Entry]:
-    """Entries of one KRDict XML volume, each element freed once read."""
+    """Entries of one KRDict XML volume, each element freed once read; ``label`` names
+    the zip member in messages ("" for a file given on its own)."""
     from lxml import etree
 
     head = stream.read(HEAD_BYTES)
@@ -260,7 +261,8 @@ def _krdict_entries(stream: _CountingReader, label: str) -> Iterator[Entry]:
             if entry is not None:
                 yield entry
     except etree.XMLSyntaxError as error:
-        raise DictionaryFormatError(text_field(f"{label}: malformed XML: {error}", 300)) from None
+        where = f"{label}: " if label else ""
+        raise DictionaryFormatError(text_field(f"{where}malformed XML: {error}", 300)) from None
 
 
 class _Prefixed(io.RawIOBase):
@@ -434,46 +436,53 @@ def _kengdic_entry(cells: list[str], columns: dict[str, int], number: int) -> En
 def _open_zip(path: Path, progress: ProgressCallback | None) -> DictionaryFile:
     try:
         archive = zipfile.ZipFile(path)
-        members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
         raise DictionaryFormatError(text_field(f"not a readable zip file: {error}", 300)) from None
-    if len(members) > MAX_MEMBERS:
+    try:
+        info, entries = _zip_contents(archive, progress)
+    except BaseException:
         archive.close()
+        raise
+    return DictionaryFile(info, entries, [archive.close])
+
+
+def _zip_contents(
+    archive: zipfile.ZipFile, progress: ProgressCallback | None
+) -> tuple[DictionaryInfo, Iterator[Entry]]:
+    """What a zip holds: a Yomitan dictionary (``index.json``) or KRDict XML volumes."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
         raise DictionaryFormatError(f"the zip holds more than {MAX_MEMBERS} files (refused)")
     names = {member.filename: member for member in members}
-    budget = _InflateBudget(sum(m.compress_size for m in members), progress)
     if "index.json" in names:
-        info = _yomitan_info(_read_json_member(archive, names["index.json"], budget))
         banks = sorted(
             (m for m in members if re.fullmatch(r"term_bank_\d+\.json", m.filename)),
             key=lambda m: int(re.sub(r"\D", "", m.filename)),
         )
         if not banks:
-            archive.close()
             raise DictionaryFormatError("a Yomitan zip without term_bank_*.json files")
-        entries = _yomitan_entries(archive, banks, budget)
-        return DictionaryFile(info, entries, [archive.close])
+        budget = _InflateBudget([names["index.json"], *banks], progress)
+        info = _yomitan_info(_read_json_member(archive, names["index.json"], budget))
+        return info, _yomitan_entries(archive, banks, budget)
     volumes = sorted(
         (m for m in members if m.filename.lower().endswith(".xml") and not m.is_dir()),
         key=lambda m: m.filename,
     )
     if not volumes:
-        archive.close()
         raise DictionaryFormatError(
             "a zip with neither index.json (Yomitan) nor KRDict XML volumes"
         )
-    return DictionaryFile(
-        _krdict_info(), _zipped_krdict_entries(archive, volumes, budget), [archive.close]
-    )
+    budget = _InflateBudget(volumes, progress)
+    return _krdict_info(), _zipped_krdict_entries(archive, volumes, budget)
 
 
 class _InflateBudget:
     """Counts what zip members really inflate to, across the whole archive."""
 
-    def __init__(self, compressed_total: int, progress: ProgressCallback | None) -> None:
+    def __init__(self, members: list[zipfile.ZipInfo], progress: ProgressCallback | None) -> None:
         self.inflated = 0
         self.compressed_done = 0
-        self.compressed_total = max(compressed_total, 1)
+        self.compressed_total = max(sum(member.compress_size for member in members), 1)
         self._progress = progress
 
     def add(self, count: int) -> None:
