@@ -20,7 +20,7 @@ def test_install_each_format_list_and_remove(yomitan_zip: Path, reader_home: Pat
     for path, line in (
         (KRDICT_XML, "installed krdict: 한국어기초사전 (KRDict) (krdict, 13 entries)"),
         (KENGDIC_TSV, "installed kengdic: kengdic (kengdic, 12 entries)"),
-        (yomitan_zip, "installed test-korean-yomitan: Test Korean Yomitan (yomitan, 13 entries)"),
+        (yomitan_zip, "installed test-korean-yomitan: Test Korean Yomitan (yomitan, 14 entries)"),
     ):
         result = run_reader("dict", "install", str(path))
         assert result.returncode == 0, result.stderr
@@ -31,7 +31,7 @@ def test_install_each_format_list_and_remove(yomitan_zip: Path, reader_home: Pat
     listed = json.loads(run_reader("dict", "list", "--json").stdout)
     assert [(d["name"], d["format"], d["entries"]) for d in listed] == [
         ("kengdic", "kengdic", 12),
-        ("test-korean-yomitan", "yomitan", 13),
+        ("test-korean-yomitan", "yomitan", 14),
         ("krdict", "krdict", 13),
     ]
     krdict = listed[2]
@@ -43,7 +43,7 @@ def test_install_each_format_list_and_remove(yomitan_zip: Path, reader_home: Pat
 
     removed = run_reader("dict", "remove", "Test Korean Yomitan")
     assert removed.returncode == 0
-    assert removed.stdout.strip() == "removed test-korean-yomitan (13 entries)"
+    assert removed.stdout.strip() == "removed test-korean-yomitan (14 entries)"
     assert installed_names() == [("kengdic", 12), ("krdict", 13)]
     assert_clean_failure(run_reader("dict", "remove", "nope"), "no dictionary named 'nope'")
 

@@ -90,7 +90,7 @@ def test_yomitan_zip_with_structured_content(store: DictionaryStore, yomitan_zip
         "2026.12.01",
     )
     assert installed.attribution.startswith("Written for reader's tests; CC0")
-    assert installed.entry_count == 13  # twelve in the first bank, one in the second
+    assert installed.entry_count == 14  # twelve in the first bank, two in the second
     diplomacy = lookup(store, "외교").entries[0]
     # Blocks become "; ", ruby readings go in parentheses, the image is left out.
     assert diplomacy.senses[0].gloss == "diplomacy; e.g. 外交(외교) policy"
@@ -143,11 +143,20 @@ def test_korean_words_are_found_by_their_kiwipiepy_lemma(
     assert result.entries[0].match == "exact"
 
 
-def test_a_headword_kiwipiepy_would_misread_is_still_found(store: DictionaryStore) -> None:
+def test_a_headword_kiwipiepy_would_misread_is_still_found_first(
+    store: DictionaryStore, yomitan_zip: Path
+) -> None:
     """kiwipiepy reads 먹이다 as the noun 먹이 plus the copula: the word as written is
-    looked up too, so the verb entry is found."""
+    looked up first, so the verb comes before the noun (shorter, and scored higher)."""
     store.install(KRDICT_XML)
-    assert lookup(store, "먹이다").entries[0].headword == "먹이다"
+    store.install(yomitan_zip)
+    result = lookup(store, "먹이다")
+    assert result.lemma == "먹이"
+    assert headwords(result)[:3] == [
+        ("먹이다", "exact", "krdict"),
+        ("먹이다", "exact", "test-korean-yomitan"),
+        ("먹이", "exact", "test-korean-yomitan"),
+    ]
 
 
 def test_ranking_exact_lemma_first_then_compounds(store: DictionaryStore) -> None:
@@ -263,7 +272,7 @@ def test_yomitan_banks_are_read_row_by_row_across_any_read_boundary(
 
     monkeypatch.setattr(dictionary_formats, "_READ_CHARS", 7)
     pieces = DictionaryStore(tmp_path / "pieces.sqlite")
-    assert pieces.install(yomitan_zip).entry_count == 13
+    assert pieces.install(yomitan_zip).entry_count == 14
     assert [lookup(pieces, word).entries for word in ("외교", "배", "악성", "summit")] == expected
 
 

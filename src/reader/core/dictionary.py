@@ -398,17 +398,19 @@ class DictionaryStore:
     def lookup_keys(
         self, keys: list[str], english: str | None, limit: int = 50
     ) -> list[tuple[str, Any]]:
-        """Rows for lemma keys, best first, as (match, row) pairs; ``english`` is the
-        English key to look up among glosses (None for a Korean word)."""
+        """Rows for lemma keys (the word as written, then its lemma), best first, as
+        (match, row) pairs; ``english`` is the English key to look up among glosses
+        (None for a Korean word)."""
         connection = self.connection
         keys = [key for key in dict.fromkeys(keys) if key]
         if not keys:
             return []
         seen: set[int] = set()
         found: list[tuple[str, Any]] = []
-        marks = ",".join("?" * len(keys))
+        # The word as written first: where kiwipiepy misreads a headword (먹이다 as the
+        # noun 먹이 plus the copula), the entry spelt exactly so is the better answer.
         queries: list[tuple[str, str, tuple[Any, ...]]] = [
-            ("exact", f"e.lemma IN ({marks})", tuple(keys)),
+            ("exact", "e.lemma = ?", (key,)) for key in keys
         ]
         if english:
             queries.append(
