@@ -120,6 +120,9 @@ def test_usage_errors_and_nothing_installed() -> None:
     assert_clean_failure(run_reader("dict", "lookup", "x", "--limit", "0"), "positive", code=2)
     assert_clean_failure(run_reader("dict", "lookup", "먹다"), "no dictionaries installed")
     assert run_reader("dict", "list").stdout.startswith("no dictionaries installed")
+    run_reader("dict", "install", str(KENGDIC_TSV))
+    assert_clean_failure(run_reader("dict", "lookup", " \x1b[2J "), "nothing to look up")
+    assert_clean_failure(run_reader("dict", "lookup", "가" * 201), "too long to look up")
 
 
 def test_progress_bar_on_a_terminal_ends_its_line_before_an_error(tmp_path: Path) -> None:
