@@ -116,11 +116,16 @@ def test_krdict_download_zip_of_several_volumes(store: DictionaryStore, tmp_path
     volume_two = head + others.lstrip("\n")
     archive_path = tmp_path / "krdict_download.zip"
     with zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("1_5000_20260101.xml", volume_one)
-        archive.writestr("2_5000_20260101.xml", volume_two)
+        # Stored out of order, and numbered as the download numbers its volumes.
+        archive.writestr("10_5000_20260101.xml", volume_two)
+        archive.writestr("2_5000_20260101.xml", volume_one)
     installed = store.install(archive_path)
     assert (installed.name, installed.entry_count) == ("krdict", 13)
     assert lookup(store, "사람").entries[0].senses[0].gloss == "person; human"
+    connection = sqlite3.connect(store.path)
+    first = connection.execute("SELECT headword FROM entries ORDER BY id LIMIT 2").fetchall()
+    connection.close()
+    assert first == [("사람",), ("먹다",)]  # volume 2 before volume 10
 
 
 @pytest.mark.parametrize(

@@ -466,7 +466,7 @@ def _zip_contents(
         return info, _yomitan_entries(archive, banks, budget)
     volumes = sorted(
         (m for m in members if m.filename.lower().endswith(".xml") and not m.is_dir()),
-        key=lambda m: m.filename,
+        key=lambda m: _natural_key(m.filename),
     )
     if not volumes:
         raise DictionaryFormatError(
@@ -474,6 +474,11 @@ def _zip_contents(
         )
     budget = _InflateBudget(volumes, progress)
     return _krdict_info(), _zipped_krdict_entries(archive, volumes, budget)
+
+
+def _natural_key(name: str) -> list[tuple[int, str]]:
+    """Volume names in numeric order (``2_…xml`` before ``10_…xml``, as KRDict numbers them)."""
+    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", name)]
 
 
 class _InflateBudget:
