@@ -39,6 +39,11 @@ class Paths:
         return self.data_dir / "reader.sqlite3"
 
     @property
+    def dictionaries_database(self) -> Path:
+        """Installed offline dictionaries, in a file of their own (reader/core/dictionary.py)."""
+        return self.data_dir / "dictionaries.sqlite"
+
+    @property
     def log_file(self) -> Path:
         return self.cache_dir / "reader.log"
 

@@ -34,6 +34,8 @@ from reader.core.urls import is_web_url, split_url
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
+    from reader.core.dictionary import Dictionary, DictionaryStore, LookupResult
+    from reader.core.dictionary_formats import ProgressCallback as DictionaryProgress
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
     from reader.core.models import Sentence
     from reader.core.packages import (
@@ -55,6 +57,9 @@ if TYPE_CHECKING:
 
 MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
 """Largest local file ``reader open`` imports; a bigger one is refused with a message."""
+
+MAX_LOOKUP_CHARS = 200
+"""Longest text ``dict lookup`` analyses (a word or a short phrase)."""
 
 LOCAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
@@ -126,6 +131,7 @@ class ReaderService:
         self._term_signature: tuple[int, str, int] | None = None
         self._translations: Translations | None = None
         self._translation_queue: TranslationQueue | None = None
+        self._dictionaries: DictionaryStore | None = None
 
     @property
     def store(self) -> Store:
@@ -138,6 +144,8 @@ class ReaderService:
             self._translation_queue.close()
         if self._store is not None:
             self._store.close()
+        if self._dictionaries is not None:
+            self._dictionaries.close()
 
     # -- articles ----------------------------------------------------------------------
 
@@ -1116,6 +1124,60 @@ class ReaderService:
             self.store.drop_translations(model.name)
         self.translations.forget()
         return removed
+
+    # -- offline dictionaries (issue 15) -------------------------------------------------
+
+    @property
+    def dictionaries(self) -> DictionaryStore:
+        """The dictionaries database, opened on first use (a file apart from the store)."""
+        if self._dictionaries is None:
+            from reader.core.dictionary import DictionaryStore
+
+            self._dictionaries = DictionaryStore(self.paths.dictionaries_database)
+        return self._dictionaries
+
+    def dict_install(self, path: Path, progress: DictionaryProgress | None = None) -> Dictionary:
+        """Import a KRDict XML (or zip), kengdic TSV or Yomitan zip; replaces the same
+        dictionary if installed. Raises :class:`ServiceError`; nothing changes then."""
+        from reader.core.dictionary import DictionaryError
+
+        try:
+            return self.dictionaries.install(path, progress)
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
+
+    def dict_list(self) -> list[Dictionary]:
+        from reader.core.dictionary import DictionaryError
+
+        try:
+            return self.dictionaries.dictionaries()
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
+
+    def dict_remove(self, name: str) -> Dictionary:
+        from reader.core.dictionary import DictionaryError
+
+        try:
+            return self.dictionaries.remove(name)
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
+
+    def dict_lookup(self, word: str, limit: int = 50) -> LookupResult:
+        """Entries for a word as it appears in text, found by its lemma (kiwipiepy is
+        loaded only for a Korean word), best first."""
+        from reader.core.dictionary import DictionaryError, lemma_of, word_language
+
+        word = clean_line(word)
+        if not word:
+            raise ServiceError("nothing to look up")
+        if len(word) > MAX_LOOKUP_CHARS:
+            raise ServiceError(f"too long to look up (more than {MAX_LOOKUP_CHARS} characters)")
+        try:
+            return self.dictionaries.lookup(
+                word, lemma_of(word), english=word_language(word) == "en", limit=limit
+            )
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
 
 
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -413,6 +413,16 @@ def lemma_for(surface: str, lang: str) -> str:
     return _latin_lemma(analysis)
 
 
+def lemmas_for(surfaces: Sequence[str], lang: str) -> list[str]:
+    """Dictionary forms of many words or phrases, analysed in one batch without filling
+    the analysis cache (dictionary imports key tens of thousands of glosses)."""
+    analyses = analyse_many([surface.strip() for surface in surfaces], lang, keep=False)
+    return [
+        _korean_lemma(analysis) if analysis.lang == "ko" else _latin_lemma(analysis)
+        for analysis in analyses
+    ]
+
+
 _WORD = re.compile(r"\S+")
 _EDGE_PUNCTUATION = "\"'“”‘’«»「」『』()[]{}<>.,!?;:…·—–-"
 
