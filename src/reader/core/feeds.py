@@ -219,7 +219,9 @@ def make_client(settings: FetchSettings, *, connections: int | None = None) -> h
         timeout=timeout,
         limits=limits,
         follow_redirects=False,
-        headers={"User-Agent": USER_AGENT},
+        # Only what reader.core.decoding can inflate with a bound (httpx would add br
+        # and zstd when their packages happen to be installed).
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         trust_env=True,
         verify=shared_ssl_context(),
     )
@@ -395,18 +397,37 @@ def _require_http(url: str) -> None:
 
 
 async def _read_capped(response: httpx.Response, cap: int) -> bytes:
-    """The decoded body, refused as soon as it (or its Content-Length) passes ``cap`` bytes."""
+    """The decoded body, refused as soon as it (or its Content-Length) passes ``cap`` bytes.
+
+    The raw bytes are decoded here, a bounded step per compression layer
+    (:mod:`reader.core.decoding`), never by httpx, which inflates each chunk whole:
+    a few hundred bytes of stacked gzip would fill gigabytes before the cap saw them.
+    """
+    from reader.core.decoding import BoundedDecoder, DecodingError
+
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap and "content-encoding" not in response.headers:
         raise FetchError(
             f"response too large ({_megabytes(int(declared))}; the limit is {_megabytes(cap)})"
         )
     body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > cap:
-            raise FetchError(f"response too large (over the {_megabytes(cap)} limit)")
+    try:
+        decoder = BoundedDecoder(response.headers.get_list("content-encoding", split_commas=True))
+        async for raw in response.aiter_raw():
+            for piece in decoder.feed(raw):
+                _append_capped(body, piece, cap)
+                await asyncio.sleep(0)  # a long run of inflating never holds the loop
+        for piece in decoder.finish():
+            _append_capped(body, piece, cap)
+    except DecodingError as error:
+        raise FetchError(str(error)) from None
     return bytes(body)
+
+
+def _append_capped(body: bytearray, piece: bytes, cap: int) -> None:
+    body += piece
+    if len(body) > cap:
+        raise FetchError(f"response too large (over the {_megabytes(cap)} limit)")
 
 
 def _megabytes(size: int) -> str:
