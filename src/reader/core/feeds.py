@@ -36,7 +36,7 @@ from reader.core.feedparse import (
     parse_feed,
 )
 from reader.core.models import Feed, FeedKind
-from reader.core.text import clean_line
+from reader.core.text import clean_line, error_line
 from reader.core.urls import join_url, url_host, url_scheme
 
 if TYPE_CHECKING:
@@ -301,6 +301,7 @@ async def fetch(
     except Exception as error:
         result.error = describe_http_error(error)
     if result.error:
+        result.error = error_line(result.error)
         result.body = None
     return result
 
@@ -349,7 +350,7 @@ async def _fetch_following_redirects(
                 await _read_capped(response, settings.max_body_bytes)
                 return
             if response.status_code >= 400 or response.status_code < 200:
-                reason = clean_line(response.reason_phrase)
+                reason = error_line(response.reason_phrase, 200)
                 raise FetchError(f"HTTP {response.status_code} {reason}".strip())
             async with slot:
                 result.body = await _read_capped(response, settings.max_body_bytes)
@@ -747,7 +748,7 @@ async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshRes
         try:
             await _fetch_parse_store(run, feed, result)
         except Exception as error:  # a bug or a database problem must not stop the others
-            result.error = clean_line(f"{type(error).__name__}: {error}")[:300]
+            result.error = error_line(f"{type(error).__name__}: {error}")
     _report(run, result)
     return result
 
@@ -825,7 +826,7 @@ def _check_values(fetched: FetchResult) -> dict[str, Any]:
     values: dict[str, Any] = {
         "last_checked": utc_now(),
         "last_status": fetched.status,
-        "last_error": fetched.error,
+        "last_error": error_line(fetched.error) or None,
         "failure_count": 0,
     }
     if fetched.error is None:

@@ -49,6 +49,17 @@ def clean_line(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+ERROR_LIMIT = 300
+"""The longest error text shown or stored: errors quote outside text (reason phrases,
+addresses, parser messages), and an error is one line."""
+
+
+def error_line(text: str | None, limit: int = ERROR_LIMIT) -> str:
+    """One line of error text, cut to ``limit`` characters (an ellipsis marks the cut)."""
+    line = clean_line(text[: limit * 4] if text else text)
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     """Clean each paragraph as one line and drop the empty ones."""
     cleaned = (clean_line(p) for p in paragraphs)
