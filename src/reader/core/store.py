@@ -29,6 +29,7 @@ from reader.core.models import (
     FeedKind,
     Term,
 )
+from reader.core.text import clean_line
 
 BUSY_TIMEOUT_MS = 10_000
 SEARCH_SEPARATOR = "\n"
@@ -585,7 +586,10 @@ class Store:
         The trigram index answers queries of three or more characters; shorter ones
         (most Korean words are two syllables) fall back to LIKE over the same table.
         """
-        text = text.strip()
+        # Stored text went through clean_line (NFC, controls and invisible characters
+        # out, spaces collapsed); a query typed or pasted in decomposed Hangul (NFD,
+        # as macOS file names and some input methods give it) must be too.
+        text = clean_line(text)
         if not text:
             return []
         if len(text) >= 3:
