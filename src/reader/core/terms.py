@@ -154,7 +154,7 @@ def _korean_lemma(analysis: Analysis) -> str:
 
 # -- English and other Latin-script languages ---------------------------------------------
 
-_LATIN_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]")
+_LATIN_TOKEN = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+|\d++(?:[.,]\d++)*+|[^\w\s]")
 _NO_INFLECTION = frozenset(
     {"news", "series", "species", "this", "his", "has", "was", "does", "goes", "is", "us", "its"}
 )
