@@ -434,7 +434,9 @@ class ReaderService:
         text = _decode_text(data, path)
         if suffix in {".html", ".htm", ".xhtml"}:
             return _html_document(text, path)
-        return _text_document(text, path, markdown=suffix in {".md", ".markdown"})
+        if suffix in {".md", ".markdown"}:
+            return _markdown_document(text, path)
+        return _text_document(text, path)
 
     # -- terms -------------------------------------------------------------------------
 
@@ -1003,18 +1005,31 @@ def _decode_text(data: bytes, path: Path) -> str:
     return str(best)
 
 
-def _text_document(text: str, path: Path, markdown: bool) -> tuple[list[str], str]:
+def _text_document(text: str, path: Path) -> tuple[list[str], str]:
     """A text file: the first non-empty line is the title, the rest are paragraphs."""
     lines = text.splitlines()
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
         raise ServiceError(f"{path}: file is empty")
-    title = lines[0].lstrip("# ").strip() if markdown else lines[0]
     paragraphs = split_plain_text("\n".join(lines[1:]))
-    if markdown:
-        paragraphs = [p.lstrip("#").strip() if p.startswith("#") else p for p in paragraphs]
-    return paragraphs, clean_line(title) or path.stem
+    return paragraphs, clean_line(lines[0]) or path.stem
+
+
+def _markdown_document(text: str, path: Path) -> tuple[list[str], str]:
+    """A Markdown file read as Markdown: an opening heading is the title, else the first
+    paragraph (shortened) is, and stays in the text."""
+    from reader.core.html import markdown_document
+
+    title, paragraphs = markdown_document(text)
+    if not title and not paragraphs:
+        raise ServiceError(f"{path}: file is empty")
+    return paragraphs, title or _short_title(paragraphs) or path.stem
+
+
+def _short_title(paragraphs: list[str]) -> str:
+    first = paragraphs[0] if paragraphs else ""
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
 
 
 def _html_document(text: str, path: Path) -> tuple[list[str], str]:
