@@ -37,7 +37,7 @@ from typing import Any
 
 from reader.core.models import TERM_STATUSES, Term
 
-ANALYSER_VERSION = "2"
+ANALYSER_VERSION = "3"
 """Bump when keys change, so that stored patterns and vocabularies are recomputed."""
 
 KNOWN_STATUSES = frozenset({"known", "ignored"})
@@ -67,9 +67,23 @@ def _base_tag(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 
+_PLURAL_TAG = "XSN:PL"
+"""The plural suffix ``들`` written onto a noun (``시민들의``): kiwipiepy tags it XSN, a
+derivational suffix, but for a learner it is an inflection like a particle: ``시민`` is
+the word, and it matches ``시민들의``."""
+
+
 def _is_functional_ko(tag: str) -> bool:
-    """Particles, endings, the copula and symbols: never the head of a term."""
-    return tag[0] in "JEZ" or tag == "VCP" or tag in _SYMBOL_TAGS
+    """Particles, endings, the copula, the plural suffix and symbols: never the head of
+    a term."""
+    return tag[0] in "JEZ" or tag == "VCP" or tag == _PLURAL_TAG or tag in _SYMBOL_TAGS
+
+
+def _korean_tag(token: Any, previous_end: int | None) -> str:
+    tag = _base_tag(token.tag)
+    if tag == "XSN" and token.form == "들" and previous_end == token.start:
+        return _PLURAL_TAG
+    return tag
 
 
 def _korean_key(form: str, lemma: str, tag: str) -> str:
@@ -94,7 +108,7 @@ def _analyse_korean_batch(texts: Sequence[str]) -> list[Analysis]:
 def _korean_analysis(text: str, tokens: Sequence[Any]) -> Analysis:
     keys, starts, ends, tags, lemmas = [], [], [], [], []
     for token in tokens:
-        tag = intern(_base_tag(token.tag))
+        tag = intern(_korean_tag(token, ends[-1] if ends else None))
         keys.append(intern(_korean_key(token.form, token.lemma, tag)))
         starts.append(token.start)
         ends.append(token.start + token.len)
@@ -140,7 +154,7 @@ def _korean_lemma(analysis: Analysis) -> str:
         if tag[0] == "V":
             form = form.removesuffix("다") or form
         spaced = index > first and analysis.starts[index] > analysis.ends[index - 1]
-        morphemes.append((form, tag, spaced))
+        morphemes.append((form, "XSN" if tag == _PLURAL_TAG else tag, spaced))
     if analysis.tags[last - 1] in _PREDICATE_TAGS:
         morphemes.append(("다", "EF", False))
     kiwi, lock = _kiwi_instance()
