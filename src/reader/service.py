@@ -68,6 +68,8 @@ class TermResult:
 class ImportResult:
     added: int
     merged: int
+    refused: int = 0
+    """Rows whose term is no word or phrase (``terms.check_term_text``), left out."""
 
 
 @dataclass
@@ -460,6 +462,7 @@ class ReaderService:
         text = clean_line(text)
         if not text:
             raise ServiceError("the term is empty")
+        _require_term_text(text)
         try:
             status_value = terms.normalize_status(status)
         except ValueError as error:
@@ -505,6 +508,7 @@ class ReaderService:
         term.text = clean_line(term.text)
         if not term.text:
             raise ServiceError("the term is empty")
+        _require_term_text(term.text)
         term.lang = terms.normalize_lang(term.lang)
         term.lemma = clean_line(term.lemma) or terms.lemma_for(term.text, term.lang)
         try:
@@ -828,6 +832,8 @@ class ReaderService:
         except exports.GlossaryFileError as error:
             raise ServiceError(str(error)) from None
         added = merged = 0
+        kept = [row for row in rows if _is_term_text(row.text)]
+        refused, rows = len(rows) - len(kept), kept
         for row in rows:
             row.lang = _term_lang(row.lang or None, row.text)
         with self.store.transaction():
@@ -841,7 +847,7 @@ class ReaderService:
                     merged += not result.created
         self._term_index = None
         terms.clear_analysis_cache()
-        return ImportResult(added=added, merged=merged)
+        return ImportResult(added=added, merged=merged, refused=refused)
 
     # -- translation ---------------------------------------------------------------------
 
@@ -1044,6 +1050,24 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
 
 _IMPORT_CHUNK = 1000
 """Terms analysed together on import (well under what the analysis cache holds)."""
+
+
+def _require_term_text(text: str) -> None:
+    """ServiceError when ``text`` is no word or phrase (see ``terms.check_term_text``)."""
+    from reader.core.terms import TermTextError, check_term_text
+
+    try:
+        check_term_text(text)
+    except TermTextError as error:
+        raise ServiceError(str(error)) from None
+
+
+def _is_term_text(text: str) -> bool:
+    try:
+        _require_term_text(text)
+    except ServiceError:
+        return False
+    return True
 
 
 def _term_lang(lang: str | None, text: str) -> str:

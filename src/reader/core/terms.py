@@ -427,6 +427,39 @@ def lemma_for(surface: str, lang: str) -> str:
     return _latin_lemma(analysis)
 
 
+class TermTextError(ValueError):
+    """A term text that is no word or phrase; the message is one line for the user."""
+
+
+_TERM_JOINERS = frozenset("-'’.·&/,()[]~\"“”‘’«»")
+"""Punctuation a word or phrase can hold inside it: ``U.S.``, ``don't``, ``AT&T``,
+``(으)ㄹ 수 있다``, ``~에 대해``. Anything else (``* + $ ^ | \\ = < > @ # %``) makes the
+text a pattern or a formula, not a term."""
+
+
+def check_term_text(text: str) -> None:
+    """Refuse a term text that has no letter of its own, or holds symbols no word has.
+
+    ``.*(a+)+$`` was stored with the lemma ``a`` and highlighted every ``a``; ``...`` or
+    ``50%`` match nothing useful. Raises TermTextError.
+    """
+    inner = text.strip(_EDGE_PUNCTUATION + " ")
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    if not any(char.isalpha() for char in inner):
+        raise TermTextError(f"{shown!r} is not a word or phrase: it has no letters")
+    symbols = sorted(
+        {
+            char
+            for char in inner
+            if not (char.isalnum() or char.isspace() or char in _TERM_JOINERS)
+            and not unicodedata.category(char).startswith("M")
+        }
+    )
+    if symbols:
+        listed = " ".join(symbols[:8])
+        raise TermTextError(f"{shown!r} is not a word or phrase: it holds {listed}")
+
+
 _WORD = re.compile(r"\S+")
 _EDGE_PUNCTUATION = "\"'“”‘’«»「」『』()[]{}<>.,!?;:…·—–-"
 
