@@ -106,7 +106,11 @@ def _analyse_korean_batch(texts: Sequence[str]) -> list[Analysis]:
 
 
 def _korean_analysis(text: str, tokens: Sequence[Any]) -> Analysis:
-    keys, starts, ends, tags, lemmas = [], [], [], [], []
+    keys: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    tags: list[str] = []
+    lemmas: list[str] = []
     for token in tokens:
         tag = intern(_korean_tag(token, ends[-1] if ends else None))
         keys.append(intern(_korean_key(token.form, token.lemma, tag)))
