@@ -133,8 +133,10 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 def decode_body(data: bytes, content_type: str | None = None) -> DecodedBody:
     """Decode a feed or page body: BOM, HTTP charset, in-document label, then detection.
 
-    A declared encoding that does not decode cleanly is not trusted: the bytes
-    are detected instead. Undecodable bytes become U+FFFD, never an exception.
+    A declared encoding that does not decode cleanly, or decodes into text that
+    cannot be the document (see :func:`_sensible`), is not trusted: the next label,
+    then UTF-8, then detection is tried. Undecodable bytes become U+FFFD, never an
+    exception.
     """
     bom = _bom_encoding(data)
     if bom:
@@ -145,11 +147,23 @@ def decode_body(data: bytes, content_type: str | None = None) -> DecodedBody:
     ]
     for encoding in [e for e in declared if e] + ["utf_8"]:
         try:
-            return DecodedBody(data.decode(encoding), encoding)
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+        if _sensible(text, data):
+            return DecodedBody(text, encoding)
     detected = _detect_encoding(data)
     return DecodedBody(data.decode(detected, errors="replace"), detected)
+
+
+def _sensible(text: str, data: bytes) -> bool:
+    """Whether a decoding can be the document: no NUL (UTF-16 bytes read as UTF-8), and
+    a body whose bytes open with ``<`` still opens with ``<`` (``charset=utf-16`` on a
+    UTF-8 body turned ``<?xml`` into ``㼼浸``)."""
+    head = text[:4096]
+    if "\x00" in head:
+        return False
+    return data.lstrip()[:1] != b"<" or head.lstrip()[:1] == "<"
 
 
 def _bom_encoding(data: bytes) -> str | None:
