@@ -37,6 +37,7 @@ from reader.core.feedparse import (
     parse_feed,
 )
 from reader.core.models import Feed, FeedKind
+from reader.core.store import StoreError
 from reader.core.text import clean_line, error_line
 from reader.core.urls import join_url, url_host, url_scheme
 
@@ -730,8 +731,22 @@ async def _refresh_all(
         await clients.aclose()
         run.parser.close()
     if run.checks:
-        await run.write(lambda: record_checks(store, run.checks))
+        try:
+            await run.write(lambda: record_checks(store, run.checks))
+        except StoreError as error:
+            # Even the feeds' states could not be saved (the disk is still full): every
+            # feed whose state was lost says so.
+            _lost_checks(results, run.checks, error_line(str(error)))
     return results
+
+
+def _lost_checks(
+    results: Sequence[FeedRefreshResult], checks: Sequence[tuple[Feed, FetchResult]], error: str
+) -> None:
+    lost = {feed.id for feed, _fetched in checks}
+    for result in results:
+        if result.feed_id in lost and result.error is None:
+            result.error = error
 
 
 def interleave_hosts(feeds: Sequence[Feed]) -> list[Feed]:
@@ -765,6 +780,8 @@ async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshRes
     else:
         try:
             await _fetch_parse_store(run, feed, result)
+        except StoreError as error:  # already one line for the user (a full disk …)
+            result.error = error_line(str(error))
         except Exception as error:  # a bug or a database problem must not stop the others
             result.error = error_line(f"{type(error).__name__}: {error}")
     _report(run, result)
@@ -799,10 +816,14 @@ async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResul
         except FeedParseError as error:
             fetched.error = str(error)
         else:
-            result.new, result.updated = await run.write(
-                lambda: store_parsed(run.store, feed, fetched, parsed)
-            )
-            result.feed = feed.title or parsed.title or feed.url
+            try:
+                result.new, result.updated = await run.write(
+                    lambda: store_parsed(run.store, feed, fetched, parsed)
+                )
+            except StoreError as error:  # a full disk: recorded with the feed's checks below
+                fetched.error = error_line(str(error))
+            else:
+                result.feed = feed.title or parsed.title or feed.url
     if fetched.error is not None or fetched.not_modified:
         result.error = fetched.error
         run.checks.append((feed, fetched))
