@@ -122,6 +122,12 @@ def _markdown(text: str) -> object:
     return markdown_to_paragraphs(text)
 
 
+def _page_text(text: str) -> object:
+    from reader.core.fulltext import page_text
+
+    return page_text(text, "http://127.0.0.1/page")
+
+
 def _has_timezone(text: str) -> object:
     from reader.core.feedparse import has_timezone
 
@@ -222,6 +228,12 @@ CASES = [
     Case('terms: "a\'" * n', _latin_terms, lambda n: "a'" * (n // 2), 300_000),
     Case("terms: '1.' * n", _latin_terms, lambda n: "1." * (n // 2), 300_000),
     Case("word_spans: '.' * n", _word_spans, lambda n: "." * n, 300_000),
+    Case(
+        "page_text (open URL): '<p>x</p>' * n",
+        _page_text,
+        lambda n: "<html><body>" + "<p>x</p>" * (n // 8) + "</body></html>",
+        150_000,
+    ),
     Case("has_timezone: 'Z' + spaces + 'x'", _has_timezone, lambda n: "Z" + " " * n + "x", 300_000),
 ]
 
