@@ -81,6 +81,8 @@ class TermResult:
 class ImportResult:
     added: int
     merged: int
+    refused: int = 0
+    """Rows whose term is no word or phrase (``terms.check_term_text``), left out."""
 
 
 @dataclass
@@ -507,7 +509,9 @@ class ReaderService:
         text = _decode_text(data, path)
         if suffix in {".html", ".htm", ".xhtml"}:
             return _html_document(text, path)
-        return _text_document(text, path, markdown=suffix in {".md", ".markdown"})
+        if suffix in {".md", ".markdown"}:
+            return _markdown_document(text, path)
+        return _text_document(text, path)
 
     # -- terms -------------------------------------------------------------------------
 
@@ -531,6 +535,7 @@ class ReaderService:
         text = clean_line(text)
         if not text:
             raise ServiceError("the term is empty")
+        _require_term_text(text)
         try:
             status_value = terms.normalize_status(status)
         except ValueError as error:
@@ -576,6 +581,7 @@ class ReaderService:
         term.text = clean_line(term.text)
         if not term.text:
             raise ServiceError("the term is empty")
+        _require_term_text(term.text)
         term.lang = terms.normalize_lang(term.lang)
         term.lemma = clean_line(term.lemma) or terms.lemma_for(term.text, term.lang)
         try:
@@ -913,6 +919,8 @@ class ReaderService:
         except exports.GlossaryFileError as error:
             raise ServiceError(str(error)) from None
         added = merged = 0
+        kept = [row for row in rows if _is_term_text(row.text)]
+        refused, rows = len(rows) - len(kept), kept
         for row in rows:
             row.lang = _term_lang(row.lang or None, row.text)
         with self.store.transaction():
@@ -926,7 +934,7 @@ class ReaderService:
                     merged += not result.created
         self._term_index = None
         terms.clear_analysis_cache()
-        return ImportResult(added=added, merged=merged)
+        return ImportResult(added=added, merged=merged, refused=refused)
 
     # -- translation ---------------------------------------------------------------------
 
@@ -1256,18 +1264,31 @@ def _decode_text(data: bytes, path: Path) -> str:
     return str(best)
 
 
-def _text_document(text: str, path: Path, markdown: bool) -> tuple[list[str], str]:
+def _text_document(text: str, path: Path) -> tuple[list[str], str]:
     """A text file: the first non-empty line is the title, the rest are paragraphs."""
     lines = text.splitlines()
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
         raise ServiceError(f"{path_text(path)}: file is empty")
-    title = lines[0].lstrip("# ").strip() if markdown else lines[0]
     paragraphs = split_plain_text("\n".join(lines[1:]))
-    if markdown:
-        paragraphs = [p.lstrip("#").strip() if p.startswith("#") else p for p in paragraphs]
-    return paragraphs, clean_line(title) or path_text(path.stem)
+    return paragraphs, clean_line(lines[0]) or path_text(path.stem)
+
+
+def _markdown_document(text: str, path: Path) -> tuple[list[str], str]:
+    """A Markdown file read as Markdown: an opening heading is the title, else the first
+    paragraph (shortened) is, and stays in the text."""
+    from reader.core.html import markdown_document
+
+    title, paragraphs = markdown_document(text)
+    if not title and not paragraphs:
+        raise ServiceError(f"{path_text(path)}: file is empty")
+    return paragraphs, title or _short_title(paragraphs) or path_text(path.stem)
+
+
+def _short_title(paragraphs: list[str]) -> str:
+    first = paragraphs[0] if paragraphs else ""
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
 
 
 def _html_document(text: str, path: Path) -> tuple[list[str], str]:
@@ -1282,6 +1303,24 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
 
 _IMPORT_CHUNK = 1000
 """Terms analysed together on import (well under what the analysis cache holds)."""
+
+
+def _require_term_text(text: str) -> None:
+    """ServiceError when ``text`` is no word or phrase (see ``terms.check_term_text``)."""
+    from reader.core.terms import TermTextError, check_term_text
+
+    try:
+        check_term_text(text)
+    except TermTextError as error:
+        raise ServiceError(str(error)) from None
+
+
+def _is_term_text(text: str) -> bool:
+    try:
+        _require_term_text(text)
+    except ServiceError:
+        return False
+    return True
 
 
 def _term_lang(lang: str | None, text: str) -> str:

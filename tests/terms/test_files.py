@@ -103,6 +103,16 @@ def test_duplicates_in_a_file_are_merged(service: ReaderService, tmp_path: Path)
     assert (term.lemma, term.gloss, term.tags) == ("외교", "diplomacy; foreign policy", ["a", "b"])
 
 
+def test_rows_that_are_no_word_or_phrase_are_left_out(
+    service: ReaderService, tmp_path: Path
+) -> None:
+    path = tmp_path / "patterns.csv"
+    path.write_text("term,gloss\n.*(a+)+$,regex\n외교,diplomacy\n...,dots\n", encoding="utf-8")
+    result = service.import_terms(path)
+    assert (result.added, result.merged, result.refused) == (1, 0, 2)
+    assert [term.text for term in service.list_terms()] == ["외교"]
+
+
 def test_headerless_tsv_and_hostile_text(service: ReaderService, tmp_path: Path) -> None:
     path = tmp_path / "anki-style.txt"
     path.write_text(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,17 @@ def test_search_finds_korean_substrings_of_any_length(store: Store) -> None:
     assert [a.title for a in store.search("50%")] == ["Markets"]
     assert store.search('"') == []
     assert store.search("없는말") == []
+
+
+def test_search_finds_decomposed_hangul_and_stray_invisible_characters(store: Store) -> None:
+    """A query in NFD (macOS, some input methods) finds what its NFC form finds."""
+    feed, _ = store.add_feed("http://example.test/feed")
+    store.upsert_entries(feed.id, [entry("1", title="정부, 실용외교를 강조", paragraphs=["본문"])])
+    for query in ("실용외교", "외교", "외"):
+        decomposed = unicodedata.normalize("NFD", query)
+        assert decomposed != query
+        assert len(store.search(decomposed)) == len(store.search(query)) == 1
+    assert len(store.search("  실용\x1b[31m외교\n")) == 1
 
 
 def test_search_follows_updated_text(store: Store) -> None:

@@ -9,7 +9,10 @@ deadlock upgrading a read lock.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -29,6 +32,7 @@ from reader.core.models import (
     FeedKind,
     Term,
 )
+from reader.core.text import clean_line
 
 BUSY_TIMEOUT_MS = 10_000
 SEARCH_SEPARATOR = "\n"
@@ -37,6 +41,83 @@ SEARCH_SEPARATOR = "\n"
 
 class StoreError(Exception):
     """The database cannot be used; the message is meant for the user."""
+
+
+class DiskFullError(StoreError):
+    """A write failed because the disk (or the database's size limit) is full."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(f"disk full: cannot write to {path}; free some space and try again")
+
+
+LOW_SPACE_BYTES = 1024 * 1024
+"""Free space under which a disk I/O error is taken for a full disk."""
+
+
+def is_disk_full(error: BaseException, path: str | Path | None = None) -> bool:
+    """SQLite's SQLITE_FULL (a full disk, or ``max_page_count`` reached) or ENOSPC.
+
+    SQLite reports some writes on a full disk as a plain disk I/O error (creating the
+    WAL or its index when the database opens); with ``path``, such an error counts as
+    a full disk when the database's folder has next to no space left.
+    """
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    if not isinstance(error, sqlite3.Error):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or (
+        "database or disk is full" in str(error)
+    ):
+        return True
+    input_output = (code is not None and code & 0xFF == sqlite3.SQLITE_IOERR) or (
+        "disk I/O error" in str(error)
+    )
+    return input_output and path is not None and _low_on_space(Path(path))
+
+
+def _low_on_space(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def _in_transaction(connection: sqlite3.Connection) -> bool:
+    """Asked again after the body ran: the body, or SQLite itself, may have ended it."""
+    return connection.in_transaction
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose statements raise DiskFullError for a full disk: one line for
+    every command and the TUI, instead of an OperationalError (or, from the rollback
+    that followed it, "cannot rollback - no transaction is active")."""
+
+    def __init__(self, database: str | Path, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self.database_path = database
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as error:
+            raise self._translated(error) from None
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as error:
+            raise self._translated(error) from None
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(script)
+        except sqlite3.Error as error:
+            raise self._translated(error) from None
+
+    def _translated(self, error: sqlite3.Error) -> Exception:
+        full = is_disk_full(error, self.database_path)
+        return DiskFullError(self.database_path) if full else error
 
 
 def utc_now() -> str:
@@ -213,12 +294,15 @@ class Store:
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
                 check_same_thread=False,
+                factory=_Connection,
             )
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as error:
+            if is_disk_full(error, self.path):
+                raise DiskFullError(self.path) from None
             raise StoreError(f"{self.path}: cannot open database: {error}") from None
         return connection
 
@@ -250,10 +334,15 @@ class Store:
         connection.execute("BEGIN IMMEDIATE")
         try:
             yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
+            connection.execute("COMMIT")
+        except BaseException as error:
+            # SQLite has already rolled back after some errors (a full disk among them).
+            if _in_transaction(connection):
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
+            if isinstance(error, OSError) and is_disk_full(error):
+                raise DiskFullError(self.path) from None
             raise
-        connection.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.connection.execute(sql, params).fetchall()
@@ -642,7 +731,10 @@ class Store:
         The trigram index answers queries of three or more characters; shorter ones
         (most Korean words are two syllables) fall back to LIKE over the same table.
         """
-        text = text.strip()
+        # Stored text went through clean_line (NFC, controls and invisible characters
+        # out, spaces collapsed); a query typed or pasted in decomposed Hangul (NFD,
+        # as macOS file names and some input methods give it) must be too.
+        text = clean_line(text)
         if not text:
             return []
         if len(text) >= 3:
