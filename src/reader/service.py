@@ -850,7 +850,9 @@ class ReaderService:
             from reader.core.translation import Translations
 
             models_dir = self.paths.effective_models_dir()
-            self._translations = Translations(self.store, models_dir, self.config.translation)
+            self._translations = Translations(
+                self.store, models_dir, self.config.translation, self.paths.own_models_dir
+            )
         return self._translations
 
     @property

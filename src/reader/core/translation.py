@@ -31,8 +31,9 @@ from typing import Any, Protocol
 
 from reader.config import TranslationConfig
 from reader.core.model_families import ARGOS, Tokenization, model_dir, tokenization_for
+from reader.core.model_registry import PREFERENCE_KEY, ModelEntry, all_models, choose, find_by_name
 from reader.core.models import Sentence
-from reader.core.packages import InstalledModel, find_model, installed_models, no_model_message
+from reader.core.packages import InstalledModel, installed_models, no_model_message
 from reader.core.sentences import split_long_sentence
 from reader.core.store import Store
 from reader.core.text import clean_line, strip_controls
@@ -334,37 +335,69 @@ ResultCallback = Callable[[int, Outcome], None]
 
 
 class Translations:
-    """One engine per direction, shared by every caller, in front of the cache."""
+    """One engine per direction (and model), shared by every caller, in front of the cache."""
 
-    def __init__(self, store: Store, models_dir: Path, config: TranslationConfig) -> None:
+    def __init__(
+        self,
+        store: Store,
+        models_dir: Path,
+        config: TranslationConfig,
+        own_models_dir: Path,
+    ) -> None:
         self.store = store
         self.models_dir = models_dir
+        """argostranslate's package folder (Argos packages)."""
+        self.own_models_dir = own_models_dir
+        """reader's folder of OPUS-MT, NLLB-200 and M2M-100 models."""
         self.config = config
-        self._engines: dict[tuple[str, str], Translator] = {}
+        self._engines: dict[tuple[str, str, str], Translator] = {}
         self._lock = threading.Lock()
 
-    def engine(self, source: str, target: str) -> Translator:
-        """The engine for a direction, created on first use; raises NoModelError."""
+    def engine(self, source: str, target: str, model: str | None = None) -> Translator:
+        """The engine for a direction, created on first use; raises NoModelError.
+
+        ``model`` names the model to use (``reader translate --model``); without it, the
+        one chosen with ``reader models use``, else the best installed one.
+        """
         with self._lock:
-            engine = self._engines.get((source, target))
+            key = (source, target, model or "")
+            engine = self._engines.get(key)
             if engine is None:
-                engine = self._create_engine(source, target)
-                self._engines[(source, target)] = engine
+                engine = self._create_engine(source, target, model)
+                self._engines[key] = engine
             return engine
 
     def forget(self) -> None:
-        """Drop loaded engines (after a model is installed or removed)."""
+        """Drop loaded engines (after a model is installed, removed or chosen)."""
         with self._lock:
             self._engines.clear()
 
-    def _create_engine(self, source: str, target: str) -> Translator:
-        model = find_model(self.models_dir, source, target)
-        if model is None:
+    def preferred_model(self, source: str, target: str) -> str | None:
+        """The model the user chose for a direction (``reader models use``), if any."""
+        return self.store.get_meta(PREFERENCE_KEY.format(pair=f"{source}-{target}"))
+
+    def installed(self) -> list[ModelEntry]:
+        return all_models(self.models_dir, self.own_models_dir)
+
+    def _create_engine(self, source: str, target: str, name: str | None) -> Translator:
+        models = self.installed()
+        if name:
+            chosen = find_by_name(models, name)
+            if chosen is None:
+                raise NoModelError(
+                    f"no model named {name!r} is installed (see `reader models list`)"
+                )
+            if not chosen.serves(source, target):
+                raise NoModelError(f"model {name} does not translate {source}→{target}")
+        else:
+            chosen = choose(models, source, target, self.preferred_model(source, target))
+        if chosen is None:
             chain = self._pivot_chain(source, target)
             if chain is None:
                 raise NoModelError(no_model_message(source, target))
             log.info("translation %s→%s: pivot through %s", source, target, chain[0].target)
             return ArgosEngine(chain, self.config)
+        model = chosen.for_direction(source, target)
         problem = fast_path_problem(model)
         if problem is not None:
             log.info("translation %s: argostranslate's own path (%s)", model.pair, problem)
@@ -389,13 +422,15 @@ class Translations:
         on_result: ResultCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
         chunk_size: int = 64,
+        model: str | None = None,
     ) -> list[Outcome | None]:
         """Translate sentences through the cache; None marks ones skipped after a stop.
 
         Cached sentences are reported first; the rest go to the model in chunks of
-        ``chunk_size`` sentences, each chunk cached as soon as it is done.
+        ``chunk_size`` sentences, each chunk cached as soon as it is done. ``model``
+        names the model to use instead of the direction's chosen one.
         """
-        engine = self.engine(source, target)
+        engine = self.engine(source, target, model)
         results: list[Outcome | None] = [None] * len(sentences)
         pending = self._from_cache(engine, sentences, source, target, results, on_result)
         for start in range(0, len(pending), chunk_size):
