@@ -31,7 +31,7 @@ def closure(root: str) -> dict[str, list[str]]:
         seen.add((canonical(name), extras))
         for line in metadata.requires(name) or []:
             requirement = Requirement(line)
-            wanted = [""] + sorted(extras)
+            wanted = ["", *sorted(extras)]
             if requirement.marker is not None and not any(
                 requirement.marker.evaluate({"extra": extra}) for extra in wanted
             ):
