@@ -32,6 +32,7 @@ from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+    from reader.core.model_registry import CatalogueEntry, ModelEntry
     from reader.core.models import Sentence
     from reader.core.packages import AvailableModel, InstalledModel, ProgressCallback
     from reader.core.terms import (
@@ -890,11 +891,12 @@ class ReaderService:
         return split_sentences(paragraph, lang)
 
     def translate_paragraphs(
-        self, paragraphs: list[str], source: str, target: str
+        self, paragraphs: list[str], source: str, target: str, model: str | None = None
     ) -> dict[str, Any]:
         """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
 
         A paragraph that is already in the target language is passed through as it is.
+        ``model`` names the model for this call instead of the direction's chosen one.
         """
         from reader.core.translation import NoModelError
 
@@ -905,8 +907,10 @@ class ReaderService:
         ]
         to_translate = [s for s in sentences if detect_language(paragraphs[s[0]]) != target]
         try:
-            engine = self.translations.engine(source, target)
-            outcomes = self.translations.translate([s[2] for s in to_translate], source, target)
+            engine = self.translations.engine(source, target, model)
+            outcomes = self.translations.translate(
+                [s[2] for s in to_translate], source, target, model=model
+            )
         except NoModelError as error:
             raise ServiceError(str(error)) from None
         translated = {(s[0], s[1]): o for s, o in zip(to_translate, outcomes, strict=True)}
@@ -926,10 +930,10 @@ class ReaderService:
         }
 
     def translate_text(
-        self, text: str, source: str = "auto", target: str | None = None
+        self, text: str, source: str = "auto", target: str | None = None, model: str | None = None
     ) -> dict[str, Any]:
         source, target = self.direction_for(text, source, target)
-        return self.translate_paragraphs(split_plain_text(text), source, target)
+        return self.translate_paragraphs(split_plain_text(text), source, target, model)
 
     def translate_article_pairs(self, article: Article) -> dict[str, Any]:
         source, target = self.direction_for(article)
@@ -969,18 +973,95 @@ class ReaderService:
         self.translations.forget()
         return model
 
-    def models_remove(self, pair: str) -> list[InstalledModel]:
-        """Remove a direction's package(s) and their cached translations."""
-        from reader.core import packages
+    def models_remove(self, what: str) -> list[ModelEntry]:
+        """Remove a model by name (or a direction's Argos packages by pair), and only
+        its cached translations."""
+        import shutil
 
-        try:
-            removed = packages.remove_model(self.paths.effective_models_dir(), pair)
-        except packages.PackageError as error:
-            raise ServiceError(str(error)) from None
-        for model in removed:
-            self.store.drop_translations(model.name)
+        from reader.core import packages
+        from reader.core.model_registry import ModelEntry, find_by_name
+
+        installed = self.translations.installed()
+        model = find_by_name(installed, what)
+        if model is not None and model.family != "argos":
+            shutil.rmtree(model.path)
+            removed = [model]
+        else:
+            try:
+                argos = packages.remove_model(
+                    self.paths.effective_models_dir(),
+                    model.argos.pair if model and model.argos else what,
+                )
+            except packages.PackageError as error:
+                raise ServiceError(str(error)) from None
+            removed = [
+                ModelEntry(
+                    m.name, "argos", m.path, ((m.source, m.target),), m.version, m.size_bytes, None
+                )
+                for m in argos
+            ]
+        for entry in removed:
+            self.store.drop_translations(entry.name)
+            for source, target in entry.pairs:
+                if self.translations.preferred_model(source, target) == entry.name:
+                    self.store.delete_meta(self._preference_key(source, target))
         self.translations.forget()
         return removed
+
+    @staticmethod
+    def _preference_key(source: str, target: str) -> str:
+        from reader.core.model_registry import PREFERENCE_KEY
+
+        return PREFERENCE_KEY.format(pair=f"{source}-{target}")
+
+    def models_installed(self) -> list[tuple[ModelEntry, list[str]]]:
+        """Every installed model with the directions it serves now (``reader models list``)."""
+        installed = self.translations.installed()
+        serving: dict[str, list[str]] = {}
+        for source, target in (("ko", "en"), ("en", "ko")):
+            chosen = self.model_for(source, target, installed)
+            if chosen is not None:
+                serving.setdefault(chosen.model_id, []).append(f"{source}-{target}")
+        return [(model, serving.get(model.model_id, [])) for model in installed]
+
+    def model_for(
+        self, source: str, target: str, installed: list[ModelEntry] | None = None
+    ) -> ModelEntry | None:
+        """The model that translates a direction now: the chosen one, else the best."""
+        from reader.core.model_registry import choose
+
+        models = self.translations.installed() if installed is None else installed
+        return choose(models, source, target, self.translations.preferred_model(source, target))
+
+    def models_for_direction(self, source: str, target: str) -> list[ModelEntry]:
+        """The installed models that can translate a direction, best first."""
+        serving = [m for m in self.translations.installed() if m.serves(source, target)]
+        return sorted(serving, key=lambda m: (m.rank, m.name))
+
+    def models_use(self, pair: str, name: str) -> ModelEntry:
+        """Remember ``name`` as the model for a direction (raises ServiceError)."""
+        from reader.core import packages
+        from reader.core.model_registry import find_by_name
+
+        try:
+            source, target = packages.parse_pair(pair)
+        except packages.PackageError as error:
+            raise ServiceError(str(error)) from None
+        model = find_by_name(self.translations.installed(), name)
+        if model is None:
+            raise ServiceError(f"no model named {name!r} is installed (see `reader models list`)")
+        if not model.serves(source, target):
+            served = ", ".join(model.pair_names)
+            raise ServiceError(f"{model.name} translates {served}, not {source}-{target}")
+        self.store.set_meta(self._preference_key(source, target), model.name)
+        self.translations.forget()
+        return model
+
+    def models_available(self) -> list[CatalogueEntry]:
+        """The catalogue of good models (shipped with reader, no network)."""
+        from reader.core.model_registry import catalogue
+
+        return list(catalogue())
 
 
 def _http_url_or_error(url: str) -> str:

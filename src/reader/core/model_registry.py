@@ -156,6 +156,11 @@ class ModelEntry:
         return [f"{source}-{target}" for source, target in self.pairs]
 
     @property
+    def pair(self) -> str:
+        """The directions as one string: ``ko-en``, or ``ko-en,en-ko`` for NLLB/M2M-100."""
+        return ",".join(self.pair_names)
+
+    @property
     def model_id(self) -> str:
         return f"{self.name}@{self.version}"
 
