@@ -580,12 +580,13 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
 def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
     installed = service.models_installed()
     _unused, available = service.models_list(fetch_index=args.available)
+    damaged = service.damaged_models()
     if args.json:
         print_json(
             {
                 "installed": [
                     {
-                        "name": model.name,
+                        "name": _safe(model.name),
                         "family": model.family,
                         "pair": model.pair,
                         "pairs": model.pair_names,
@@ -593,16 +594,19 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
                         "size_bytes": model.size_bytes,
                         "licence": model.licence,
                         "serves": serves,
-                        "path": str(model.path),
+                        "path": _safe(str(model.path)),
                     }
                     for model, serves in installed
                 ],
+                "damaged": [{"path": _safe(str(d.path)), "reason": d.reason} for d in damaged],
                 "available": None
                 if available is None
                 else [{"pair": m.pair, "version": m.version} for m in available],
             }
         )
         return 0
+    for package in damaged:
+        print(f"reader: warning: {package.warning}", file=sys.stderr)
     if not installed:
         print("no models installed: run `reader models install ko-en` (and en-ko),")
         print("or see `reader models available`")
@@ -685,7 +689,9 @@ def _models_available(service: ReaderService, args: argparse.Namespace) -> int:
 
 def _models_install(service: ReaderService, args: argparse.Namespace) -> int:
     model = service.models_install(args.what, progress=_download_progress())
-    print(f"installed {model.pair} {model.version} in {model.path}")
+    from reader.core.text import clean_line
+
+    print(f"installed {model.pair} {model.version} in {clean_line(str(model.path))}")
     return 0
 
 

@@ -48,6 +48,10 @@ DEFAULT_CONFIG_TEXT = """\
 # max_sentence_tokens = 200
 # CPU threads per model call (0 lets CTranslate2 use every core).
 # threads = 0
+# Translate a paragraph written in the other language (a Korean quote in an English
+# page) the other way, when both directions have a model; false keeps one direction
+# per article (such paragraphs are shown as they are).
+# per_paragraph = true
 
 [keys]
 # Rebind any action by its id, e.g.:
@@ -77,6 +81,7 @@ class TranslationConfig:
     max_batch_tokens: int = 2048
     max_sentence_tokens: int = 200
     threads: int = 0
+    per_paragraph: bool = True
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,12 @@ if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
     from reader.core.model_registry import CatalogueEntry, ModelEntry
     from reader.core.models import Sentence
-    from reader.core.packages import AvailableModel, InstalledModel, ProgressCallback
+    from reader.core.packages import (
+        AvailableModel,
+        BrokenPackage,
+        InstalledModel,
+        ProgressCallback,
+    )
     from reader.core.terms import (
         Analysis,
         Difficulty,
@@ -107,6 +113,7 @@ class ReaderService:
     def __init__(self, paths: Paths | None = None, config: Config | None = None) -> None:
         self.paths = paths or get_paths()
         self.paths.ensure()
+        route_warnings_to(self.paths.log_file)
         self.config = config or load_config(self.paths.config_file)
         self._store: Store | None = None
         self._term_index: TermIndex | None = None
@@ -890,30 +897,81 @@ class ReaderService:
 
         return split_sentences(paragraph, lang)
 
+    def paragraph_directions(
+        self, paragraphs: list[str], direction: tuple[str, str], per_paragraph: bool | None = None
+    ) -> list[tuple[str, str] | None]:
+        """The direction each paragraph is translated in; None keeps it as it is.
+
+        A paragraph written in the target language (a Korean quote in an English page)
+        is translated the other way when ``per_paragraph`` (default: the
+        ``[translation] per_paragraph`` setting) is on and both directions have a model;
+        otherwise it is kept as it is. Pass ``per_paragraph=False`` for a direction the
+        user forced.
+        """
+        source, target = direction
+        languages = [detect_language(paragraph) for paragraph in paragraphs]
+        if per_paragraph is None:
+            per_paragraph = self.config.translation.per_paragraph
+        if per_paragraph and target in languages and self.can_translate(target, source):
+            return [(target, source) if lang == target else direction for lang in languages]
+        return [None if lang == target else direction for lang in languages]
+
+    def _serves(self, model: str | None, source: str, target: str) -> bool:
+        """True when the installed model ``model`` translates ``source`` into ``target``."""
+        from reader.core.model_registry import find_by_name
+
+        found = find_by_name(self.translations.installed(), model) if model else None
+        return found is not None and found.serves(source, target)
+
+    def can_translate(self, source: str, target: str) -> bool:
+        """True when a model (or a pivot) translates ``source`` into ``target``."""
+        from reader.core.translation import NoModelError
+
+        try:
+            self.translations.engine(source, target)
+        except NoModelError:
+            return False
+        return True
+
     def translate_paragraphs(
-        self, paragraphs: list[str], source: str, target: str, model: str | None = None
+        self,
+        paragraphs: list[str],
+        source: str,
+        target: str,
+        per_paragraph: bool | None = None,
+        model: str | None = None,
     ) -> dict[str, Any]:
         """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
 
-        A paragraph that is already in the target language is passed through as it is.
-        ``model`` names the model for this call instead of the direction's chosen one.
+        Each paragraph goes the way :meth:`paragraph_directions` says: one in the target
+        language is translated the other way (its pairs then carry their own
+        ``source_lang``, ``target_lang`` and ``model``) or passed through as it is.
+        ``model`` names the model for this call (``reader translate --model``) instead of
+        the direction's chosen one; the other way uses it too when it serves it.
         """
         from reader.core.translation import NoModelError
 
+        directions = self.paragraph_directions(paragraphs, (source, target), per_paragraph)
         sentences = [
             (index, number, sentence.text)
             for index, paragraph in enumerate(paragraphs)
-            for number, sentence in enumerate(self.split_sentences(paragraph, source))
+            for number, sentence in enumerate(
+                self.split_sentences(paragraph, (directions[index] or (source, target))[0])
+            )
         ]
-        to_translate = [s for s in sentences if detect_language(paragraphs[s[0]]) != target]
+        translated: dict[tuple[int, int], Any] = {}
+        models: dict[tuple[str, str], str] = {}
         try:
             engine = self.translations.engine(source, target, model)
-            outcomes = self.translations.translate(
-                [s[2] for s in to_translate], source, target, model=model
-            )
+            models[(source, target)] = engine.model.model_id
+            for way in dict.fromkeys(d for d in directions if d is not None):
+                named = model if way == (source, target) or self._serves(model, *way) else None
+                group = [s for s in sentences if directions[s[0]] == way]
+                outcomes = self.translations.translate([s[2] for s in group], *way, model=named)
+                models[way] = self.translations.engine(*way, named).model.model_id
+                translated.update(((s[0], s[1]), o) for s, o in zip(group, outcomes, strict=True))
         except NoModelError as error:
             raise ServiceError(str(error)) from None
-        translated = {(s[0], s[1]): o for s, o in zip(to_translate, outcomes, strict=True)}
         pairs = []
         for index, number, text in sentences:
             outcome = translated.get((index, number))
@@ -921,19 +979,28 @@ class ReaderService:
             pair["target"] = text if outcome is None else outcome.target
             if outcome is not None and outcome.error:
                 pair["error"] = outcome.error
+            own = directions[index]
+            if own is not None and own != (source, target):
+                pair.update(source_lang=own[0], target_lang=own[1], model=models[own])
             pairs.append(pair)
         return {
             "source_lang": source,
             "target_lang": target,
-            "model": engine.model.model_id,
+            "model": models[(source, target)],
             "pairs": pairs,
         }
 
     def translate_text(
         self, text: str, source: str = "auto", target: str | None = None, model: str | None = None
     ) -> dict[str, Any]:
+        """Translate plain text; with the direction guessed (``source="auto"``, no target)
+        each paragraph goes into the other language, a forced direction applies to all."""
+        guessed = source not in ("ko", "en") and target not in ("ko", "en")
         source, target = self.direction_for(text, source, target)
-        return self.translate_paragraphs(split_plain_text(text), source, target, model)
+        per_paragraph = None if guessed else False
+        return self.translate_paragraphs(
+            split_plain_text(text), source, target, per_paragraph, model=model
+        )
 
     def translate_article_pairs(self, article: Article) -> dict[str, Any]:
         source, target = self.direction_for(article)
@@ -945,13 +1012,22 @@ class ReaderService:
         """Installed packages, and the Argos index (fetched now, or the last copy, or None)."""
         from reader.core import packages
 
-        installed = packages.installed_models(self.paths.effective_models_dir())
+        models_dir = self.paths.effective_models_dir()
+        packages.remove_stale_work_folders(models_dir, self.paths.cache_dir)
+        installed = packages.installed_models(models_dir, warn=False)
         try:
             if fetch_index:
                 return installed, packages.fetch_index(self.paths.cache_dir)
         except packages.PackageError as error:
             raise ServiceError(str(error)) from None
         return installed, packages.cached_index(self.paths.cache_dir)
+
+    def damaged_models(self) -> list[BrokenPackage]:
+        """Installed folders that look like packages but are skipped, and why (`models list`
+        shows them; every other command logs them once)."""
+        from reader.core import packages
+
+        return packages.broken_models(self.paths.effective_models_dir())
 
     def models_install(self, what: str, progress: ProgressCallback | None = None) -> InstalledModel:
         """Install a ``.argosmodel`` file, or download ``ko-en``/``en-ko`` from the Argos index."""
@@ -1062,6 +1138,32 @@ class ReaderService:
         from reader.core.model_registry import catalogue
 
         return list(catalogue())
+
+
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def route_warnings_to(log_file: Path) -> None:
+    """Send reader's warnings to ``reader.log``, not the terminal.
+
+    Without a handler Python prints them raw on stderr, which is the TUI's screen and
+    would add lines to the CLI's one-line errors. The file is opened at the first
+    warning; calling again with another file (tests switch READER_HOME) replaces it.
+    """
+    logger = logging.getLogger("reader")
+    for handler in list(logger.handlers):
+        if isinstance(handler, logging.FileHandler) and getattr(handler, "reader_log", False):
+            if handler.baseFilename == str(log_file.absolute()):
+                return
+            logger.removeHandler(handler)
+            handler.close()
+    handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
+    handler.reader_log = True  # type: ignore[attr-defined]
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
 
 
 def _http_url_or_error(url: str) -> str:

@@ -61,12 +61,26 @@ def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[lis
     ]
 
 
-def already_in(target: str, paragraphs: list[str]) -> set[int]:
-    """Paragraphs already written in the target language (quotes, pasted mixed text):
-    they are shown as they are instead of being sent to the model."""
-    from reader.core.text import detect_language
+def translation_plan(
+    service: ReaderService,
+    paragraphs: list[str],
+    direction: tuple[str, str],
+    forced: bool = False,
+) -> tuple[set[int], dict[int, tuple[str, str]]]:
+    """(paragraphs shown as they are, paragraphs translated in their own direction).
 
-    return {index for index, text in enumerate(paragraphs) if detect_language(text) == target}
+    A paragraph in the target language goes the other way when both directions have a
+    model and ``[translation] per_paragraph`` is on; a ``forced`` direction (``x``)
+    applies to every paragraph, those already in the target language kept as they are.
+    """
+    directions = service.paragraph_directions(
+        paragraphs, direction, per_paragraph=False if forced else None
+    )
+    skip = {index for index, way in enumerate(directions) if way is None}
+    own = {
+        index: way for index, way in enumerate(directions) if way is not None and way != direction
+    }
+    return skip, own
 
 
 def to_submit(sentences: list[list[Sentence]], skip: set[int]) -> list[list[Sentence]]:

@@ -19,10 +19,10 @@ from reader.ui.state import LAYOUTS
 from reader.ui.translation import (
     EventBatch,
     TranslationEvents,
-    already_in,
     passthrough_results,
     split_paragraphs,
     to_submit,
+    translation_plan,
 )
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
@@ -208,7 +208,8 @@ class ArticleScreen(Screen[None]):
     ) -> None:
         """Submit the article to the queue (call from a worker thread)."""
         self._find_models(direction)
-        skip = already_in(direction[1], article.paragraphs)
+        forced = direction != self.service.direction_for(article)
+        skip, own = translation_plan(self.service, article.paragraphs, direction, forced)
         if skip:
             rows = passthrough_results(sentences, skip)
             self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
@@ -226,6 +227,7 @@ class ArticleScreen(Screen[None]):
             article_id=article.id,
             priority=0,
             first_paragraphs=tuple(visible),
+            paragraph_directions=own,
         )
         self.app.call_from_thread(self._set_status, "translating…")
 
