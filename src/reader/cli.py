@@ -688,10 +688,33 @@ def _models_available(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _models_install(service: ReaderService, args: argparse.Namespace) -> int:
-    model = service.models_install(args.what, progress=_download_progress())
-    from reader.core.text import clean_line
+    from reader.core.model_registry import catalogue_entry
+    from reader.service import licence_notice
 
-    print(f"installed {model.pair} {model.version} in {clean_line(str(model.path))}")
+    entry = None if Path(args.what).exists() else catalogue_entry(args.what)
+    accepted = args.accept_licence
+    if entry is not None and entry.non_commercial and not accepted:
+        print(
+            f"reader: {entry.name} is licensed {entry.licence}: non-commercial use only",
+            file=sys.stderr,
+        )
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            print(f"reader: {licence_notice(entry)}", file=sys.stderr)
+            return 1
+        print("accept this licence and download it? [y/N] ", end="", file=sys.stderr, flush=True)
+        accepted = sys.stdin.readline().strip().lower() in ("y", "yes")
+        if not accepted:
+            print("reader: not downloaded", file=sys.stderr)
+            return 1
+    model = service.models_install(
+        args.what,
+        progress=_download_progress(),
+        name=args.name,
+        pair=args.pair,
+        accept_licence=accepted,
+    )
+    what = model.pair if model.family == "argos" else f"{_safe(model.name)} ({model.pair})"
+    print(f"installed {what} {model.version} in {_safe(str(model.path))}")
     return 0
 
 

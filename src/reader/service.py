@@ -33,6 +33,7 @@ from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+    from reader.core.model_install import Installed
     from reader.core.model_registry import CatalogueEntry, ModelEntry
     from reader.core.models import Sentence
     from reader.core.packages import (
@@ -62,6 +63,18 @@ FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "applicatio
 
 class ServiceError(Exception):
     """An expected failure with a one-line message for the user."""
+
+
+class LicenceNotAcceptedError(ServiceError):
+    """A model's licence needs the user's yes (``--accept-licence``) before its download."""
+
+
+def licence_notice(entry: CatalogueEntry) -> str:
+    """One line naming a non-commercial licence and how to accept it."""
+    return (
+        f"{entry.name} is licensed {entry.licence}: non-commercial use only;"
+        " run again with --accept-licence to download it"
+    )
 
 
 @dataclass
@@ -1029,9 +1042,65 @@ class ReaderService:
 
         return packages.broken_models(self.paths.effective_models_dir())
 
-    def models_install(self, what: str, progress: ProgressCallback | None = None) -> InstalledModel:
+    def models_install(
+        self,
+        what: str,
+        progress: ProgressCallback | None = None,
+        name: str | None = None,
+        pair: str | None = None,
+        accept_licence: bool = False,
+    ) -> ModelEntry:
+        """Install a model: a ``.argosmodel`` file, a model folder or a ``.zip``/``.tar.gz``
+        of one, a catalogue name (downloaded from the hub), or ``ko-en``/``en-ko`` (from
+        the Argos index). A non-commercial licence needs ``accept_licence``.
+        """
+        from reader.core.model_install import archive_kind
+        from reader.core.model_registry import catalogue_entry
+
+        path = Path(what)
+        if what.endswith(".argosmodel"):
+            return self._install_argos(what, progress)
+        if path.exists() or path.is_symlink() or archive_kind(path) is not None:
+            return self._install_own(lambda own: self._install_path(path, own, name, pair))
+        entry = catalogue_entry(what)
+        if entry is None:
+            return self._install_argos(what, progress)
+        if entry.argos_pair is not None:
+            return self._install_argos(entry.argos_pair, progress)
+        if entry.non_commercial and not accept_licence:
+            raise LicenceNotAcceptedError(licence_notice(entry))
+        return self._install_own(lambda own: self._download(entry, own, progress))
+
+    @staticmethod
+    def _install_path(path: Path, own: Path, name: str | None, pair: str | None) -> Installed:
+        from reader.core.model_install import install_path
+
+        return install_path(path, own, name, pair)
+
+    @staticmethod
+    def _download(entry: CatalogueEntry, own: Path, progress: ProgressCallback | None) -> Installed:
+        from reader.core.model_install import download_entry
+
+        return download_entry(entry, own, progress)
+
+    def _install_own(self, install: Callable[[Path], Installed]) -> ModelEntry:
+        """Run one of reader's own installs; the replaced model's cache is dropped."""
+        from reader.core.model_install import InstallError
+
+        try:
+            installed = install(self.paths.own_models_dir)
+        except InstallError as error:
+            raise ServiceError(str(error)) from None
+        old = installed.replaced
+        if old is not None and old.model_id != installed.model.model_id:
+            self.store.drop_translations(old.model_id)
+        self.translations.forget()
+        return installed.model
+
+    def _install_argos(self, what: str, progress: ProgressCallback | None) -> ModelEntry:
         """Install a ``.argosmodel`` file, or download ``ko-en``/``en-ko`` from the Argos index."""
         from reader.core import packages
+        from reader.core.model_registry import argos_entry
 
         models_dir = self.paths.effective_models_dir()
         try:
@@ -1047,20 +1116,19 @@ class ReaderService:
             if old.model_id != model.model_id:
                 self.store.drop_translations(old.model_id)
         self.translations.forget()
-        return model
+        return argos_entry(model)
 
     def models_remove(self, what: str) -> list[ModelEntry]:
         """Remove a model by name (or a direction's Argos packages by pair), and only
         its cached translations."""
-        import shutil
-
         from reader.core import packages
-        from reader.core.model_registry import ModelEntry, find_by_name
+        from reader.core.model_install import remove_model_folder
+        from reader.core.model_registry import argos_entry, find_by_name
 
         installed = self.translations.installed()
         model = find_by_name(installed, what)
         if model is not None and model.family != "argos":
-            shutil.rmtree(model.path)
+            remove_model_folder(model)
             removed = [model]
         else:
             try:
@@ -1070,12 +1138,7 @@ class ReaderService:
                 )
             except packages.PackageError as error:
                 raise ServiceError(str(error)) from None
-            removed = [
-                ModelEntry(
-                    m.name, "argos", m.path, ((m.source, m.target),), m.version, m.size_bytes, None
-                )
-                for m in argos
-            ]
+            removed = [argos_entry(m) for m in argos]
         for entry in removed:
             self.store.drop_translations(entry.name)
             for source, target in entry.pairs:

@@ -253,23 +253,23 @@ def reader_models(folder: Path) -> list[ModelEntry]:
     return entries
 
 
+def argos_entry(model: InstalledModel) -> ModelEntry:
+    """An installed Argos package as a model entry (named ``translate-ko_en``)."""
+    known = catalogue_entry(model.name)
+    return ModelEntry(
+        name=model.name,
+        family=ARGOS,
+        path=model.path,
+        pairs=((model.source, model.target),),
+        version=model.version,
+        size_bytes=model.size_bytes,
+        licence=known.licence if known else None,
+        argos=model,
+    )
+
+
 def argos_models(argos_dir: Path) -> list[ModelEntry]:
-    entries = []
-    for model in installed_models(argos_dir):
-        known = catalogue_entry(model.name)
-        entries.append(
-            ModelEntry(
-                name=model.name,
-                family=ARGOS,
-                path=model.path,
-                pairs=((model.source, model.target),),
-                version=model.version,
-                size_bytes=model.size_bytes,
-                licence=known.licence if known else None,
-                argos=model,
-            )
-        )
-    return entries
+    return [argos_entry(model) for model in installed_models(argos_dir)]
 
 
 def all_models(argos_dir: Path, own_dir: Path) -> list[ModelEntry]:
