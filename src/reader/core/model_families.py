@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -137,9 +138,18 @@ def multilingual_sentencepiece(folder: Path) -> Path | None:
     return None
 
 
-def _vocabulary_tokens(path: Path) -> set[str]:
-    """The tokens of a CTranslate2 vocabulary file (a JSON list, or one token a line)."""
-    if path.stat().st_size > MAX_VOCABULARY_BYTES:
+def _vocabulary_tokens(path: Path) -> frozenset[str]:
+    """The tokens of a CTranslate2 vocabulary file (a JSON list, or one token a line).
+
+    Read once per file version: NLLB's is 6 MB, and models are listed on every start.
+    """
+    info = path.stat()
+    return _read_vocabulary(path, info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _read_vocabulary(path: Path, size: int, mtime_ns: int) -> frozenset[str]:
+    if size > MAX_VOCABULARY_BYTES:
         raise FamilyError(f"{path}: vocabulary larger than {MAX_VOCABULARY_BYTES // 2**20} MB")
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".json":
@@ -149,8 +159,8 @@ def _vocabulary_tokens(path: Path) -> set[str]:
             raise FamilyError(f"{path}: not valid JSON") from None
         if not isinstance(tokens, list):
             raise FamilyError(f"{path}: not a JSON list of tokens")
-        return {token for token in tokens if isinstance(token, str)}
-    return set(text.splitlines())
+        return frozenset(token for token in tokens if isinstance(token, str))
+    return frozenset(text.splitlines())
 
 
 _PAIR_IN_NAME = re.compile(r"(?:^|[-_.])(ko|en|kor|eng)[-_](ko|en|kor|eng)(?=$|[-_.])", re.I)

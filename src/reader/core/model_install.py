@@ -303,9 +303,12 @@ def download_entry(
     with Staging(own_dir, STAGING_PREFIX) as staging:
         folder = staging.path / "model"
         folder.mkdir()
+        # A file whose size neither the catalogue nor the server gives may not outgrow
+        # the whole model's stated size (a hostile server could stream forever).
+        ceiling = int(entry.size_bytes * 1.1) + 2**20 if entry.size_bytes else None
         with _client() as client:
             for file in entry.files:
-                done += _download_file(client, file, folder / file.path, report)
+                done += _download_file(client, file, folder / file.path, report, ceiling)
         info = {
             "source": f"{endpoint()}/{entry.repo}",
             "catalogue": entry.name,
@@ -323,7 +326,11 @@ def _client() -> Any:
 
 
 def _download_file(
-    client: Any, file: CatalogueFile, target: Path, report: Callable[[int], None]
+    client: Any,
+    file: CatalogueFile,
+    target: Path,
+    report: Callable[[int], None],
+    ceiling: int | None = None,
 ) -> int:
     """Stream one file to ``target``; returns its size. Raises InstallError when it is cut
     short, too long, or its sha256 is not the one expected."""
@@ -340,7 +347,11 @@ def _download_file(
             encodings = content_encodings(response.headers)
             length = _content_length(response.headers) if not encodings else None
             expected_size = file.size if file.size is not None else length
-            limit = expected_size if expected_size is not None else LIMITS.max_member_bytes
+            limit = (
+                expected_size if expected_size is not None else ceiling or LIMITS.max_member_bytes
+            )
+            if file.size is None and ceiling is not None and limit > ceiling:
+                raise InstallError(f"download of {shown} is larger than expected ({limit} bytes)")
             expected_sha = file.sha256 or _lfs_sha256(response)
             with target.open("xb") as handle:
                 for chunk in decoded_chunks(response.iter_raw(1 << 16), encodings, limit):
