@@ -1064,6 +1064,11 @@ class ReaderService:
             return self._install_own(lambda own: self._install_path(path, own, name, pair))
         entry = catalogue_entry(what)
         if entry is None:
+            if not _looks_like_pair(what):
+                raise ServiceError(
+                    f"{clean_line(what)[:200]}: no such file or folder, nor a model of"
+                    " `reader models available`, nor ko-en / en-ko"
+                )
             return self._install_argos(what, progress)
         if entry.argos_pair is not None:
             return self._install_argos(entry.argos_pair, progress)
@@ -1227,6 +1232,13 @@ def route_warnings_to(log_file: Path) -> None:
     logger.addHandler(handler)
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
+
+
+def _looks_like_pair(text: str) -> bool:
+    """True for ``ko-en``-like text (a language pair, maybe of unsupported languages)."""
+    import re
+
+    return re.fullmatch(r"\s*[A-Za-z]{2,3}\s*[-_→:]\s*[A-Za-z]{2,3}\s*", text) is not None
 
 
 def _http_url_or_error(url: str) -> str:

@@ -155,6 +155,12 @@ class TestFromAPath:
             service.models_install(str(linked))
         assert leftovers() == []
 
+    def test_something_that_is_none_of_them(self, tmp_path: Path) -> None:
+        with pytest.raises(ServiceError, match="no such file or folder, nor a model of"):
+            ReaderService().models_install(str(tmp_path / "no-such-folder"))
+        with pytest.raises(ServiceError, match="unknown language pair"):
+            ReaderService().models_install("ko-fr")
+
     def test_the_cli_says_one_line(self, tiny_families: TinyFamilies, tmp_path: Path) -> None:
         good = run_reader("models", "install", str(tiny_families.m2m100), "--name", "m2m")
         assert good.returncode == 0, good.stderr

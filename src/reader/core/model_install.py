@@ -315,7 +315,8 @@ def download_entry(
             "version": (entry.revision or "")[:12] or "hub",
             "licence": entry.licence,
         }
-        return _finish(folder, own_dir, entry.name, None, info)
+        pair = entry.pairs[0] if len(entry.pairs) == 1 else None
+        return _finish(folder, own_dir, entry.name, pair, info)
 
 
 def _client() -> Any:
