@@ -682,7 +682,8 @@ def _models_available(service: ReaderService, args: argparse.Namespace) -> int:
                 else "convert it yourself"
             )
         )
-        print(f"{e.name}\t{_family_label(e.family)}\t{','.join(e.pairs)}\t{size}\t{e.licence}")
+        licence = f"{e.licence} (non-commercial)" if e.non_commercial else e.licence
+        print(f"{e.name}\t{_family_label(e.family)}\t{','.join(e.pairs)}\t{size}\t{licence}")
         print(f"    {quality}  [{how}]")
     return 0
 
