@@ -689,7 +689,7 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
     text = _translation_input(args.file)
     if text is None:
         return 1
-    result = service.translate_text(text, source=args.source, target=args.target)
+    result = service.translate_text(text, source=args.source, target=args.target, model=args.model)
     if args.json:
         print_json(result)
         return 0
@@ -743,19 +743,25 @@ def _translation_input(file: str | None) -> str | None:
 def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
     from reader.core.packages import shown_path
 
-    installed, available = service.models_list(fetch_index=args.available)
+    installed = service.models_installed()
+    _unused, available = service.models_list(fetch_index=args.available)
     damaged = service.damaged_models()
     if args.json:
         print_json(
             {
                 "installed": [
                     {
-                        "pair": m.pair,
-                        "version": m.version,
-                        "size_bytes": m.size_bytes,
-                        "path": shown_path(m.path),
+                        "name": _safe(model.name),
+                        "family": model.family,
+                        "pair": model.pair,
+                        "pairs": model.pair_names,
+                        "version": model.version,
+                        "size_bytes": model.size_bytes,
+                        "licence": model.licence,
+                        "serves": serves,
+                        "path": shown_path(model.path),
                     }
-                    for m in installed
+                    for model, serves in installed
                 ],
                 "damaged": [{"path": shown_path(d.path), "reason": d.reason} for d in damaged],
                 "available": None
@@ -767,10 +773,14 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
     for package in damaged:
         print(f"reader: warning: {package.warning}", file=sys.stderr)
     if not installed:
-        print("no models installed: run `reader models install ko-en` (and en-ko)")
-    for model in installed:
-        size = f"{model.size_bytes / 2**20:.1f} MB"
-        print(f"{model.pair}\t{model.version}\t{size}\t{shown_path(model.path)}")
+        print("no models installed: run `reader models install ko-en` (and en-ko),")
+        print("or see `reader models available`")
+    for model, serves in installed:
+        now = f"serves {', '.join(serves)}" if serves else "not in use"
+        print(
+            f"{_safe(model.name)}\t{_family_label(model.family)}\t{','.join(model.pair_names)}"
+            f"\t{model.version}\t{model.size_bytes / 2**20:.1f} MB\t{model.licence or '?'}\t{now}"
+        )
     if available:
         print("available from the Argos index:")
         for entry in available:
@@ -778,11 +788,100 @@ def _models_list(service: ReaderService, args: argparse.Namespace) -> int:
     return 0
 
 
-def _models_install(service: ReaderService, args: argparse.Namespace) -> int:
-    model = service.models_install(args.what, progress=_download_progress())
-    from reader.core.packages import shown_path
+def _safe(text: str) -> str:
+    """A name from a model folder, as one line without control characters."""
+    from reader.core.text import clean_line
 
-    print(f"installed {model.pair} {model.version} in {shown_path(model.path)}")
+    return clean_line(text)
+
+
+def _family_label(family: str) -> str:
+    from reader.core.model_families import FAMILY_LABELS
+
+    return FAMILY_LABELS.get(family, family)
+
+
+def _models_use(service: ReaderService, args: argparse.Namespace) -> int:
+    model = service.models_use(args.pair, args.name)
+    print(f"{args.pair}: {model.name}")
+    return 0
+
+
+def _models_available(service: ReaderService, args: argparse.Namespace) -> int:
+    entries = service.models_available()
+    installed = {model.name for model, _serves in service.models_installed()}
+    if args.json:
+        print_json(
+            [
+                {
+                    "name": e.name,
+                    "family": e.family,
+                    "pairs": list(e.pairs),
+                    "size_bytes": e.size_bytes or None,
+                    "licence": e.licence,
+                    "non_commercial": e.non_commercial,
+                    "quality": [
+                        {"pair": q.pair, "figure": q.figure, "source": q.source} for q in e.quality
+                    ],
+                    "rank": e.rank,
+                    "downloadable": e.downloadable,
+                    "repo": e.repo,
+                    "revision": e.revision,
+                    "verified": e.verified,
+                    "note": e.note,
+                    "installed": e.name in installed,
+                }
+                for e in entries
+            ]
+        )
+        return 0
+    for e in entries:
+        size = f"{e.size_bytes / 2**20:.0f} MB" if e.size_bytes else "size n/a"
+        quality = "; ".join(f"{q.pair} {q.figure}" for q in e.quality)
+        how = (
+            "installed"
+            if e.name in installed
+            else (
+                f"reader models install {e.argos_pair or e.name}"
+                if e.downloadable
+                else "convert it yourself"
+            )
+        )
+        licence = f"{e.licence} (non-commercial)" if e.non_commercial else e.licence
+        print(f"{e.name}\t{_family_label(e.family)}\t{','.join(e.pairs)}\t{size}\t{licence}")
+        print(f"    {quality}  [{how}]")
+    return 0
+
+
+def _models_install(service: ReaderService, args: argparse.Namespace) -> int:
+    from reader.core.model_registry import catalogue_entry
+    from reader.core.packages import shown_path
+    from reader.service import licence_notice
+
+    entry = None if Path(args.what).exists() else catalogue_entry(args.what)
+    accepted = args.accept_licence
+    if entry is not None and entry.non_commercial and not accepted:
+        print(
+            f"reader: {entry.name} is licensed {entry.licence}: non-commercial use only",
+            file=sys.stderr,
+        )
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            print(f"reader: {licence_notice(entry)}", file=sys.stderr)
+            return 1
+        print("accept this licence and download it? [y/N] ", end="", file=sys.stderr, flush=True)
+        accepted = sys.stdin.readline().strip().lower() in ("y", "yes")
+        if not accepted:
+            print("reader: not downloaded", file=sys.stderr)
+            return 1
+    model = service.models_install(
+        args.what,
+        progress=_download_progress(),
+        name=args.name,
+        pair=args.pair,
+        accept_licence=accepted,
+    )
+    what = model.pair if model.family == "argos" else f"{_safe(model.name)} ({model.pair})"
+    print(f"installed {what} {model.version} in {shown_path(model.path)}")
     return 0
 
 
@@ -803,8 +902,9 @@ def _download_progress() -> Callable[[int, int | None], None] | None:
 
 
 def _models_remove(service: ReaderService, args: argparse.Namespace) -> int:
-    for model in service.models_remove(args.pair):
-        print(f"removed {model.pair} {model.version}")
+    for model in service.models_remove(args.what):
+        what = ",".join(model.pair_names) if model.family == "argos" else _safe(model.name)
+        print(f"removed {what} {model.version}")
     return 0
 
 
@@ -813,24 +913,45 @@ def _add_translation_commands(sub: argparse._SubParsersAction[argparse.ArgumentP
     command.add_argument("file", nargs="?", metavar="FILE", help="a text file, or - for stdin")
     command.add_argument("--from", dest="source", choices=["ko", "en", "auto"], default="auto")
     command.add_argument("--to", dest="target", choices=["ko", "en"], default=None)
+    command.add_argument("--model", metavar="NAME", help="an installed model, for this run only")
     _json_flag(command)
     command.set_defaults(handler=_translate)
 
-    models = sub.add_parser("models", help="translation models: list, install, remove")
+    models = sub.add_parser(
+        "models", help="translation models: list, available, install, use, remove"
+    )
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    command = models_sub.add_parser("list", help="installed models (and the Argos index)")
+    command = models_sub.add_parser("list", help="installed models and the directions they serve")
     command.add_argument(
-        "--available", action="store_true", help="fetch the Argos index and list its models"
+        "--available", action="store_true", help="also fetch the Argos index and list its models"
     )
     _json_flag(command)
     command.set_defaults(handler=_models_list)
     command = models_sub.add_parser(
-        "install", help="install FILE.argosmodel, or download ko-en / en-ko"
+        "available", help="the catalogue of good models: size, licence, published quality"
     )
-    command.add_argument("what", metavar="FILE_OR_PAIR")
+    _json_flag(command)
+    command.set_defaults(handler=_models_available)
+    command = models_sub.add_parser(
+        "install",
+        help="install a catalogue model by NAME, ko-en / en-ko from the Argos index,"
+        " or a FILE.argosmodel, a model folder, or a .zip / .tar.gz of one",
+    )
+    command.add_argument("what", metavar="NAME_OR_PATH")
+    command.add_argument("--name", help="the installed model's name (default: the folder's)")
+    command.add_argument("--pair", help="ko-en or en-ko, for a one-direction model")
+    command.add_argument(
+        "--accept-licence",
+        action="store_true",
+        help="accept a non-commercial licence (NLLB-200) without being asked",
+    )
     command.set_defaults(handler=_models_install)
-    command = models_sub.add_parser("remove", help="remove a model and its cached translations")
+    command = models_sub.add_parser("use", help="choose the model for a direction (remembered)")
     command.add_argument("pair", metavar="PAIR", help="ko-en or en-ko")
+    command.add_argument("name", metavar="NAME")
+    command.set_defaults(handler=_models_use)
+    command = models_sub.add_parser("remove", help="remove a model and its cached translations")
+    command.add_argument("what", metavar="NAME_OR_PAIR", help="a model's name, or ko-en / en-ko")
     command.set_defaults(handler=_models_remove)
 
 

@@ -52,6 +52,12 @@ class Paths:
         """UI choices that persist between runs (theme, layout), kept apart from config."""
         return self.data_dir / "state.json"
 
+    @property
+    def own_models_dir(self) -> Path:
+        """reader's own model folders (OPUS-MT, NLLB-200, M2M-100), kept out of
+        argostranslate's folder, which expects Argos packages only."""
+        return self.data_dir / "models"
+
     def effective_models_dir(self) -> Path:
         """The folder translation packages are installed into."""
         if self.models_dir is not None:

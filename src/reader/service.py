@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary, DictionaryStore, LookupResult
     from reader.core.dictionary_formats import ProgressCallback as DictionaryProgress
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+    from reader.core.model_install import Installed
+    from reader.core.model_registry import CatalogueEntry, ModelEntry
     from reader.core.models import Sentence
     from reader.core.packages import (
         AvailableModel,
@@ -68,6 +70,18 @@ FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "applicatio
 
 class ServiceError(Exception):
     """An expected failure with a one-line message for the user."""
+
+
+class LicenceNotAcceptedError(ServiceError):
+    """A model's licence needs the user's yes (``--accept-licence``) before its download."""
+
+
+def licence_notice(entry: CatalogueEntry) -> str:
+    """One line naming a non-commercial licence and how to accept it."""
+    return (
+        f"{entry.name} is licensed {entry.licence}: non-commercial use only;"
+        " run again with --accept-licence to download it"
+    )
 
 
 @dataclass
@@ -945,7 +959,9 @@ class ReaderService:
             from reader.core.translation import Translations
 
             models_dir = self.paths.effective_models_dir()
-            self._translations = Translations(self.store, models_dir, self.config.translation)
+            self._translations = Translations(
+                self.store, models_dir, self.config.translation, self.paths.own_models_dir
+            )
         return self._translations
 
     @property
@@ -1001,6 +1017,13 @@ class ReaderService:
             return [(target, source) if lang == target else direction for lang in languages]
         return [None if lang == target else direction for lang in languages]
 
+    def _serves(self, model: str | None, source: str, target: str) -> bool:
+        """True when the installed model ``model`` translates ``source`` into ``target``."""
+        from reader.core.model_registry import find_by_name
+
+        found = find_by_name(self.translations.installed(), model) if model else None
+        return found is not None and found.serves(source, target)
+
     def can_translate(self, source: str, target: str) -> bool:
         """True when a model (or a pivot) translates ``source`` into ``target``."""
         from reader.core.translation import NoModelError
@@ -1017,12 +1040,15 @@ class ReaderService:
         source: str,
         target: str,
         per_paragraph: bool | None = None,
+        model: str | None = None,
     ) -> dict[str, Any]:
         """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
 
         Each paragraph goes the way :meth:`paragraph_directions` says: one in the target
         language is translated the other way (its pairs then carry their own
         ``source_lang``, ``target_lang`` and ``model``) or passed through as it is.
+        ``model`` names the model for this call (``reader translate --model``) instead of
+        the direction's chosen one; the other way uses it too when it serves it.
         """
         from reader.core.translation import NoModelError
 
@@ -1037,11 +1063,13 @@ class ReaderService:
         translated: dict[tuple[int, int], Any] = {}
         models: dict[tuple[str, str], str] = {}
         try:
-            models[(source, target)] = self.translations.engine(source, target).model.model_id
+            engine = self.translations.engine(source, target, model)
+            models[(source, target)] = engine.model.model_id
             for way in dict.fromkeys(d for d in directions if d is not None):
+                named = model if way == (source, target) or self._serves(model, *way) else None
                 group = [s for s in sentences if directions[s[0]] == way]
-                outcomes = self.translations.translate([s[2] for s in group], *way)
-                models[way] = self.translations.engine(*way).model.model_id
+                outcomes = self.translations.translate([s[2] for s in group], *way, model=named)
+                models[way] = self.translations.engine(*way, named).model.model_id
                 translated.update(((s[0], s[1]), o) for s, o in zip(group, outcomes, strict=True))
         except NoModelError as error:
             raise ServiceError(str(error)) from None
@@ -1064,14 +1092,16 @@ class ReaderService:
         }
 
     def translate_text(
-        self, text: str, source: str = "auto", target: str | None = None
+        self, text: str, source: str = "auto", target: str | None = None, model: str | None = None
     ) -> dict[str, Any]:
         """Translate plain text; with the direction guessed (``source="auto"``, no target)
         each paragraph goes into the other language, a forced direction applies to all."""
         guessed = source not in ("ko", "en") and target not in ("ko", "en")
         source, target = self.direction_for(text, source, target)
         per_paragraph = None if guessed else False
-        return self.translate_paragraphs(split_plain_text(text), source, target, per_paragraph)
+        return self.translate_paragraphs(
+            split_plain_text(text), source, target, per_paragraph, model=model
+        )
 
     def translate_article_pairs(self, article: Article) -> dict[str, Any]:
         source, target = self.direction_for(article)
@@ -1100,9 +1130,70 @@ class ReaderService:
 
         return packages.broken_models(self.paths.effective_models_dir())
 
-    def models_install(self, what: str, progress: ProgressCallback | None = None) -> InstalledModel:
+    def models_install(
+        self,
+        what: str,
+        progress: ProgressCallback | None = None,
+        name: str | None = None,
+        pair: str | None = None,
+        accept_licence: bool = False,
+    ) -> ModelEntry:
+        """Install a model: a ``.argosmodel`` file, a model folder or a ``.zip``/``.tar.gz``
+        of one, a catalogue name (downloaded from the hub), or ``ko-en``/``en-ko`` (from
+        the Argos index). A non-commercial licence needs ``accept_licence``.
+        """
+        from reader.core.model_install import archive_kind
+        from reader.core.model_registry import catalogue_entry
+
+        path = Path(what)
+        if what.endswith(".argosmodel"):
+            return self._install_argos(what, progress)
+        if path.exists() or path.is_symlink() or archive_kind(path) is not None:
+            return self._install_own(lambda own: self._install_path(path, own, name, pair))
+        entry = catalogue_entry(what)
+        if entry is None:
+            if not _looks_like_pair(what):
+                raise ServiceError(
+                    f"{clean_line(what)[:200]}: no such file or folder, nor a model of"
+                    " `reader models available`, nor ko-en / en-ko"
+                )
+            return self._install_argos(what, progress)
+        if entry.argos_pair is not None:
+            return self._install_argos(entry.argos_pair, progress)
+        if entry.non_commercial and not accept_licence:
+            raise LicenceNotAcceptedError(licence_notice(entry))
+        return self._install_own(lambda own: self._download(entry, own, progress))
+
+    @staticmethod
+    def _install_path(path: Path, own: Path, name: str | None, pair: str | None) -> Installed:
+        from reader.core.model_install import install_path
+
+        return install_path(path, own, name, pair)
+
+    @staticmethod
+    def _download(entry: CatalogueEntry, own: Path, progress: ProgressCallback | None) -> Installed:
+        from reader.core.model_install import download_entry
+
+        return download_entry(entry, own, progress)
+
+    def _install_own(self, install: Callable[[Path], Installed]) -> ModelEntry:
+        """Run one of reader's own installs; the replaced model's cache is dropped."""
+        from reader.core.model_install import InstallError
+
+        try:
+            installed = install(self.paths.own_models_dir)
+        except InstallError as error:
+            raise ServiceError(str(error)) from None
+        old = installed.replaced
+        if old is not None and old.model_id != installed.model.model_id:
+            self.store.drop_translations(old.model_id)
+        self.translations.forget()
+        return installed.model
+
+    def _install_argos(self, what: str, progress: ProgressCallback | None) -> ModelEntry:
         """Install a ``.argosmodel`` file, or download ``ko-en``/``en-ko`` from the Argos index."""
         from reader.core import packages
+        from reader.core.model_registry import argos_entry
 
         models_dir = self.paths.effective_models_dir()
         try:
@@ -1118,18 +1209,34 @@ class ReaderService:
             if old.model_id != model.model_id:
                 self.store.drop_translations(old.model_id)
         self.translations.forget()
-        return model
+        return argos_entry(model)
 
-    def models_remove(self, pair: str) -> list[InstalledModel]:
-        """Remove a direction's package(s) and their cached translations."""
+    def models_remove(self, what: str) -> list[ModelEntry]:
+        """Remove a model by name (or a direction's Argos packages by pair), and only
+        its cached translations."""
         from reader.core import packages
+        from reader.core.model_install import remove_model_folder
+        from reader.core.model_registry import argos_entry, find_by_name
 
-        try:
-            removed = packages.remove_model(self.paths.effective_models_dir(), pair)
-        except packages.PackageError as error:
-            raise ServiceError(str(error)) from None
-        for model in removed:
-            self.store.drop_translations(model.name)
+        installed = self.translations.installed()
+        model = find_by_name(installed, what)
+        if model is not None and model.family != "argos":
+            remove_model_folder(model)
+            removed = [model]
+        else:
+            try:
+                argos = packages.remove_model(
+                    self.paths.effective_models_dir(),
+                    model.argos.pair if model and model.argos else what,
+                )
+            except packages.PackageError as error:
+                raise ServiceError(str(error)) from None
+            removed = [argos_entry(m) for m in argos]
+        for entry in removed:
+            self.store.drop_translations(entry.name)
+            for source, target in entry.pairs:
+                if self.translations.preferred_model(source, target) == entry.name:
+                    self.store.delete_meta(self._preference_key(source, target))
         self.translations.forget()
         return removed
 
@@ -1187,6 +1294,63 @@ class ReaderService:
         except DictionaryError as error:
             raise ServiceError(str(error)) from None
 
+    # -- translation models (issue 11) ---------------------------------------------------
+
+    @staticmethod
+    def _preference_key(source: str, target: str) -> str:
+        from reader.core.model_registry import PREFERENCE_KEY
+
+        return PREFERENCE_KEY.format(pair=f"{source}-{target}")
+
+    def models_installed(self) -> list[tuple[ModelEntry, list[str]]]:
+        """Every installed model with the directions it serves now (``reader models list``)."""
+        installed = self.translations.installed()
+        serving: dict[str, list[str]] = {}
+        for source, target in (("ko", "en"), ("en", "ko")):
+            chosen = self.model_for(source, target, installed)
+            if chosen is not None:
+                serving.setdefault(chosen.model_id, []).append(f"{source}-{target}")
+        return [(model, serving.get(model.model_id, [])) for model in installed]
+
+    def model_for(
+        self, source: str, target: str, installed: list[ModelEntry] | None = None
+    ) -> ModelEntry | None:
+        """The model that translates a direction now: the chosen one, else the best."""
+        from reader.core.model_registry import choose
+
+        models = self.translations.installed() if installed is None else installed
+        return choose(models, source, target, self.translations.preferred_model(source, target))
+
+    def models_for_direction(self, source: str, target: str) -> list[ModelEntry]:
+        """The installed models that can translate a direction, best first."""
+        serving = [m for m in self.translations.installed() if m.serves(source, target)]
+        return sorted(serving, key=lambda m: (m.rank, m.name))
+
+    def models_use(self, pair: str, name: str) -> ModelEntry:
+        """Remember ``name`` as the model for a direction (raises ServiceError)."""
+        from reader.core import packages
+        from reader.core.model_registry import find_by_name
+
+        try:
+            source, target = packages.parse_pair(pair)
+        except packages.PackageError as error:
+            raise ServiceError(str(error)) from None
+        model = find_by_name(self.translations.installed(), name)
+        if model is None:
+            raise ServiceError(f"no model named {name!r} is installed (see `reader models list`)")
+        if not model.serves(source, target):
+            served = ", ".join(model.pair_names)
+            raise ServiceError(f"{model.name} translates {served}, not {source}-{target}")
+        self.store.set_meta(self._preference_key(source, target), model.name)
+        self.translations.forget()
+        return model
+
+    def models_available(self) -> list[CatalogueEntry]:
+        """The catalogue of good models (shipped with reader, no network)."""
+        from reader.core.model_registry import catalogue
+
+        return list(catalogue())
+
 
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -1212,6 +1376,11 @@ def route_warnings_to(log_file: Path) -> None:
     logger.addHandler(handler)
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
+
+
+def _looks_like_pair(text: str) -> bool:
+    """True for ``ko-en``-like text (a language pair, maybe of unsupported languages)."""
+    return re.fullmatch(r"\s*[A-Za-z]{2,3}\s*[-_→:]\s*[A-Za-z]{2,3}\s*", text) is not None
 
 
 _BARE_HOST = re.compile(

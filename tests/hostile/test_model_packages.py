@@ -229,7 +229,7 @@ def test_escapes_in_package_version_never_reach_the_terminal(
     assert "installed ko-en 1.0 in" in installed.stdout
     listing = run_reader("models", "list")
     assert ESC not in listing.stdout and "\x07" not in listing.stdout
-    assert listing.stdout.startswith("ko-en\t1.0\t")
+    assert listing.stdout.startswith("translate-ko_en\tArgos\tko-en\t1.0\t")
     stored = (models_dir() / "translate-ko_en-1_0" / "metadata.json").read_text()
     assert ESC not in stored and json.loads(stored)["from_name"] == "Korean"
 

@@ -90,6 +90,11 @@ class InstalledModel:
     multilingual: bool
     target_prefix: str
     size_bytes: int
+    family: str = "argos"
+    """``argos``, ``marian``, ``nllb`` or ``m2m100`` (see core/model_families.py)."""
+    label: str = ""
+    """The model's name for the other families (its folder's name); empty for Argos."""
+    licence: str | None = None
 
     @property
     def pair(self) -> str:
@@ -97,8 +102,9 @@ class InstalledModel:
 
     @property
     def name(self) -> str:
-        """The argospm name, ``translate-ko_en``: the cache key prefix of every version."""
-        return f"translate-{self.source}_{self.target}"
+        """The cache key prefix of every version: ``translate-ko_en`` for an Argos package
+        (the argospm name), the folder's name for the other families."""
+        return self.label or f"translate-{self.source}_{self.target}"
 
     @property
     def model_id(self) -> str:

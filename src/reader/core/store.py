@@ -812,6 +812,10 @@ class Store:
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
             )
 
+    def delete_meta(self, key: str) -> None:
+        with self.transaction() as connection:
+            connection.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     # -- terms -----------------------------------------------------------------------
 
     _TERM_COLUMNS = (

@@ -296,9 +296,25 @@ class ReaderApp(App[None]):
                 f"{binding.id} ({keys})",
                 partial(self._run_bound_action, active.node, binding.action),
             )
+        yield from self._model_commands(screen)
         for command in super().get_system_commands(screen):
             if command.title not in titles:  # Textual's own "Keys" panel: ours is the ? list
                 yield command
+
+    def _model_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
+        """On an article: one command per installed model for its direction, to switch."""
+        from reader.ui.screens.article import ArticleScreen
+
+        if not isinstance(screen, ArticleScreen):
+            return
+        source, target = screen.direction
+        for name in screen.models_here:
+            current = " (in use)" if name == screen.model_name else ""
+            yield SystemCommand(
+                f"Translate {source}→{target} with {name}{current}",
+                f"use the model {name} for {source}→{target} from now on",
+                partial(screen.use_model, name),
+            )
 
     def _run_bound_action(self, node: object, action: str) -> None:
         self.call_later(self.run_action, action, node)

@@ -74,6 +74,10 @@ class ArticleScreen(Screen[None]):
         self.done = 0
         self.total = 0
         self.status = "loading…"
+        self.model_name = ""
+        """The model translating the article (named in the header)."""
+        self.models_here: list[str] = []
+        """The installed models for the article's direction (listed in the command palette)."""
         self.terms = ArticleTerms(self)
 
     @property
@@ -184,6 +188,7 @@ class ArticleScreen(Screen[None]):
             parts += [article.feed_title, (article.published or "")[:10]]
         source, target = self.direction
         parts.append(f"{source} → {target}")
+        parts.append(self.model_name)
         if self.status == "translating…" and self.total:
             parts.append(f"translating {self.done}/{self.total}")
         elif self.status == "translated":
@@ -202,6 +207,7 @@ class ArticleScreen(Screen[None]):
         self, article: Article, direction: tuple[str, str], sentences: list[list[Sentence]]
     ) -> None:
         """Submit the article to the queue (call from a worker thread)."""
+        self._find_models(direction)
         forced = direction != self.service.direction_for(article)
         skip, own = translation_plan(self.service, article.paragraphs, direction, forced)
         if skip:
@@ -224,6 +230,33 @@ class ArticleScreen(Screen[None]):
             paragraph_directions=own,
         )
         self.app.call_from_thread(self._set_status, "translating…")
+
+    def _find_models(self, direction: tuple[str, str]) -> None:
+        """Name the model in use and list the others (worker thread: it reads model folders)."""
+        from reader.core.translation import NoModelError
+
+        names = [model.name for model in self.service.models_for_direction(*direction)]
+        try:
+            in_use = self.service.translations.engine(*direction).model.name
+        except NoModelError:
+            in_use = ""
+
+        def show() -> None:
+            self.models_here, self.model_name = names, in_use
+            self._update_meta()
+
+        self.app.call_from_thread(show)
+
+    def use_model(self, name: str) -> None:
+        """Translate this direction with ``name`` from now on (the command palette's choice)."""
+        from reader.service import ServiceError
+
+        try:
+            self.service.models_use("-".join(self.direction), name)
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self._restart_translation(self.direction)
 
     @on(TranslationEvents)
     def apply_translations(self) -> None:
