@@ -29,6 +29,11 @@ marks. They split words for search and matching while showing nothing. The zero-
 joiner U+200D stays: emoji sequences (👩‍👩‍👧) are built with it; variation selectors stay too."""
 _INVISIBLE = "\u2028\u2029\u206a\u206b\u206c\u206d\u206e\u206f" + _ZERO_WIDTH + _BIDI_CONTROLS
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape(_INVISIBLE) + "]")
+NEEDS_LINE_CLEANING = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00a0\u2000-\u200a\u202f\u205f\u3000" + re.escape(_INVISIBLE) + "]|  "
+)
+"""Characters :func:`clean_line` would change (plus double spaces): a fast check for
+callers that clean many short strings, most of which need nothing."""
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _LETTERS = re.compile(r"[^\W\d_]")
