@@ -24,6 +24,10 @@ class AuthError(SyncError):
     """The server refused the credentials."""
 
 
+class ItemGoneError(SyncError):
+    """The item a flag change was sent for no longer exists on the server."""
+
+
 @dataclass(frozen=True)
 class RemoteGroup:
     """A server-side folder (a Fever group, a Google Reader label)."""

@@ -38,6 +38,7 @@ from reader.core.models import EntryData
 from reader.core.sync.account import (
     AuthError,
     GroupsAndFeeds,
+    ItemGoneError,
     MarkAction,
     RemoteFeed,
     RemoteGroup,
@@ -213,7 +214,8 @@ class FeverClient:
     def mark(self, item_id: int, action: MarkAction) -> None:
         if action not in ("read", "unread", "saved", "unsaved"):
             raise ValueError(action)
-        self._call([], {"mark": "item", "as": action, "id": str(_int_id(item_id, "item"))})
+        form = {"mark": "item", "as": action, "id": str(_int_id(item_id, "item"))}
+        self._call([], form, gone_on_404=True)
 
     # -- calls --------------------------------------------------------------------------
 
@@ -237,13 +239,17 @@ class FeverClient:
         separator = "&" if "?" in self.url else "?"
         return self.url + separator + "&".join(["api", *commands])
 
-    def _call(self, commands: list[str], form: dict[str, str] | None = None) -> dict[str, Any]:
+    def _call(
+        self, commands: list[str], form: dict[str, str] | None = None, gone_on_404: bool = False
+    ) -> dict[str, Any]:
         """POST one command; the checked JSON object of an authenticated answer."""
         self.requests += 1
         deadline = time.monotonic() + self._timeout
         data = {"api_key": self._api_key, **(form or {})}
         try:
             with self._client.stream("POST", self._address(commands), data=data) as response:
+                if gone_on_404 and response.status_code == 404:
+                    raise ItemGoneError(f"{self.url}: the item is no longer on the server")
                 body = self._body(response, deadline)
         except httpx.TimeoutException:
             raise SyncError(f"{self.url}: the server did not answer in time") from None
