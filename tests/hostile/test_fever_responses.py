@@ -15,8 +15,10 @@ from werkzeug import Request, Response
 
 from reader.core.sync.account import AuthError, SyncError
 from reader.core.sync.fever import FeverClient, fever_api_key, item_entry, parse_id_list
+from tests.conftest import run_reader
+from tests.sync.mini_fever import PASSWORD, USER, MiniFever
 
-from .test_injection import ESCAPES, FORBIDDEN, MARKUP, nasty
+from .test_injection import ESCAPES, FORBIDDEN, MARKUP, assert_clean, nasty
 
 KEY = fever_api_key("me", "secret-password")
 
@@ -232,3 +234,34 @@ def test_the_key_never_appears_in_errors_or_repr(
     with pytest.raises(SyncError) as caught:
         client.check()
     assert KEY not in str(caught.value) and KEY not in repr(client)
+
+
+def test_hostile_server_items_reach_no_output_but_as_literal_text(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole way: a server's escapes, markup and javascript: links, synced by the
+    CLI, then listed and shown: only clean, literal text comes out."""
+    server = MiniFever()
+    server.groups = {1: nasty("group")}
+    server.add_items(1, 2, html="<p>" + nasty("body") + '</p><a href="javascript:alert(1)">x</a>')
+    server.feeds[1] = nasty("feed")
+    for item in server.items.values():
+        item["title"], item["author"], item["url"] = nasty("title"), nasty("author"), "javascript:x"
+    httpserver.expect_request("/fever/").respond_with_handler(server.handler)
+    monkeypatch.setenv("READER_ACCOUNT_PASSWORD", PASSWORD)
+    assert (
+        run_reader(
+            "accounts", "add", "fever", httpserver.url_for("/fever/"), "--user", USER
+        ).returncode
+        == 0
+    )
+    synced = run_reader("accounts", "sync")
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    listed = run_reader("list")
+    article_id = json.loads(run_reader("list", "--json").stdout)[0]["id"]
+    shown = run_reader("show", str(article_id))
+    accounts = run_reader("accounts", "list")
+    for output in (synced.stdout, listed.stdout, shown.stdout, accounts.stdout):
+        assert_clean(output)
+    assert "[bold red]x[/]" in shown.stdout  # markup shown literally, not interpreted
+    assert "javascript:" not in shown.stdout

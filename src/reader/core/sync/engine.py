@@ -6,16 +6,18 @@ items above the last item id seen (at most ``item_limit`` per sync: the next syn
 goes on from there), and the server's unread and saved ids; then it pushes the local
 flag changes the store queued (triggers of migration 5) since the last sync.
 
-Conflicts, per flag of each article. The Fever API gives no time for a server-side
-change: only the state at the moment it is asked. What reader knows is that a flag
-that differs from what the previous sync saw was changed on the server after that
-sync (``accounts.last_sync``) and before this one. So:
+Conflicts, per flag of each article: the later change should win, but the Fever API
+reports no times, only each flag's current state. reader dates every local change (in
+the push queue) and keeps, per article, the state the server reported at the last sync
+(``account_items.server_read``/``server_starred``). So at each sync:
 
-* only one side changed the flag since the last sync: that side's value is kept;
-* both changed it: a local change made after the previous sync wins (the server's
-  change cannot be shown to be later: the API does not date it); a local change made
-  before the previous sync (its push failed then) loses, because the server's change
-  came after that sync, so it is certainly the later one.
+* only the server changed the flag since the last sync: the server's value is taken;
+* only reader changed it: the change is pushed;
+* both changed it and agree: nothing is sent;
+* both changed it and disagree (one side switched the flag twice since the last sync,
+  a flag having two values): the local change is kept and pushed. Its time is known to
+  be after the last sync; the server's is not reported, so it cannot be shown to be
+  the later one. A change made and undone on the server between two syncs is invisible.
 
 Every write is one transaction: a sync killed at any point leaves the store whole, the
 queue intact, and the next sync starts again from the last item id committed.
@@ -336,11 +338,10 @@ def _apply_flags(store: Store, account: Account, unread: set[int], saved: set[in
     """The server's read/starred state against the last seen one and the queue; returns
     how many local flags changed."""
     connection = store.connection
-    previous_sync = account.last_sync or ""
     queued = {
-        (int(row[0]), str(row[1])): (int(row[2]), str(row[3]))
+        (int(row[0]), str(row[1])): int(row[2])
         for row in connection.execute(
-            "SELECT remote_id, flag, value, changed FROM account_push WHERE account_id = ?",
+            "SELECT remote_id, flag, value FROM account_push WHERE account_id = ?",
             (account.id,),
         )
     }
@@ -352,20 +353,17 @@ def _apply_flags(store: Store, account: Account, unread: set[int], saved: set[in
     ).fetchall()
     for article_id, remote_id, seen_read, seen_starred, local_read, local_starred in rows:
         server = {"read": int(remote_id not in unread), "starred": int(remote_id in saved)}
-        seen = {"read": seen_read, "starred": seen_starred}
         local = {"read": local_read, "starred": local_starred}
         for flag in ("read", "starred"):
             keep_local = False
             if (remote_id, flag) in queued:
-                value, when = queued[(remote_id, flag)]
-                server_changed = server[flag] != seen[flag]
-                if value == server[flag] or (server_changed and when < previous_sync):
+                if queued[(remote_id, flag)] == server[flag]:  # both sides agree
                     connection.execute(
                         "DELETE FROM account_push WHERE account_id = ? AND remote_id = ?"
                         " AND flag = ?",
                         (account.id, remote_id, flag),
                     )
-                else:
+                else:  # a local change not yet sent: it is pushed after the pull
                     keep_local = True
             if not keep_local and local[flag] != server[flag]:
                 connection.execute(

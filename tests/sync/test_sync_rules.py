@@ -1,0 +1,158 @@
+"""Sync rules against the tests' own small Fever server: refused pushes, feeds gone from
+the server, a server turning into a web page or a 500, and kill -9 during a sync."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from reader.core.store import Store
+from tests.conftest import run_reader
+
+from .mini_fever import PASSWORD, USER, MiniFever
+
+
+@pytest.fixture
+def fever(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[MiniFever]:
+    server = MiniFever()
+    server.add_items(1, 3)
+    httpserver.expect_request("/fever/").respond_with_handler(server.handler)
+    monkeypatch.setenv("READER_ACCOUNT_PASSWORD", PASSWORD)
+    done = run_reader("accounts", "add", "fever", httpserver.url_for("/fever/"), "--user", USER)
+    assert done.returncode == 0, done.stderr
+    yield server
+
+
+def sync() -> dict[str, object]:
+    done = run_reader("accounts", "sync", "--json")
+    results = json.loads(done.stdout)
+    assert len(results) == 1
+    result: dict[str, object] = results[0]
+    return result
+
+
+def articles() -> dict[str, dict[str, object]]:
+    listed = json.loads(run_reader("list", "--json").stdout)
+    return {article["title"]: article for article in listed}
+
+
+def test_a_refused_push_stays_queued_and_is_retried(fever: MiniFever) -> None:
+    sync()
+    fever.mode = "refuse-marks"
+    run_reader("star", str(articles()["Item 2"]["id"]))
+    result = sync()
+    assert result["error"] and "HTTP 500" in str(result["error"])
+    assert result["pending"] == 1 and 2 not in fever.saved
+    assert articles()["Item 2"]["starred"] is True  # the pull did not undo the local star
+    fever.mode = "ok"
+    result = sync()
+    assert result["pushed"] == 1 and result["pending"] == 0
+    assert 2 in fever.saved
+
+
+def test_the_servers_change_is_taken_when_nothing_local_is_queued(fever: MiniFever) -> None:
+    sync()
+    fever.unread.discard(1)
+    fever.saved.add(3)
+    result = sync()
+    assert result["flags_pulled"] == 2
+    listed = articles()
+    assert listed["Item 1"]["read"] is True and listed["Item 3"]["starred"] is True
+
+
+def test_a_feed_gone_from_the_server_keeps_its_starred_articles(fever: MiniFever) -> None:
+    fever.add_items(2, 2)
+    sync()
+    assert len(articles()) == 5
+    run_reader("star", str(articles()["Item 4"]["id"]))
+    sync()
+    del fever.feeds[2]
+    result = sync()
+    assert result["feeds"] == 1
+    assert sorted(articles()) == ["Item 1", "Item 2", "Item 3", "Item 4"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"), [("html", "a web page, not the Fever API"), ("500", "HTTP 500")]
+)
+def test_a_server_turned_web_page_or_500_is_one_line(
+    fever: MiniFever, mode: str, message: str
+) -> None:
+    sync()
+    fever.mode = mode
+    done = run_reader("accounts", "sync")
+    assert done.returncode == 3
+    assert message in done.stdout and len(done.stdout.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    listing = run_reader("accounts", "list")
+    assert message in listing.stdout
+    assert len(articles()) == 3
+
+
+def test_adding_an_account_at_a_web_page_is_refused(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    httpserver.expect_request("/").respond_with_data("<html>hi</html>", content_type="text/html")
+    monkeypatch.setenv("READER_ACCOUNT_PASSWORD", "pw")
+    done = run_reader("accounts", "add", "fever", httpserver.url_for("/"), "--user", "u")
+    assert done.returncode == 1
+    assert "not the Fever API" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def stored_everything(database: Path) -> bool:
+    with closing(sqlite3.connect(database)) as connection:
+        return bool(connection.execute("SELECT count(*) FROM account_items").fetchone()[0] > 3)
+
+
+def test_kill_9_during_a_sync_leaves_the_store_whole_and_the_queue_intact(
+    fever: MiniFever, reader_home: Path
+) -> None:
+    """Killed at many points of a large first sync, the database stays consistent, the
+    queued change survives, and a last sync completes it."""
+    sync()
+    run_reader("read", str(articles()["Item 1"]["id"]))
+    fever.add_items(1, 3000, html="<p>" + "Long body {n}. " * 200 + "</p>")
+    database = next(reader_home.rglob("reader.sqlite3"))
+    kills = 0
+    delay = 0.6
+    while kills < 25 and not stored_everything(database):
+        kills += 1
+        delay += 0.15
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reader", "accounts", "sync"],
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        store = Store(database)
+        assert store.integrity_check() == "ok"
+        queued = store.query("SELECT remote_id, flag, value FROM account_push")
+        delivered = 1 not in fever.unread
+        assert [tuple(row) for row in queued] == ([] if delivered else [(1, "read", 1)])
+        counts = store.query(
+            "SELECT (SELECT count(*) FROM account_items),"
+            " (SELECT since_id FROM accounts),"
+            " (SELECT max(remote_id) FROM account_items)"
+        )[0]
+        assert counts[1] == counts[2]  # the last item id moves with the items, never ahead
+        store.close()
+    assert kills > 3  # the sync was interrupted at several points before it completed
+    result = sync()
+    assert result["error"] is None and result["pending"] == 0
+    assert 1 not in fever.unread
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("SELECT count(*) FROM account_items").fetchone()[0] == 3003
