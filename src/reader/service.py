@@ -340,8 +340,13 @@ class ReaderService:
         chosen = feed is not None or feed_ids is not None
         if feed is not None:
             feeds = [self.resolve_feed(feed)]
+            if feeds[0].kind is FeedKind.ACCOUNT:
+                raise ServiceError(
+                    f"{feeds[0].title} belongs to a feed-server account: run `reader accounts sync`"
+                )
         elif feed_ids is not None:
             feeds = [self.resolve_feed(str(feed_id)) for feed_id in feed_ids]
+            feeds = [found for found in feeds if found.kind is not FeedKind.ACCOUNT]
         else:
             feeds = self.store.feeds(FeedKind.FEED)
         results = refresh_feeds(

@@ -156,3 +156,42 @@ def test_kill_9_during_a_sync_leaves_the_store_whole_and_the_queue_intact(
     assert 1 not in fever.unread
     with closing(sqlite3.connect(database)) as connection:
         assert connection.execute("SELECT count(*) FROM account_items").fetchone()[0] == 3003
+
+
+def test_account_feeds_are_managed_by_the_server(fever: MiniFever) -> None:
+    sync()
+    listing = run_reader("accounts", "list").stdout.splitlines()
+    assert listing[1].endswith("localhost/News/Feed 1")
+    feed_id = listing[1].split()[0]
+    removed = run_reader("remove", feed_id)
+    assert removed.returncode == 1 and "unsubscribe on the server" in removed.stderr
+    refreshed = run_reader("refresh", feed_id)
+    assert refreshed.returncode == 1 and "reader accounts sync" in refreshed.stderr
+    assert run_reader("feeds").stdout.strip() == ""  # `feeds` lists only your own
+    assert len(articles()) == 3
+
+
+def test_an_account_name_is_used_once(httpserver: HTTPServer, fever: MiniFever) -> None:
+    done = run_reader("accounts", "add", "fever", httpserver.url_for("/fever/"), "--user", USER)
+    assert done.returncode == 1 and "already an account named localhost" in done.stderr
+
+
+def test_the_password_can_be_typed_at_the_prompt(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = MiniFever()
+    httpserver.expect_request("/fever/").respond_with_handler(server.handler)
+    monkeypatch.delenv("READER_ACCOUNT_PASSWORD", raising=False)
+    url = httpserver.url_for("/fever/")
+    done = run_reader("accounts", "add", "fever", url, "--user", USER, input=PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+
+
+def test_a_key_file_others_can_read_is_refused(fever: MiniFever, reader_home: Path) -> None:
+    key_file = next(reader_home.rglob("account-keys/*.key"))
+    key_file.chmod(0o644)
+    done = run_reader("accounts", "sync")
+    assert done.returncode == 3 and "readable by other users" in done.stdout
+    key_file.chmod(0o600)
+    assert run_reader("accounts", "sync").returncode == 0
