@@ -1272,6 +1272,7 @@ class ReaderService:
                 results.append(engine.sync_account(self.store, account, client, progress=step))
             finally:
                 client.close()
+        self.retention()  # the same rule as for feeds: never starred or annotated articles
         return results
 
 

@@ -195,3 +195,26 @@ def test_a_key_file_others_can_read_is_refused(fever: MiniFever, reader_home: Pa
     assert done.returncode == 3 and "readable by other users" in done.stdout
     key_file.chmod(0o600)
     assert run_reader("accounts", "sync").returncode == 0
+
+
+def test_retention_applies_to_account_articles_as_to_feeds(
+    httpserver: HTTPServer,
+) -> None:
+    from reader.config import Config, RefreshConfig
+    from reader.service import ReaderService
+
+    server = MiniFever()
+    server.add_items(1, 3)  # dated November 2023
+    httpserver.expect_request("/fever/").respond_with_handler(server.handler)
+    service = ReaderService(config=Config(refresh=RefreshConfig(retention_days=30)))
+    try:
+        service.account_add("fever", httpserver.url_for("/fever/"), USER, PASSWORD)
+        service.account_sync()
+        server.unread -= {1, 2}
+        server.saved.add(2)
+        service.account_sync()
+        assert sorted(a.title for a in service.list_articles()) == ["Item 2", "Item 3"]
+        service.account_sync()  # what retention removed is not fetched again
+        assert len(service.list_articles()) == 2
+    finally:
+        service.close()

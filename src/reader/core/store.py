@@ -735,7 +735,7 @@ class Store:
                 "DELETE FROM articles WHERE read = 1 AND starred = 0"
                 " AND coalesce(published, fetched) < ?"
                 " AND id NOT IN (SELECT article_id FROM terms WHERE article_id IS NOT NULL)"
-                " AND feed_id IN (SELECT id FROM feeds WHERE kind = 'feed')",
+                " AND feed_id IN (SELECT id FROM feeds WHERE kind IN ('feed', 'account'))",
                 (before,),
             )
         return cursor.rowcount
