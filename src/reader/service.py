@@ -1275,6 +1275,28 @@ class ReaderService:
         self.retention()  # the same rule as for feeds: never starred or annotated articles
         return results
 
+    def account_push(self) -> list[SyncResult]:
+        """Send every account's queued flag changes now, without pulling (the app calls
+        this after a change; a failure leaves the change queued for the next sync)."""
+        from reader.core.sync import engine, keys
+        from reader.core.sync.fever import FeverClient
+
+        results = []
+        for account in self.accounts():
+            if not account.pending:
+                continue
+            try:
+                api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
+            except keys.AccountKeyError as error:
+                results.append(engine.SyncResult(account.name, error=str(error)))
+                continue
+            client = FeverClient(account.url, api_key)
+            try:
+                results.append(engine.push_account(self.store, account, client))
+            finally:
+                client.close()
+        return results
+
 
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

@@ -218,3 +218,29 @@ def test_retention_applies_to_account_articles_as_to_feeds(
         assert len(service.list_articles()) == 2
     finally:
         service.close()
+
+
+def test_a_change_can_be_pushed_at_once_without_a_pull(httpserver: HTTPServer) -> None:
+    from reader.service import ReaderService
+
+    server = MiniFever()
+    server.add_items(1, 2)
+    httpserver.expect_request("/fever/").respond_with_handler(server.handler)
+    service = ReaderService()
+    try:
+        service.account_add("fever", httpserver.url_for("/fever/"), USER, PASSWORD)
+        service.account_sync()
+        assert service.account_push() == []  # nothing queued: no request at all
+        first = next(a for a in service.list_articles() if a.title == "Item 1")
+        service.set_read([first.id])
+        server.calls.clear()
+        results = service.account_push()
+        assert [(r.pushed, r.pending, r.error) for r in results] == [(1, 0, None)]
+        assert 1 not in server.unread
+        assert not any("items" in call or "unread_item_ids" in call for call in server.calls)
+        server.mode = "500"
+        service.set_starred([first.id])
+        results = service.account_push()
+        assert results[0].pending == 1 and results[0].error is not None
+    finally:
+        service.close()

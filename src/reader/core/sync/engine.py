@@ -222,6 +222,19 @@ def sync_account(
     return result
 
 
+def push_account(store: Store, account: Account, client: AccountClient) -> SyncResult:
+    """Only send the queued flag changes (right after a change, when online); like
+    :func:`sync_account`, errors go into the result and the change stays queued."""
+    result = SyncResult(account.name)
+    try:
+        _push(store, account, client, result)
+    except SyncError as error:
+        result.error = str(error)
+    result.pending = _pending(store, account.id)
+    result.requests = int(getattr(client, "requests", 0))
+    return result
+
+
 def _pending(store: Store, account_id: int) -> int:
     rows = store.query("SELECT count(*) FROM account_push WHERE account_id = ?", (account_id,))
     return int(rows[0][0])
