@@ -265,3 +265,20 @@ def test_hostile_server_items_reach_no_output_but_as_literal_text(
         assert_clean(output)
     assert "[bold red]x[/]" in shown.stdout  # markup shown literally, not interpreted
     assert "javascript:" not in shown.stdout
+
+
+def test_with_ids_asks_50_at_a_time_and_keeps_only_what_was_asked(
+    httpserver: HTTPServer, client: FeverClient
+) -> None:
+    asked: list[str] = []
+
+    def handler(request: Request) -> Response:
+        asked.append(request.args["with_ids"])
+        ids = [int(i) for i in request.args["with_ids"].split(",")] + [999]  # one extra
+        items = [{"id": i, "feed_id": 1, "title": f"t{i}", "html": "x"} for i in ids]
+        return Response(json.dumps({"auth": 1, "items": items}))
+
+    httpserver.expect_request("/fever/").respond_with_handler(handler)
+    items = client.items_with_ids(list(range(1, 121)))
+    assert sorted(item.id for item in items) == list(range(1, 121))
+    assert [len(a.split(",")) for a in asked] == [50, 50, 20]

@@ -68,6 +68,9 @@ class MiniFever:
         if "items" in args:
             since = int(args.get("since_id", "0"))
             chosen = sorted(i for i in self.items if i > since)[:50]
+            if "with_ids" in args:
+                asked = {int(i) for i in args["with_ids"].split(",")}
+                chosen = sorted(asked & set(self.items))[:50]
             answer["items"] = [
                 {
                     **self.items[i],

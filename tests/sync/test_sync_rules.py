@@ -244,3 +244,32 @@ def test_a_change_can_be_pushed_at_once_without_a_pull(httpserver: HTTPServer) -
         assert results[0].pending == 1 and results[0].error is not None
     finally:
         service.close()
+
+
+def test_the_first_sync_takes_unread_and_saved_items_newest_first(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    from reader.core.sync import engine
+    from reader.core.sync.fever import FeverClient
+
+    server = MiniFever()
+    server.add_items(1, 120)
+    server.unread -= set(range(1, 101))  # 1-100 read on the phone long ago
+    server.saved.add(7)
+    httpserver.expect_request("/fever/").respond_with_handler(server.handler)
+    store = Store(tmp_path / "reader.sqlite3")
+    account = engine.insert_account(
+        store, "a", "fever", httpserver.url_for("/fever/"), USER, "file"
+    )
+    client = FeverClient(account.url, server.key)
+    try:
+        first = engine.sync_account(store, account, client, item_limit=15)
+        titles = {a.title for a in store.articles()}
+        assert first.new == 15 and titles == {f"Item {n}" for n in range(106, 121)}
+        account = engine.account_by_name(store, "a")  # type: ignore[assignment]
+        server.add_items(1, 2)
+        later = engine.sync_account(store, account, client)
+        assert later.new == 2 and {"Item 121", "Item 122"} <= {a.title for a in store.articles()}
+    finally:
+        client.close()
+        store.close()

@@ -7,6 +7,7 @@ Reader API can be another without touching the store or the sync rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -72,6 +73,10 @@ class AccountClient(Protocol):
 
     def items_since(self, since_id: int, limit: int) -> list[RemoteItem]:
         """Items with an id above ``since_id``, lowest first, at most ``limit``."""
+        ...
+
+    def items_with_ids(self, ids: Sequence[int]) -> list[RemoteItem]:
+        """These items (those the server still has), in any order."""
         ...
 
     def unread_ids(self) -> set[int]: ...

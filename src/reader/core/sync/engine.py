@@ -2,9 +2,10 @@
 
 A sync pulls the server's groups and feeds (each feed becomes a store feed of kind
 ``account``, filed in the folder named after the account, or ``account/group``), the
-items above the last item id seen (at most ``item_limit`` per sync: the next sync
-goes on from there), and the server's unread and saved ids; then it pushes the local
-flag changes the store queued (triggers of migration 5) since the last sync.
+server's unread and saved ids, and items: on the first sync the unread and saved ones,
+newest first, later every item above the last id seen (at most ``item_limit`` per sync:
+the next sync goes on from there); then it pushes the local flag changes the store
+queued (triggers of migration 5) since the last sync.
 
 Conflicts, per flag of each article: the later change should win, but the Fever API
 reports no times, only each flag's current state. reader dates every local change (in
@@ -202,11 +203,11 @@ def sync_account(
     try:
         say("feeds")
         listing = client.list_groups_and_feeds()
-        say("items")
-        items = client.items_since(account.since_id, item_limit)
         observed = precise_now()
         say("flags")
         unread, saved = client.unread_ids(), client.saved_ids()
+        say("items")
+        items = _new_items(client, account, unread | saved, item_limit)
         _apply_pull(store, account, listing, items, unread, saved, observed, result)
         result.more = len(items) >= item_limit
         say("push")
@@ -220,6 +221,16 @@ def sync_account(
     else:
         _set_account(store, account.id, last_error=result.error)
     return result
+
+
+def _new_items(
+    client: AccountClient, account: Account, wanted: set[int], item_limit: int
+) -> list[RemoteItem]:
+    """The first sync takes the unread and saved items, newest first (not the whole read
+    history, oldest first); later syncs take every item after the last one seen."""
+    if account.since_id == 0 and wanted:
+        return client.items_with_ids(sorted(wanted, reverse=True)[:item_limit])
+    return client.items_since(account.since_id, item_limit)
 
 
 def push_account(store: Store, account: Account, client: AccountClient) -> SyncResult:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +58,8 @@ MAX_HTML_CHARS = 2 * 1024 * 1024
 """An item's HTML beyond this is cut before it is parsed."""
 MAX_IDS = 2_000_000
 """Most ids one ``unread_item_ids``/``saved_item_ids`` list may carry."""
+PAGE = 50
+"""Items per ``items`` answer, as the API defines it (``with_ids`` takes at most 50)."""
 USER_AGENT = "reader (bilingual terminal feed reader; Fever client)"
 
 
@@ -204,6 +207,20 @@ class FeverClient:
                 found.setdefault(item.id, item)
             cursor = max(item.id for item in new)
         return sorted(found.values(), key=lambda item: item.id)[:limit]
+
+    def items_with_ids(self, ids: Sequence[int]) -> list[RemoteItem]:
+        """``&items&with_ids=`` 50 at a time (the API's page); only items asked for are kept."""
+        found: dict[int, RemoteItem] = {}
+        wanted = list(dict.fromkeys(_int_id(item_id, "item") for item_id in ids))
+        for start in range(0, len(wanted), PAGE):
+            batch = wanted[start : start + PAGE]
+            command = "with_ids=" + ",".join(map(str, batch))
+            page = self._objects(self._call(["items", command]), "items")
+            asked = set(batch)
+            for item in (self._item(raw) for raw in page):
+                if item.id in asked:
+                    found.setdefault(item.id, item)
+        return list(found.values())
 
     def unread_ids(self) -> set[int]:
         return parse_id_list(self._call(["unread_item_ids"]).get("unread_item_ids"), "item")
