@@ -35,6 +35,7 @@ from reader.core.feedparse import (
     _http_url,
     _paragraphs,
 )
+from reader.core.feeds import shared_ssl_context
 from reader.core.models import EntryData
 from reader.core.sync.account import (
     AuthError,
@@ -154,7 +155,8 @@ class FeverClient:
             timeout=httpx.Timeout(min(timeout, CONNECT_SECONDS * 3), connect=CONNECT_SECONDS),
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
-            trust_env=False,
+            trust_env=True,  # proxies and SSL_CERT_FILE, as for feeds
+            verify=shared_ssl_context(),
         )
 
     def close(self) -> None:
