@@ -282,3 +282,20 @@ def test_with_ids_asks_50_at_a_time_and_keeps_only_what_was_asked(
     items = client.items_with_ids(list(range(1, 121)))
     assert sorted(item.id for item in items) == list(range(1, 121))
     assert [len(a.split(",")) for a in asked] == [50, 50, 20]
+
+
+def test_a_page_of_far_more_items_than_asked_is_cut(
+    httpserver: HTTPServer, client: FeverClient
+) -> None:
+    items = [{"id": i, "feed_id": 1, "title": "t", "html": "x"} for i in range(1, 20_001)]
+    answer(httpserver, {"auth": 1, "items": items})
+    started = time.monotonic()
+    assert len(client.items_since(0, 100)) == 100
+    assert time.monotonic() - started < 20
+
+
+def test_an_endless_feed_list_is_refused(httpserver: HTTPServer, client: FeverClient) -> None:
+    feeds = [{"id": i, "title": "f"} for i in range(1, 20_002)]
+    answer(httpserver, {"auth": 1, "groups": [], "feeds": feeds, "feeds_groups": []})
+    with pytest.raises(SyncError, match="more than 20,000 feeds"):
+        client.list_groups_and_feeds()

@@ -57,6 +57,8 @@ CONNECT_SECONDS = 10.0
 MAX_ID = 2**63 - 1
 MAX_HTML_CHARS = 2 * 1024 * 1024
 """An item's HTML beyond this is cut before it is parsed."""
+MAX_FEEDS = 20_000
+"""Most feeds (and groups) an account may have; a longer list is refused."""
 MAX_IDS = 2_000_000
 """Most ids one ``unread_item_ids``/``saved_item_ids`` list may carry."""
 PAGE = 50
@@ -173,8 +175,13 @@ class FeverClient:
 
     def list_groups_and_feeds(self) -> GroupsAndFeeds:
         answer = self._call(["groups", "feeds"])
+        for key in ("groups", "feeds", "feeds_groups"):
+            if len(self._objects(answer, key)) > MAX_FEEDS:
+                raise SyncError(f"{self.url}: the server lists more than {MAX_FEEDS:,} {key}")
         groups = [
-            RemoteGroup(_int_id(g.get("id"), "group"), clean_line(_text(g.get("title"))))
+            RemoteGroup(
+                _int_id(g.get("id"), "group"), clean_line(_text(g.get("title")))[:MAX_TITLE_CHARS]
+            )
             for g in self._objects(answer, "groups")
         ]
         memberships: dict[int, list[int]] = {}
@@ -202,6 +209,7 @@ class FeverClient:
         cursor = since_id
         while len(found) < limit:
             page = self._objects(self._call(["items", f"since_id={cursor}"]), "items")
+            page = page[: max(PAGE, limit - len(found))]  # a server sending more is cut
             new = [item for item in (self._item(raw) for raw in page) if item.id > cursor]
             if not new:
                 break
@@ -219,9 +227,10 @@ class FeverClient:
             command = "with_ids=" + ",".join(map(str, batch))
             page = self._objects(self._call(["items", command]), "items")
             asked = set(batch)
-            for item in (self._item(raw) for raw in page):
-                if item.id in asked:
-                    found.setdefault(item.id, item)
+            for raw in page[: PAGE * 2]:  # only what was asked is cleaned and kept
+                item_id = _int_id(raw.get("id"), "item")
+                if item_id in asked and item_id not in found:
+                    found[item_id] = self._item(raw)
         return list(found.values())
 
     def unread_ids(self) -> set[int]:
