@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         InstalledModel,
         ProgressCallback,
     )
+    from reader.core.sync.engine import Account, SyncResult
     from reader.core.terms import (
         Analysis,
         Difficulty,
@@ -325,6 +326,11 @@ class ReaderService:
         found = self.resolve_feed(feed)
         if found.kind is FeedKind.LOCAL:
             raise ServiceError("the Local collection is built in and cannot be removed")
+        if found.kind is FeedKind.ACCOUNT:
+            raise ServiceError(
+                f"{found.title} belongs to a feed-server account: unsubscribe on the server"
+                " (the next `reader accounts sync` removes it here)"
+            )
         self.store.remove_feed(found.id)
         return found
 
@@ -350,8 +356,13 @@ class ReaderService:
         chosen = feed is not None or feed_ids is not None
         if feed is not None:
             feeds = [self.resolve_feed(feed)]
+            if feeds[0].kind is FeedKind.ACCOUNT:
+                raise ServiceError(
+                    f"{feeds[0].title} belongs to a feed-server account: run `reader accounts sync`"
+                )
         elif feed_ids is not None:
             feeds = [self.resolve_feed(str(feed_id)) for feed_id in feed_ids]
+            feeds = [found for found in feeds if found.kind is not FeedKind.ACCOUNT]
         else:
             feeds = self.store.feeds(FeedKind.FEED)
         results = refresh_feeds(
@@ -1351,6 +1362,113 @@ class ReaderService:
 
         return list(catalogue())
 
+    # -- feed-server accounts (issue 16) ----------------------------------------------
+
+    def account_add(
+        self, kind: str, url: str, user: str, password: str, name: str | None = None
+    ) -> Account:
+        """Check the credentials with the server, then keep the account and its API key
+        (never the password). Raises ServiceError for a wrong password, a server that
+        does not answer the API, or a name already used."""
+        from reader.core.sync import engine, keys
+        from reader.core.sync.account import SyncError
+        from reader.core.sync.fever import FeverClient, fever_api_key
+
+        if kind != "fever":
+            raise ServiceError(f"unknown account kind {clean_line(kind)[:40]!r} (known: fever)")
+        url = _http_url_or_error(url)
+        user = clean_line(user)
+        if not user or not password:
+            raise ServiceError("a user name and a password are needed")
+        name = name or _account_name(url)
+        if not engine.ACCOUNT_NAME.fullmatch(name):
+            raise ServiceError(
+                f"account name {clean_line(name)[:60]!r}: use up to 40 letters, digits, . _ -"
+            )
+        if engine.account_by_name(self.store, name) is not None:
+            raise ServiceError(f"there is already an account named {name}")
+        api_key = fever_api_key(user, password)
+        client = FeverClient(url, api_key)
+        try:
+            client.check()
+        except SyncError as error:
+            raise ServiceError(str(error)) from None
+        finally:
+            client.close()
+        try:
+            where = keys.save_key(self.paths.data_dir, name, api_key)
+        except keys.AccountKeyError as error:
+            raise ServiceError(str(error)) from None
+        return engine.insert_account(self.store, name, kind, url, user, where)
+
+    def accounts(self) -> list[Account]:
+        from reader.core.sync import engine
+
+        return engine.accounts(self.store)
+
+    def account(self, name: str) -> Account:
+        from reader.core.sync import engine
+
+        found = engine.account_by_name(self.store, name)
+        if found is None:
+            raise ServiceError(f"no account named {clean_line(name)[:60]!r}")
+        return found
+
+    def account_remove(self, name: str) -> Account:
+        """Forget the account and its key; its starred and annotated articles stay."""
+        from reader.core.sync import engine, keys
+
+        found = self.account(name)
+        engine.delete_account(self.store, found)
+        keys.delete_key(self.paths.data_dir, found.name, found.key_store)
+        return found
+
+    def account_sync(
+        self, name: str | None = None, progress: Callable[[str, str], None] | None = None
+    ) -> list[SyncResult]:
+        """Sync one account (or all); each result carries its own error, if any."""
+        from reader.core.sync import engine, keys
+        from reader.core.sync.fever import FeverClient
+
+        chosen = [self.account(name)] if name else self.accounts()
+        results = []
+        for account in chosen:
+            try:
+                api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
+            except keys.AccountKeyError as error:
+                results.append(engine.SyncResult(account.name, error=str(error)))
+                continue
+            client = FeverClient(account.url, api_key)
+            step = (lambda what, n=account.name: progress(n, what)) if progress else None
+            try:
+                results.append(engine.sync_account(self.store, account, client, progress=step))
+            finally:
+                client.close()
+        self.retention()  # the same rule as for feeds: never starred or annotated articles
+        return results
+
+    def account_push(self) -> list[SyncResult]:
+        """Send every account's queued flag changes now, without pulling (the app calls
+        this after a change; a failure leaves the change queued for the next sync)."""
+        from reader.core.sync import engine, keys
+        from reader.core.sync.fever import FeverClient
+
+        results = []
+        for account in self.accounts():
+            if not account.pending:
+                continue
+            try:
+                api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
+            except keys.AccountKeyError as error:
+                results.append(engine.SyncResult(account.name, error=str(error)))
+                continue
+            client = FeverClient(account.url, api_key)
+            try:
+                results.append(engine.push_account(self.store, account, client))
+            finally:
+                client.close()
+        return results
+
 
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -1388,6 +1506,13 @@ _BARE_HOST = re.compile(
 )
 """An address typed without a scheme: a dotted host or localhost, maybe a port
 (``127.0.0.1:8765/feed.xml``, ``example.com/rss``); http:// is assumed for it."""
+
+
+def _account_name(url: str) -> str:
+    """A default account name from the server's address (``rss.example.org``)."""
+    parts = split_url(url)
+    host = (parts.hostname if parts else None) or "account"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", host).strip("-._")[:40] or "account"
 
 
 def _http_url_or_error(url: str, assume_http: bool = False) -> str:

@@ -255,7 +255,72 @@ _MIGRATION_4 = """
 DROP TRIGGER articles_fts_insert;
 """
 
-MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _MIGRATION_4]
+# Feed-server accounts (issue 16): each account's feeds (feeds.kind 'account'), the
+# server id of each of its articles with the flags the server last reported, and the
+# push queue of local flag changes. The triggers queue every change of read/starred on
+# a server article in the transaction that makes it, whatever code path made it; a
+# sync applying the server's flags marks itself in account_applying (inside its own
+# transaction, so no other connection ever sees the mark) and is not queued.
+_MIGRATION_5 = """
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    url TEXT NOT NULL,
+    username TEXT NOT NULL,
+    key_store TEXT NOT NULL,
+    since_id INTEGER NOT NULL DEFAULT 0,
+    last_sync TEXT,
+    last_error TEXT,
+    created TEXT NOT NULL
+);
+
+CREATE TABLE account_feeds (
+    feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id INTEGER NOT NULL,
+    UNIQUE (account_id, remote_id)
+);
+
+CREATE TABLE account_items (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id INTEGER NOT NULL,
+    server_read INTEGER NOT NULL DEFAULT 0,
+    server_starred INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (account_id, remote_id)
+);
+
+CREATE TABLE account_push (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id INTEGER NOT NULL,
+    flag TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    changed TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    PRIMARY KEY (account_id, remote_id, flag)
+) WITHOUT ROWID;
+
+CREATE TABLE account_applying (account_id INTEGER PRIMARY KEY);
+
+CREATE TRIGGER account_push_read AFTER UPDATE OF read ON articles
+WHEN old.read IS NOT new.read AND NOT EXISTS (SELECT 1 FROM account_applying) BEGIN
+    INSERT OR REPLACE INTO account_push (account_id, remote_id, flag, value, changed)
+    SELECT account_id, remote_id, 'read', new.read, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')
+    FROM account_items WHERE article_id = new.id;
+END;
+
+CREATE TRIGGER account_push_starred AFTER UPDATE OF starred ON articles
+WHEN old.starred IS NOT new.starred AND NOT EXISTS (SELECT 1 FROM account_applying) BEGIN
+    INSERT OR REPLACE INTO account_push (account_id, remote_id, flag, value, changed)
+    SELECT account_id, remote_id, 'starred', new.starred,
+           strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')
+    FROM account_items WHERE article_id = new.id;
+END;
+"""
+
+MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _MIGRATION_4, _MIGRATION_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -762,7 +827,7 @@ class Store:
                 "DELETE FROM articles WHERE read = 1 AND starred = 0"
                 " AND coalesce(published, fetched) < ?"
                 " AND id NOT IN (SELECT article_id FROM terms WHERE article_id IS NOT NULL)"
-                " AND feed_id IN (SELECT id FROM feeds WHERE kind = 'feed')",
+                " AND feed_id IN (SELECT id FROM feeds WHERE kind IN ('feed', 'account'))",
                 (before,),
             )
         return cursor.rowcount
