@@ -86,7 +86,7 @@ def _undecodable_argument(args: argparse.Namespace) -> str | None:
     return None
 
 
-_OPTION_NAMES = {"title", "folder", "gloss", "note", "tag", "lang", "status", "theme"}
+_OPTION_NAMES = {"title", "folder", "gloss", "note", "tag", "lang", "status", "theme", "since"}
 
 
 def _is_utf8(text: str) -> bool:
@@ -340,11 +340,20 @@ def _terms_remove(service: ReaderService, args: argparse.Namespace) -> int:
 
 def _terms_export(service: ReaderService, args: argparse.Namespace) -> int:
     """To FILE, or with ``-o -`` to standard output (the count then goes to stderr)."""
+    from reader.core.exports import term_filter
     from reader.core.files import path_text
+    from reader.service import ServiceError
 
+    try:
+        selection = term_filter(args.status or (), args.tag or (), args.since)
+    except ValueError as error:
+        raise ServiceError(str(error)) from None
+    noun = "term" if args.cards == "term" else f"{args.cards} card"
     if args.output != "-":
-        count = service.export_terms(args.format, Path(args.output))
-        print(f"exported {plural(count, 'term')} to {path_text(args.output)}")
+        count = service.export_terms(
+            args.format, Path(args.output), cards=args.cards, selection=selection
+        )
+        print(f"exported {plural(count, noun)} to {path_text(args.output)}")
         return 0
     if args.format == "anki" and sys.stdout.isatty():
         print(
@@ -353,9 +362,11 @@ def _terms_export(service: ReaderService, args: argparse.Namespace) -> int:
         )
         return 1
     sys.stdout.flush()
-    count = service.export_terms(args.format, sys.stdout.buffer)
+    count = service.export_terms(
+        args.format, sys.stdout.buffer, cards=args.cards, selection=selection
+    )
     sys.stdout.buffer.flush()
-    print(f"exported {plural(count, 'term')} to standard output", file=sys.stderr)
+    print(f"exported {plural(count, noun)} to standard output", file=sys.stderr)
     return 0
 
 
@@ -674,6 +685,23 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     command.add_argument("--format", choices=["anki", "csv", "tsv"], required=True)
     command.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="a file, or - for standard output"
+    )
+    command.add_argument(
+        "--cards",
+        choices=["term", "sentence", "cloze"],
+        default="term",
+        help="Anki notes: term → gloss (default), the sentence with the term marked,"
+        " or the sentence with the term as a cloze",
+    )
+    command.add_argument(
+        "--status",
+        action="append",
+        metavar="S",
+        help=_STATUS_HELP + ", or learning (1-5); repeat for several",
+    )
+    command.add_argument("--tag", action="append", metavar="T", help="repeat for several tags")
+    command.add_argument(
+        "--since", metavar="DATE", help="only terms added on or after DATE (2026-03-01)"
     )
     command.set_defaults(handler=_terms_export)
 

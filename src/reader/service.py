@@ -36,6 +36,7 @@ from reader.paths import Paths, get_paths
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary, DictionaryStore, LookupResult
     from reader.core.dictionary_formats import ProgressCallback as DictionaryProgress
+    from reader.core.exports import TermFilter
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
     from reader.core.models import Sentence
     from reader.core.packages import (
@@ -878,19 +879,39 @@ class ReaderService:
             if outcome is not None and not outcome.error and outcome.target.strip()
         ]
 
-    def export_terms(self, format_name: str, target: Path | BinaryIO) -> int:
-        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms.
+    def export_terms(
+        self,
+        format_name: str,
+        target: Path | BinaryIO,
+        *,
+        cards: str = "term",
+        selection: TermFilter | None = None,
+    ) -> int:
+        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms (for
+        sentence and cloze cards: how many notes, a term without a sentence has none).
 
-        A file is replaced atomically (:func:`reader.core.files.atomic_output`): a
-        kill or a full disk leaves the previous file whole. ``target`` may also be an
-        open binary stream (standard output); CSV/TSV then have no byte-order mark.
+        ``selection`` keeps only some terms (status, tag, created since); ``cards`` is
+        ``term``, ``sentence`` or ``cloze`` (Anki only). A file is replaced atomically
+        (:func:`reader.core.files.atomic_output`): a kill or a full disk leaves the
+        previous file whole. ``target`` may also be an open binary stream (standard
+        output); CSV/TSV then have no byte-order mark.
         """
         from reader.core.files import atomic_output
 
+        if cards != "term" and format_name != "anki":
+            raise ServiceError(f"--cards {cards} makes Anki notes: use it with --format anki")
         terms = self.store.terms(order="lemma")
+        if selection is not None:
+            terms = [term for term in terms if selection.keeps(term)]
+
+        def write(output: BinaryIO, work_dir: Path | None, bom: bool) -> int:
+            if cards == "term":
+                return _write_glossary(format_name, terms, output, work_dir, bom)
+            return self._write_sentence_cards(terms, cards, output, work_dir)
+
         if not isinstance(target, Path):
             try:
-                return _write_glossary(format_name, terms, target, None, bom=False)
+                return write(target, None, False)
             except BrokenPipeError:
                 raise
             except OSError as error:
@@ -898,7 +919,7 @@ class ReaderService:
                 raise ServiceError(f"standard output: cannot write: {reason}") from None
         try:
             with atomic_output(target) as handle:
-                return _write_glossary(format_name, terms, handle, target.parent, bom=True)
+                return write(handle, target.parent, True)
         except OSError as error:
             raise ServiceError(
                 f"{path_text(target)}: cannot write: {error.strerror or error}"
@@ -927,6 +948,55 @@ class ReaderService:
         self._term_index = None
         terms.clear_analysis_cache()
         return ImportResult(added=added, merged=merged)
+
+    # -- sentence cards (issue 15) -----------------------------------------------------
+
+    def _write_sentence_cards(
+        self, terms: list[Term], kind: str, output: BinaryIO, work_dir: Path | None
+    ) -> int:
+        """Sentence or cloze notes of ``terms``, each with its source article and the
+        installed dictionaries' entry for its lemma."""
+        from reader.core import sentence_cards
+
+        articles: dict[int, Article | None] = {}
+        lookup = self._card_dictionary()
+
+        def cards() -> Any:
+            for term in terms:
+                if not term.sentence:
+                    continue
+                article = None
+                if term.article_id is not None:
+                    if term.article_id not in articles:
+                        articles[term.article_id] = self.store.article(term.article_id)
+                    article = articles[term.article_id]
+                source = sentence_cards.CardSource(
+                    title=article.title if article else "",
+                    link=(article.url or "") if article else "",
+                    dictionary=lookup(term),
+                )
+                yield term, source
+
+        return sentence_cards.write_sentence_apkg(cards(), kind, output, work_dir)
+
+    def _card_dictionary(self) -> Callable[[Term], str]:
+        """A term's dictionary text for its card; empty when no dictionary is installed
+        (the dictionaries file is not created just for an export)."""
+        from reader.core import sentence_cards
+        from reader.core.dictionary import DictionaryError
+
+        if not self.paths.dictionaries_database.exists():
+            return lambda term: ""
+        store = self.dictionaries
+
+        def lookup(term: Term) -> str:
+            try:
+                result = store.lookup(term.text, term.lemma, english=term.lang == "en", limit=5)
+            except DictionaryError:
+                return ""
+            return sentence_cards.dictionary_text(result)
+
+        return lookup
 
     # -- translation ---------------------------------------------------------------------
 
