@@ -376,6 +376,64 @@ def _terms_import(service: ReaderService, args: argparse.Namespace) -> int:
     return 0
 
 
+# -- bilingual export (issue 15) ------------------------------------------------------
+
+_EXPORT_SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".epub": "epub",
+}
+
+
+def _export_article(service: ReaderService, args: argparse.Namespace) -> int:
+    """To FILE (atomically), or to standard output when no FILE or ``-o -`` is given
+    (Markdown and HTML; an EPUB is binary and needs a redirection)."""
+    from reader.core.files import path_text
+
+    output: str | None = args.output
+    suffix = Path(output or "").suffix.lower()
+    format_name: str = args.format or _EXPORT_SUFFIXES.get(suffix, "md")
+    if output is None or output == "-":
+        if format_name == "epub" and sys.stdout.isatty():
+            print(
+                "reader: an EPUB is binary: give -o FILE (or redirect `-o - > book.epub`)",
+                file=sys.stderr,
+            )
+            return 1
+        sys.stdout.flush()
+        service.export_article(args.id, format_name, args.layout, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    document = service.export_article(args.id, format_name, args.layout, Path(output))
+    notes = plural(len(document.notes), "glossary note")
+    print(f"exported article {args.id} ({format_name}, {notes}) to {path_text(output)}")
+    return 0
+
+
+def _add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser(
+        "export", help="write an article with its translation as Markdown, HTML or EPUB"
+    )
+    command.add_argument("id", type=int, metavar="ARTICLE")
+    command.add_argument(
+        "--format",
+        choices=["md", "html", "epub"],
+        help="default: from the -o file's name (.md, .html, .epub), else md",
+    )
+    command.add_argument(
+        "--layout",
+        choices=["interlinear", "side-by-side"],
+        default="interlinear",
+        help="each sentence above its translation (default), or two columns",
+    )
+    command.add_argument(
+        "-o", "--output", metavar="FILE", help="a file, or - (the default) for standard output"
+    )
+    command.set_defaults(handler=_export_article)
+
+
 # -- feeds ---------------------------------------------------------------------------
 
 
@@ -595,6 +653,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_terms_commands(sub)
     _add_translation_commands(sub)
     _add_dictionary_commands(sub)
+    _add_export_command(sub)
     _add_locate_command(sub)
     return parser
 
