@@ -22,6 +22,7 @@ from reader import __version__
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary, LookupEntry, LookupResult
     from reader.core.feeds import FeedRefreshResult, RefreshResults
+    from reader.core.mining import MinedSentence
     from reader.core.models import ArticleSummary, Feed, Term
     from reader.service import ReaderService
 
@@ -434,6 +435,91 @@ def _add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     command.set_defaults(handler=_export_article)
 
 
+# -- sentence mining (issue 15) -------------------------------------------------------
+
+
+def mined_json(rank: int, sentence: MinedSentence) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "word": sentence.word,
+        "lemma": sentence.lemma,
+        "lang": sentence.lang,
+        "articles": sentence.articles,
+        "sentences": sentence.sentences,
+        "sentence": sentence.text,
+        "translation": sentence.translation,
+        "term_status": sentence.term_status,
+        "article_id": sentence.article_id,
+        "article_title": sentence.article_title,
+        "paragraph": sentence.paragraph,
+        "start": sentence.start,
+        "end": sentence.end,
+    }
+
+
+def _mine(service: ReaderService, args: argparse.Namespace) -> int:
+    if args.add is not None:
+        chosen, result = service.mine_add(
+            args.add, gloss=args.gloss, per_word=args.per_word, include_terms=args.include_terms
+        )
+        term = result.term
+        verb = "added" if result.created else "merged into existing term"
+        gloss = f" = {term.gloss}" if term.gloss else ""
+        print(f"{verb}: {term.text} ({term.lemma}, {term.lang}){gloss}")
+        print(f"  from: {chosen.text}")
+        return 0
+    if args.gloss is not None:
+        print("reader: --gloss goes with --add N", file=sys.stderr)
+        return 2
+    found = service.mine_sentences(args.limit, args.per_word, args.include_terms)
+    if args.json:
+        print_json([mined_json(rank, s) for rank, s in enumerate(found, start=1)])
+        return 0
+    if not found:
+        print(
+            "reader: no sentence with exactly one new word; mark words known"
+            " (`reader terms add WORD --gloss G --status known`) or add articles",
+            file=sys.stderr,
+        )
+    for rank, sentence in enumerate(found, start=1):
+        status = f", term {sentence.term_status}" if sentence.term_status else ""
+        print(
+            f"{rank}. {sentence.word} ({sentence.lemma}) · {plural(sentence.articles, 'article')}{status}"
+        )
+        print(f"   {sentence.text}")
+        if sentence.translation:
+            print(f"   {sentence.translation}")
+    return 0
+
+
+def _add_mine_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser(
+        "mine", help="sentences with exactly one word you do not know yet, commonest first"
+    )
+    command.add_argument("--limit", type=_positive_int, default=50, metavar="N")
+    command.add_argument(
+        "--per-word",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="sentences shown for each word (default 1, the shortest)",
+    )
+    command.add_argument(
+        "--include-terms",
+        action="store_true",
+        help="also words already in the glossary (being learnt)",
+    )
+    command.add_argument(
+        "--add",
+        type=_positive_int,
+        metavar="N",
+        help="add the word of the N-th sentence as a term, with that sentence",
+    )
+    command.add_argument("--gloss", metavar="G", help="with --add (default: the dictionary's)")
+    _json_flag(command)
+    command.set_defaults(handler=_mine)
+
+
 # -- feeds ---------------------------------------------------------------------------
 
 
@@ -654,6 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_translation_commands(sub)
     _add_dictionary_commands(sub)
     _add_export_command(sub)
+    _add_mine_command(sub)
     _add_locate_command(sub)
     return parser
 

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from reader.core.dictionary_formats import ProgressCallback as DictionaryProgress
     from reader.core.exports import TermFilter
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+    from reader.core.mining import MinedSentence, StoredArticle
     from reader.core.models import Sentence
     from reader.core.packages import (
         AvailableModel,
@@ -1134,6 +1135,107 @@ class ReaderService:
         if outcome is None or outcome.error:
             return ""
         return str(outcome.target)
+
+    # -- sentence mining (issue 15) ----------------------------------------------------
+
+    def mine_sentences(
+        self, limit: int = 50, per_word: int = 1, include_terms: bool = False
+    ) -> list[MinedSentence]:
+        """Stored sentences with exactly one word not known yet (i+1), the most common
+        words first, each with its cached translation (see :mod:`reader.core.mining`).
+        Articles new or changed since the last call are analysed first."""
+        from reader.core import mining
+
+        cache = mining.MiningCache(self.paths.cache_dir / mining.CACHE_FILE)
+        try:
+            cache.refresh(self._stored_articles())
+            known, learning = self._mining_vocabulary()
+            found = mining.mine(cache.rows(), known, learning, limit, per_word, include_terms)
+        finally:
+            cache.close()
+        return self._with_cached_translations(found)
+
+    def mine_add(
+        self, number: int, gloss: str | None = None, per_word: int = 1, include_terms: bool = False
+    ) -> tuple[MinedSentence, TermResult]:
+        """Add the word of the ``number``-th mined sentence (1 is the first, as ``mine``
+        lists them) as a term, with that sentence and its translation as its context;
+        the gloss is ``gloss``, else the installed dictionaries' first glosses."""
+        found = self.mine_sentences(number, per_word, include_terms)
+        if number < 1 or number > len(found):
+            raise ServiceError(f"no mined sentence {number}: `reader mine` lists {len(found)}")
+        chosen = found[number - 1]
+        result = self.add_term(
+            chosen.lemma,
+            gloss=gloss if gloss is not None else self._dictionary_gloss(chosen),
+            lang=chosen.lang,
+            lemma=chosen.lemma,
+            sentence=chosen.text,
+            sentence_translation=chosen.translation,
+            article_id=chosen.article_id,
+        )
+        return chosen, result
+
+    def _stored_articles(self) -> Iterator[StoredArticle]:
+        from reader.core.mining import StoredArticle
+
+        rows = self.store.query("SELECT id, language, title, content FROM articles ORDER BY id")
+        for row in rows:
+            yield StoredArticle(int(row[0]), row[1], str(row[2]), str(row[3]))
+
+    def _mining_vocabulary(self) -> tuple[dict[str, set[str]], dict[tuple[str, str], str]]:
+        """Known patterns by language, and the statuses of the other terms' patterns."""
+        from reader.core.terms import KNOWN_STATUSES
+
+        self._fill_term_patterns()
+        known: dict[str, set[str]] = {}
+        learning: dict[tuple[str, str], str] = {}
+        for _term_id, lang, pattern, status in self.store.term_patterns():
+            if status in KNOWN_STATUSES:
+                known.setdefault(lang, set()).add(pattern)
+            else:
+                learning[(lang, pattern)] = status
+        return known, learning
+
+    def _with_cached_translations(self, found: list[MinedSentence]) -> list[MinedSentence]:
+        """The sentences with the translations the cache has (no model is run)."""
+        import dataclasses
+
+        from reader.core.translation import NoModelError, sentence_hash
+
+        translated: dict[tuple[str, str], str] = {}
+        for lang in {sentence.lang for sentence in found}:
+            target = "en" if lang == "ko" else "ko"
+            try:
+                engine = self.translations.engine(lang, target)
+            except NoModelError:
+                continue
+            texts = {sentence_hash(s.text): s.text for s in found if s.lang == lang}
+            cached = self.store.cached_translations(
+                engine.model.model_id, lang, target, engine.options, sorted(texts)
+            )
+            translated.update(((lang, texts[h]), text) for h, text in cached.items())
+        return [
+            dataclasses.replace(s, translation=translated.get((s.lang, s.text), "")) for s in found
+        ]
+
+    def _dictionary_gloss(self, sentence: MinedSentence) -> str:
+        """The first glosses of the installed dictionaries' exact entry, or empty."""
+        from reader.core.dictionary import DictionaryError
+
+        if not self.paths.dictionaries_database.exists():
+            return ""
+        try:
+            result = self.dictionaries.lookup(
+                sentence.word, sentence.lemma, english=sentence.lang == "en", limit=5
+            )
+        except DictionaryError:
+            return ""
+        for entry in result.entries:
+            glosses = [sense.gloss for sense in entry.senses if sense.gloss][:3]
+            if entry.match == "exact" and glosses:
+                return "; ".join(glosses)
+        return ""
 
     # -- translation ---------------------------------------------------------------------
 
