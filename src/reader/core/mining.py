@@ -30,7 +30,7 @@ from reader.core import terms
 from reader.core.sentences import split_sentences
 from reader.core.text import detect_language
 
-MINING_VERSION = "1"
+MINING_VERSION = "2"
 """Bump when what the cache holds changes (with terms.ANALYSER_VERSION, in each digest)."""
 MIN_CONTENT_WORDS = 2
 MAX_SENTENCE_CHARS = 300
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS sentences (
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
     text TEXT NOT NULL,
-    keys TEXT NOT NULL
+    keys TEXT NOT NULL,
+    words TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article_id);
 """
@@ -105,26 +106,56 @@ def _digest(article: StoredArticle) -> str:
     return version + hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def analyse_sentences(
-    paragraphs: list[str], lang: str
-) -> list[tuple[int, int, int, str, list[str]]]:
-    """(paragraph, start, end, text, distinct content-word keys) of every sentence."""
-    rows = []
+SentenceRow = tuple[int, int, int, str, list[str], str]
+"""(paragraph, start, end, text, distinct content-word keys, their words as JSON)."""
+
+Row = tuple[int, str, str, int, int, int, str, list[str], str]
+"""(article id, lang, title, paragraph, start, end, text, keys, words JSON): what
+:func:`mine` reads, as :meth:`MiningCache.rows` gives it."""
+
+
+def analyse_sentences(paragraphs: list[str], lang: str) -> list[SentenceRow]:
+    """Every sentence with its distinct content-word keys and, for each key, where
+    its first occurrence is written in the sentence and its lemma (JSON ``{key:
+    [start, end, lemma]}``), so that listing the results needs no analyser."""
+    rows: list[SentenceRow] = []
     analyses = terms.analyse_many(paragraphs, lang, keep=False)
     for number, (paragraph, analysis) in enumerate(zip(paragraphs, analyses, strict=True)):
-        sentences = split_sentences(paragraph, lang)
-        words = terms.content_word_indexes(analysis)
+        indexes = terms.content_word_indexes(analysis)
         position = 0
-        for sentence in sentences:
-            keys: list[str] = []
-            while position < len(words) and analysis.starts[words[position]] < sentence.end:
-                if analysis.starts[words[position]] >= sentence.start:
-                    keys.append(analysis.keys[words[position]])
+        for sentence in split_sentences(paragraph, lang):
+            words: dict[str, list[object]] = {}
+            while position < len(indexes) and analysis.starts[indexes[position]] < sentence.end:
+                index = indexes[position]
                 position += 1
+                key = analysis.keys[index]
+                if analysis.starts[index] < sentence.start or key in words:
+                    continue
+                words[key] = _written(analysis, index, sentence.start)
             rows.append(
-                (number, sentence.start, sentence.end, sentence.text, list(dict.fromkeys(keys)))
+                (
+                    number,
+                    sentence.start,
+                    sentence.end,
+                    sentence.text,
+                    list(words),
+                    json.dumps(words, ensure_ascii=False, separators=(",", ":")),
+                )
             )
     return rows
+
+
+def _written(analysis: terms.Analysis, index: int, offset: int) -> list[object]:
+    """[start, end, lemma] of a content word, offsets relative to its sentence: a
+    verb as written with its endings (먹었다), a noun without its particle (외교)."""
+    start = analysis.starts[index]
+    verb = analysis.keys[index].endswith("/V")
+    end = analysis.span_ends[index] if verb else analysis.ends[index]
+    if analysis.lang == "ko":
+        lemma = analysis.lemmas[index]
+    else:
+        lemma = terms.lemma_for(analysis.text[start : analysis.ends[index]], analysis.lang)
+    return [start - offset, end - offset, lemma]
 
 
 class MiningCache:
@@ -202,30 +233,31 @@ class MiningCache:
                 (article.article_id, digest, lang, article.title),
             )
             connection.executemany(
-                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (article.article_id, number, start, end, text, " ".join(keys))
-                    for number, start, end, text, keys in rows
+                    (article.article_id, number, start, end, text, " ".join(keys), words)
+                    for number, start, end, text, keys, words in rows
                 ],
             )
 
-    def rows(self) -> Iterator[tuple[int, str, str, int, int, int, str, list[str]]]:
-        """(article id, lang, title, paragraph, start, end, text, keys) of every sentence."""
+    def rows(self) -> Iterator[Row]:
+        """Every cached sentence (see :data:`Row`), newest article first."""
         cursor = self.connection.execute(
-            'SELECT s.article_id, a.lang, a.title, s.paragraph, s.start, s."end", s.text, s.keys'
-            " FROM sentences s JOIN articles a USING (article_id)"
+            'SELECT s.article_id, a.lang, a.title, s.paragraph, s.start, s."end", s.text,'
+            " s.keys, s.words FROM sentences s JOIN articles a USING (article_id)"
             " ORDER BY s.article_id DESC, s.paragraph, s.start"
         )
         for row in cursor:
-            yield row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7].split()
+            yield row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7].split(), row[8]
 
 
 _Candidate = tuple[tuple[str, str], tuple[int, str, int, int, int, str, str]]
-"""((lang, key) of the unknown word, (article id, title, paragraph, start, end, lang, text))."""
+"""((lang, key) of the unknown word, (article id, title, paragraph, start, end, text,
+words JSON))."""
 
 
 def mine(
-    rows: Iterable[tuple[int, str, str, int, int, int, str, list[str]]],
+    rows: Iterable[Row],
     known: dict[str, set[str]],
     learning: dict[tuple[str, str], str] | None = None,
     limit: int = 50,
@@ -244,7 +276,7 @@ def mine(
     sentence_counts: Counter[tuple[str, str]] = Counter()
     candidates: list[_Candidate] = []
     current_article, article_keys = -1, set[tuple[str, str]]()
-    for article_id, lang, title, paragraph, start, end, text, keys in rows:
+    for article_id, lang, title, paragraph, start, end, text, keys, written in rows:
         if article_id != current_article:
             article_counts.update(article_keys)
             current_article, article_keys = article_id, set()
@@ -256,14 +288,16 @@ def mine(
         known_here = known.get(lang, set())
         unknown = [word for word in words if word[1] not in known_here]
         if len(unknown) == 1 and (include_terms or unknown[0] not in learning):
-            candidates.append((unknown[0], (article_id, title, paragraph, start, end, lang, text)))
+            candidates.append(
+                (unknown[0], (article_id, title, paragraph, start, end, text, written))
+            )
     article_counts.update(article_keys)
     candidates.sort(
         key=lambda item: (
             -article_counts[item[0]],
             -sentence_counts[item[0]],
             item[0],
-            len(item[1][6]),
+            len(item[1][5]),
             -item[1][0],
         )
     )
@@ -284,24 +318,11 @@ def _described(
     sentence_counts: Counter[tuple[str, str]],
     learning: dict[tuple[str, str], str],
 ) -> list[MinedSentence]:
-    """The chosen sentences with their word as written and its lemma (only these few
-    sentences are analysed again, from the analysis cache when they are there)."""
+    """The chosen sentences with their word as written and its lemma (from the
+    words each row carries: no analyser is loaded to list the results)."""
     found = []
-    for (lang, key), (article_id, title, paragraph, start, end, _lang, text) in chosen:
-        analysis = terms.analyse(text, lang)
-        index = next(
-            (i for i in terms.content_word_indexes(analysis) if analysis.keys[i] == key), None
-        )
-        if index is None:  # the analyser changed under the cache; refreshed next time
-            continue
-        # A verb as written with its endings (먹었다), a noun without its particle.
-        word_end = analysis.span_ends[index] if key.endswith("/V") else analysis.ends[index]
-        word = text[analysis.starts[index] : word_end]
-        if lang == "ko":
-            lemma = analysis.lemmas[index]
-        else:
-            bare = text[analysis.starts[index] : analysis.ends[index]]
-            lemma = terms.lemma_for(bare, lang)
+    for (lang, key), (article_id, title, paragraph, start, end, text, written) in chosen:
+        word_start, word_end, lemma = json.loads(written)[key]
         found.append(
             MinedSentence(
                 article_id=article_id,
@@ -312,8 +333,8 @@ def _described(
                 text=text,
                 lang=lang,
                 key=key,
-                word=word,
-                lemma=lemma,
+                word=text[word_start:word_end],
+                lemma=str(lemma),
                 articles=article_counts[(lang, key)],
                 sentences=sentence_counts[(lang, key)],
                 term_status=learning.get((lang, key), ""),
