@@ -496,7 +496,9 @@ def _add_mine_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     command = sub.add_parser(
         "mine", help="sentences with exactly one word you do not know yet, commonest first"
     )
-    command.add_argument("--limit", type=_positive_int, default=50, metavar="N")
+    command.add_argument(
+        "--limit", type=_positive_int, default=50, metavar="N", help="at most N (default 50)"
+    )
     command.add_argument(
         "--per-word",
         type=_positive_int,
@@ -843,7 +845,7 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--status",
         action="append",
         metavar="S",
-        help=_STATUS_HELP + ", or learning (1-5); repeat for several",
+        help="1-5, known, ignored, or learning (any of 1-5); repeat for several",
     )
     command.add_argument("--tag", action="append", metavar="T", help="repeat for several tags")
     command.add_argument(
