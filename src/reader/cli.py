@@ -22,6 +22,7 @@ from reader import __version__
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary, LookupEntry, LookupResult
     from reader.core.feeds import FeedRefreshResult, RefreshResults
+    from reader.core.mining import MinedSentence
     from reader.core.models import ArticleSummary, Feed, Term
     from reader.core.sync.engine import SyncResult
     from reader.service import ReaderService
@@ -87,7 +88,7 @@ def _undecodable_argument(args: argparse.Namespace) -> str | None:
     return None
 
 
-_OPTION_NAMES = {"title", "folder", "gloss", "note", "tag", "lang", "status", "theme"}
+_OPTION_NAMES = {"title", "folder", "gloss", "note", "tag", "lang", "status", "theme", "since"}
 
 
 def _is_utf8(text: str) -> bool:
@@ -341,11 +342,20 @@ def _terms_remove(service: ReaderService, args: argparse.Namespace) -> int:
 
 def _terms_export(service: ReaderService, args: argparse.Namespace) -> int:
     """To FILE, or with ``-o -`` to standard output (the count then goes to stderr)."""
+    from reader.core.exports import term_filter
     from reader.core.files import path_text
+    from reader.service import ServiceError
 
+    try:
+        selection = term_filter(args.status or (), args.tag or (), args.since)
+    except ValueError as error:
+        raise ServiceError(str(error)) from None
+    noun = "term" if args.cards == "term" else f"{args.cards} card"
     if args.output != "-":
-        count = service.export_terms(args.format, Path(args.output))
-        print(f"exported {plural(count, 'term')} to {path_text(args.output)}")
+        count = service.export_terms(
+            args.format, Path(args.output), cards=args.cards, selection=selection
+        )
+        print(f"exported {plural(count, noun)} to {path_text(args.output)}")
         return 0
     if args.format == "anki" and sys.stdout.isatty():
         print(
@@ -354,9 +364,11 @@ def _terms_export(service: ReaderService, args: argparse.Namespace) -> int:
         )
         return 1
     sys.stdout.flush()
-    count = service.export_terms(args.format, sys.stdout.buffer)
+    count = service.export_terms(
+        args.format, sys.stdout.buffer, cards=args.cards, selection=selection
+    )
     sys.stdout.buffer.flush()
-    print(f"exported {plural(count, 'term')} to standard output", file=sys.stderr)
+    print(f"exported {plural(count, noun)} to standard output", file=sys.stderr)
     return 0
 
 
@@ -364,6 +376,151 @@ def _terms_import(service: ReaderService, args: argparse.Namespace) -> int:
     result = service.import_terms(Path(args.file))
     print(f"imported {result.added} new, merged {result.merged} into existing terms")
     return 0
+
+
+# -- bilingual export (issue 15) ------------------------------------------------------
+
+_EXPORT_SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".epub": "epub",
+}
+
+
+def _export_article(service: ReaderService, args: argparse.Namespace) -> int:
+    """To FILE (atomically), or to standard output when no FILE or ``-o -`` is given
+    (Markdown and HTML; an EPUB is binary and needs a redirection)."""
+    from reader.core.files import path_text
+
+    output: str | None = args.output
+    suffix = Path(output or "").suffix.lower()
+    format_name: str = args.format or _EXPORT_SUFFIXES.get(suffix, "md")
+    if output is None or output == "-":
+        if format_name == "epub" and sys.stdout.isatty():
+            print(
+                "reader: an EPUB is binary: give -o FILE (or redirect `-o - > book.epub`)",
+                file=sys.stderr,
+            )
+            return 1
+        sys.stdout.flush()
+        service.export_article(args.id, format_name, args.layout, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    document = service.export_article(args.id, format_name, args.layout, Path(output))
+    notes = plural(len(document.notes), "glossary note")
+    print(f"exported article {args.id} ({format_name}, {notes}) to {path_text(output)}")
+    return 0
+
+
+def _add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser(
+        "export", help="write an article with its translation as Markdown, HTML or EPUB"
+    )
+    command.add_argument("id", type=int, metavar="ARTICLE")
+    command.add_argument(
+        "--format",
+        choices=["md", "html", "epub"],
+        help="default: from the -o file's name (.md, .html, .epub), else md",
+    )
+    command.add_argument(
+        "--layout",
+        choices=["interlinear", "side-by-side"],
+        default="interlinear",
+        help="each sentence above its translation (default), or two columns",
+    )
+    command.add_argument(
+        "-o", "--output", metavar="FILE", help="a file, or - (the default) for standard output"
+    )
+    command.set_defaults(handler=_export_article)
+
+
+# -- sentence mining (issue 15) -------------------------------------------------------
+
+
+def mined_json(rank: int, sentence: MinedSentence) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "word": sentence.word,
+        "lemma": sentence.lemma,
+        "lang": sentence.lang,
+        "articles": sentence.articles,
+        "sentences": sentence.sentences,
+        "sentence": sentence.text,
+        "translation": sentence.translation,
+        "term_status": sentence.term_status,
+        "article_id": sentence.article_id,
+        "article_title": sentence.article_title,
+        "paragraph": sentence.paragraph,
+        "start": sentence.start,
+        "end": sentence.end,
+    }
+
+
+def _mine(service: ReaderService, args: argparse.Namespace) -> int:
+    if args.add is not None:
+        chosen, result = service.mine_add(
+            args.add, gloss=args.gloss, per_word=args.per_word, include_terms=args.include_terms
+        )
+        term = result.term
+        verb = "added" if result.created else "merged into existing term"
+        gloss = f" = {term.gloss}" if term.gloss else ""
+        print(f"{verb}: {term.text} ({term.lemma}, {term.lang}){gloss}")
+        print(f"  from: {chosen.text}")
+        return 0
+    if args.gloss is not None:
+        print("reader: --gloss goes with --add N", file=sys.stderr)
+        return 2
+    found = service.mine_sentences(args.limit, args.per_word, args.include_terms)
+    if args.json:
+        print_json([mined_json(rank, s) for rank, s in enumerate(found, start=1)])
+        return 0
+    if not found:
+        print(
+            "reader: no sentence with exactly one new word; mark words known"
+            " (`reader terms add WORD --gloss G --status known`) or add articles",
+            file=sys.stderr,
+        )
+    for rank, sentence in enumerate(found, start=1):
+        status = f", term {sentence.term_status}" if sentence.term_status else ""
+        print(
+            f"{rank}. {sentence.word} ({sentence.lemma}) · {plural(sentence.articles, 'article')}{status}"
+        )
+        print(f"   {sentence.text}")
+        if sentence.translation:
+            print(f"   {sentence.translation}")
+    return 0
+
+
+def _add_mine_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser(
+        "mine", help="sentences with exactly one word you do not know yet, commonest first"
+    )
+    command.add_argument(
+        "--limit", type=_positive_int, default=50, metavar="N", help="at most N (default 50)"
+    )
+    command.add_argument(
+        "--per-word",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="sentences shown for each word (default 1, the shortest)",
+    )
+    command.add_argument(
+        "--include-terms",
+        action="store_true",
+        help="also words already in the glossary (being learnt)",
+    )
+    command.add_argument(
+        "--add",
+        type=_positive_int,
+        metavar="N",
+        help="add the word of the N-th sentence as a term, with that sentence",
+    )
+    command.add_argument("--gloss", metavar="G", help="with --add (default: the dictionary's)")
+    _json_flag(command)
+    command.set_defaults(handler=_mine)
 
 
 # -- feeds ---------------------------------------------------------------------------
@@ -586,6 +743,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_translation_commands(sub)
     _add_dictionary_commands(sub)
     _add_account_commands(sub)
+    _add_export_command(sub)
+    _add_mine_command(sub)
     _add_locate_command(sub)
     return parser
 
@@ -676,6 +835,23 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     command.add_argument("--format", choices=["anki", "csv", "tsv"], required=True)
     command.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="a file, or - for standard output"
+    )
+    command.add_argument(
+        "--cards",
+        choices=["term", "sentence", "cloze"],
+        default="term",
+        help="Anki notes: term → gloss (default), the sentence with the term marked,"
+        " or the sentence with the term as a cloze",
+    )
+    command.add_argument(
+        "--status",
+        action="append",
+        metavar="S",
+        help="1-5, known, ignored, or learning (any of 1-5); repeat for several",
+    )
+    command.add_argument("--tag", action="append", metavar="T", help="repeat for several tags")
+    command.add_argument(
+        "--since", metavar="DATE", help="only terms added on or after DATE (2026-03-01)"
     )
     command.set_defaults(handler=_terms_export)
 

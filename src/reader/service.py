@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,9 +34,13 @@ from reader.core.urls import is_web_url, split_url
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
+    from reader.core import bilingual_export
+    from reader.core.bilingual_export import BilingualDocument
     from reader.core.dictionary import Dictionary, DictionaryStore, LookupResult
     from reader.core.dictionary_formats import ProgressCallback as DictionaryProgress
+    from reader.core.exports import TermFilter
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+    from reader.core.mining import MinedSentence, StoredArticle
     from reader.core.model_install import Installed
     from reader.core.model_registry import CatalogueEntry, ModelEntry
     from reader.core.models import Sentence
@@ -909,19 +913,39 @@ class ReaderService:
             if outcome is not None and not outcome.error and outcome.target.strip()
         ]
 
-    def export_terms(self, format_name: str, target: Path | BinaryIO) -> int:
-        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms.
+    def export_terms(
+        self,
+        format_name: str,
+        target: Path | BinaryIO,
+        *,
+        cards: str = "term",
+        selection: TermFilter | None = None,
+    ) -> int:
+        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms (for
+        sentence and cloze cards: how many notes, a term without a sentence has none).
 
-        A file is replaced atomically (:func:`reader.core.files.atomic_output`): a
-        kill or a full disk leaves the previous file whole. ``target`` may also be an
-        open binary stream (standard output); CSV/TSV then have no byte-order mark.
+        ``selection`` keeps only some terms (status, tag, created since); ``cards`` is
+        ``term``, ``sentence`` or ``cloze`` (Anki only). A file is replaced atomically
+        (:func:`reader.core.files.atomic_output`): a kill or a full disk leaves the
+        previous file whole. ``target`` may also be an open binary stream (standard
+        output); CSV/TSV then have no byte-order mark.
         """
         from reader.core.files import atomic_output
 
+        if cards != "term" and format_name != "anki":
+            raise ServiceError(f"--cards {cards} makes Anki notes: use it with --format anki")
         terms = self.store.terms(order="lemma")
+        if selection is not None:
+            terms = [term for term in terms if selection.keeps(term)]
+
+        def write(output: BinaryIO, work_dir: Path | None, bom: bool) -> int:
+            if cards == "term":
+                return _write_glossary(format_name, terms, output, work_dir, bom)
+            return self._write_sentence_cards(terms, cards, output, work_dir)
+
         if not isinstance(target, Path):
             try:
-                return _write_glossary(format_name, terms, target, None, bom=False)
+                return write(target, None, False)
             except BrokenPipeError:
                 raise
             except OSError as error:
@@ -929,7 +953,7 @@ class ReaderService:
                 raise ServiceError(f"standard output: cannot write: {reason}") from None
         try:
             with atomic_output(target) as handle:
-                return _write_glossary(format_name, terms, handle, target.parent, bom=True)
+                return write(handle, target.parent, True)
         except OSError as error:
             raise ServiceError(
                 f"{path_text(target)}: cannot write: {error.strerror or error}"
@@ -960,6 +984,291 @@ class ReaderService:
         self._term_index = None
         terms.clear_analysis_cache()
         return ImportResult(added=added, merged=merged, refused=refused)
+
+    # -- sentence cards (issue 15) -----------------------------------------------------
+
+    def _write_sentence_cards(
+        self, terms: list[Term], kind: str, output: BinaryIO, work_dir: Path | None
+    ) -> int:
+        """Sentence or cloze notes of ``terms``, each with its source article and the
+        installed dictionaries' entry for its lemma."""
+        from reader.core import sentence_cards
+
+        articles: dict[int, Article | None] = {}
+        lookup = self._card_dictionary()
+
+        def cards() -> Any:
+            for term in terms:
+                if not term.sentence:
+                    continue
+                article = None
+                if term.article_id is not None:
+                    if term.article_id not in articles:
+                        articles[term.article_id] = self.store.article(term.article_id)
+                    article = articles[term.article_id]
+                source = sentence_cards.CardSource(
+                    title=article.title if article else "",
+                    link=(article.url or "") if article else "",
+                    dictionary=lookup(term),
+                )
+                yield term, source
+
+        return sentence_cards.write_sentence_apkg(cards(), kind, output, work_dir)
+
+    def _card_dictionary(self) -> Callable[[Term], str]:
+        """A term's dictionary text for its card; empty when no dictionary is installed
+        (the dictionaries file is not created just for an export)."""
+        from reader.core import sentence_cards
+        from reader.core.dictionary import DictionaryError
+
+        if not self.paths.dictionaries_database.exists():
+            return lambda term: ""
+        store = self.dictionaries
+
+        def lookup(term: Term) -> str:
+            try:
+                result = store.lookup(term.text, term.lemma, english=term.lang == "en", limit=5)
+            except DictionaryError:
+                return ""
+            return sentence_cards.dictionary_text(result)
+
+        return lookup
+
+    # -- bilingual export (issue 15) ---------------------------------------------------
+
+    def export_article(
+        self, article_id: int, format_name: str, layout: str, target: Path | BinaryIO
+    ) -> BilingualDocument:
+        """Write an article with its translation as Markdown, HTML or EPUB (see
+        :mod:`reader.core.bilingual_export`); a file is replaced atomically, a stream
+        (standard output) written as it is. Raises :class:`ServiceError` (no model for
+        the article's language, an unwritable file)."""
+        from reader.core import bilingual_export, epub
+        from reader.core.files import atomic_output
+        from reader.core.store import utc_now
+
+        if format_name not in bilingual_export.FORMATS:
+            raise ServiceError(f"unknown format {format_name!r}: use md, html or epub")
+        if layout not in bilingual_export.LAYOUTS:
+            raise ServiceError(f"unknown layout {layout!r}: use interlinear or side-by-side")
+        document = self.bilingual_document(article_id)
+        if format_name == "epub":
+            modified = utc_now().replace("+00:00", "Z")
+            data = epub.epub_bytes(document, layout, modified)
+        elif format_name == "html":
+            data = bilingual_export.to_html(document, layout).encode("utf-8")
+        else:
+            data = bilingual_export.to_markdown(document, layout).encode("utf-8")
+        if not isinstance(target, Path):
+            try:
+                target.write(data)
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                reason = error.strerror or error
+                raise ServiceError(f"standard output: cannot write: {reason}") from None
+            return document
+        try:
+            with atomic_output(target) as handle:
+                handle.write(data)
+        except OSError as error:
+            raise ServiceError(
+                f"{path_text(target)}: cannot write: {error.strerror or error}"
+            ) from None
+        return document
+
+    def bilingual_document(self, article_id: int) -> BilingualDocument:
+        """An article's sentences with their translations (cached ones reused, the
+        others made now) and its glossary terms being learnt, numbered as footnotes."""
+        import uuid
+
+        from reader.core import bilingual_export as bilingual
+
+        article = self.article(article_id)
+        translated = self.translate_article_pairs(article)
+        source, target = translated["source_lang"], translated["target_lang"]
+        matches = self.article_term_matches(article)
+        by_paragraph: dict[int, list[dict[str, Any]]] = {}
+        for pair in translated["pairs"]:
+            by_paragraph.setdefault(pair["paragraph"], []).append(pair)
+        notes: dict[int, bilingual.Footnote] = {}
+        paragraphs = []
+        for index, paragraph in enumerate(article.paragraphs):
+            sentences = self.split_sentences(paragraph, detect_language(paragraph) or source)
+            segments = []
+            for number, pair in enumerate(by_paragraph.get(index, [])):
+                found = sentences[number] if number < len(sentences) else None
+                marks: list[bilingual.Mark] = []
+                if found is not None and found.text == pair["source"]:
+                    marks = self._export_marks(matches[index], found, notes)
+                own_source = pair.get("source_lang", source)
+                own_target = pair.get("target_lang", target)
+                segments.append(
+                    bilingual.Segment(
+                        pair["source"], pair["target"], own_source, own_target, tuple(marks)
+                    )
+                )
+            paragraphs.append(segments)
+        key = article.url or f"reader:article:{article.guid or article.id}"
+        feed = self.store.feed(article.feed_id) if article.feed_id is not None else None
+        publisher = article.feed_title if feed is not None and feed.kind == FeedKind.FEED else ""
+        return bilingual.BilingualDocument(
+            title=article.title,
+            title_translation=self._title_translation(article.title, source, target),
+            source_lang=source,
+            target_lang=target,
+            paragraphs=paragraphs,
+            notes=sorted(notes.values(), key=lambda note: note.number),
+            publisher=publisher,
+            url=article.url or "",
+            published=article.published or "",
+            author=article.author or "",
+            identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
+        )
+
+    def _export_marks(
+        self,
+        matches: Sequence[TermMatch],
+        sentence: Sentence,
+        notes: dict[int, bilingual_export.Footnote],
+    ) -> list[bilingual_export.Mark]:
+        """The terms being learnt inside one sentence, offsets relative to it; a term met
+        for the first time gets the next footnote number (``notes`` is filled in)."""
+        from reader.core import bilingual_export as bilingual
+
+        marks = []
+        for match in matches:
+            level = bilingual.status_level(match.status)
+            if not level or match.start < sentence.start or match.end > sentence.end:
+                continue
+            note = notes.get(match.term_id)
+            first = note is None
+            if note is None:
+                term = self.store.term(match.term_id)
+                if term is None:
+                    continue
+                note = bilingual.Footnote(
+                    len(notes) + 1, term.text, term.lemma, term.gloss, term.lang
+                )
+                notes[match.term_id] = note
+            start, end = match.start - sentence.start, match.end - sentence.start
+            marks.append(bilingual.Mark(start, end, note.number, level, first))
+        return marks
+
+    def _title_translation(self, title: str, source: str, target: str) -> str:
+        """The title's translation, or empty when it cannot be made."""
+        from reader.core.translation import NoModelError
+
+        if not title.strip():
+            return ""
+        try:
+            outcome = self.translations.translate([title], source, target)[0]
+        except NoModelError:
+            return ""
+        if outcome is None or outcome.error:
+            return ""
+        return str(outcome.target)
+
+    # -- sentence mining (issue 15) ----------------------------------------------------
+
+    def mine_sentences(
+        self, limit: int = 50, per_word: int = 1, include_terms: bool = False
+    ) -> list[MinedSentence]:
+        """Stored sentences with exactly one word not known yet (i+1), the most common
+        words first, each with its cached translation (see :mod:`reader.core.mining`).
+        Articles new or changed since the last call are analysed first."""
+        from reader.core import mining
+
+        cache = mining.MiningCache(self.paths.cache_dir / mining.CACHE_FILE)
+        try:
+            cache.refresh(self._stored_articles())
+            known, learning = self._mining_vocabulary()
+            found = mining.mine(cache.rows(), known, learning, limit, per_word, include_terms)
+        finally:
+            cache.close()
+        return self._with_cached_translations(found)
+
+    def mine_add(
+        self, number: int, gloss: str | None = None, per_word: int = 1, include_terms: bool = False
+    ) -> tuple[MinedSentence, TermResult]:
+        """Add the word of the ``number``-th mined sentence (1 is the first, as ``mine``
+        lists them) as a term, with that sentence and its translation as its context;
+        the gloss is ``gloss``, else the installed dictionaries' first glosses."""
+        found = self.mine_sentences(number, per_word, include_terms)
+        if number < 1 or number > len(found):
+            raise ServiceError(f"no mined sentence {number}: `reader mine` lists {len(found)}")
+        chosen = found[number - 1]
+        result = self.add_term(
+            chosen.lemma,
+            gloss=gloss if gloss is not None else self._dictionary_gloss(chosen),
+            lang=chosen.lang,
+            lemma=chosen.lemma,
+            sentence=chosen.text,
+            sentence_translation=chosen.translation,
+            article_id=chosen.article_id,
+        )
+        return chosen, result
+
+    def _stored_articles(self) -> Iterator[StoredArticle]:
+        from reader.core.mining import StoredArticle
+
+        rows = self.store.query("SELECT id, language, title, content FROM articles ORDER BY id")
+        for row in rows:
+            yield StoredArticle(int(row[0]), row[1], str(row[2]), str(row[3]))
+
+    def _mining_vocabulary(self) -> tuple[dict[str, set[str]], dict[tuple[str, str], str]]:
+        """Known patterns by language, and the statuses of the other terms' patterns."""
+        from reader.core.terms import KNOWN_STATUSES
+
+        self._fill_term_patterns()
+        known: dict[str, set[str]] = {}
+        learning: dict[tuple[str, str], str] = {}
+        for _term_id, lang, pattern, status in self.store.term_patterns():
+            if status in KNOWN_STATUSES:
+                known.setdefault(lang, set()).add(pattern)
+            else:
+                learning[(lang, pattern)] = status
+        return known, learning
+
+    def _with_cached_translations(self, found: list[MinedSentence]) -> list[MinedSentence]:
+        """The sentences with the translations the cache has (no model is run)."""
+        import dataclasses
+
+        from reader.core.translation import NoModelError, sentence_hash
+
+        translated: dict[tuple[str, str], str] = {}
+        for lang in {sentence.lang for sentence in found}:
+            target = "en" if lang == "ko" else "ko"
+            try:
+                engine = self.translations.engine(lang, target)
+            except NoModelError:
+                continue
+            texts = {sentence_hash(s.text): s.text for s in found if s.lang == lang}
+            cached = self.store.cached_translations(
+                engine.model.model_id, lang, target, engine.options, sorted(texts)
+            )
+            translated.update(((lang, texts[h]), text) for h, text in cached.items())
+        return [
+            dataclasses.replace(s, translation=translated.get((s.lang, s.text), "")) for s in found
+        ]
+
+    def _dictionary_gloss(self, sentence: MinedSentence) -> str:
+        """The first glosses of the installed dictionaries' exact entry, or empty."""
+        from reader.core.dictionary import DictionaryError
+
+        if not self.paths.dictionaries_database.exists():
+            return ""
+        try:
+            result = self.dictionaries.lookup(
+                sentence.word, sentence.lemma, english=sentence.lang == "en", limit=5
+            )
+        except DictionaryError:
+            return ""
+        for entry in result.entries:
+            glosses = [sense.gloss for sense in entry.senses if sense.gloss][:3]
+            if entry.match == "exact" and glosses:
+                return "; ".join(glosses)
+        return ""
 
     # -- translation ---------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ does not match delimiters across tags)."""
 _ANKI_SYNTAX_CHARS = re.compile(r"[\[\\]")
 
 
-def _field(text: str) -> str:
+def field_html(text: str) -> str:
     """Text from outside as an Anki field: HTML-escaped (fields are HTML), Anki's
     media, LaTeX and MathJax syntax made literal, newlines as ``<br>``."""
     escaped = html.escape(text, quote=True)
@@ -106,23 +106,23 @@ def write_apkg(
             genanki.Note(
                 model=model,
                 fields=[
-                    _field(term.text),
-                    _field(lemma),
-                    _field(term.gloss),
-                    _field(term.note),
-                    _field(term.sentence),
-                    _field(term.sentence_translation),
-                    _field(term.lang),
+                    field_html(term.text),
+                    field_html(lemma),
+                    field_html(term.gloss),
+                    field_html(term.note),
+                    field_html(term.sentence),
+                    field_html(term.sentence_translation),
+                    field_html(term.lang),
                 ],
                 tags=list(term.tags),
                 guid=note_guid(term),
             )
         )
-    _write_package(genanki.Package(deck), output, work_dir)
+    write_package(genanki.Package(deck), output, work_dir)
     return len(deck.notes)
 
 
-def _write_package(package: Any, output: BinaryIO, work_dir: Path | None) -> None:
+def write_package(package: Any, output: BinaryIO, work_dir: Path | None) -> None:
     """What ``genanki.Package.write_to_file`` does, with its database in ``work_dir``."""
     descriptor, database = tempfile.mkstemp(prefix=".reader-anki-", suffix=".tmp", dir=work_dir)
     os.close(descriptor)

@@ -24,11 +24,13 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from reader.core.files import FileReadError, path_text, read_regular_file
-from reader.core.models import Term
+from reader.core.models import TERM_STATUSES, Term
 from reader.core.terms import normalize_status, normalize_tags
 from reader.core.text import clean_line, strip_controls
 
@@ -69,6 +71,67 @@ _QUOTE = "'"
 
 class GlossaryFileError(ValueError):
     """A glossary file that cannot be read; the message names the file and line."""
+
+
+LEARNING_STATUSES = frozenset(TERM_STATUSES[:5])
+"""What ``--status learning`` stands for: levels 1 to 5 (not known, not ignored)."""
+
+
+@dataclass(frozen=True)
+class TermFilter:
+    """Which terms an export writes: any of ``statuses``, any of ``tags``, created at or
+    after ``since``; an empty part keeps every term."""
+
+    statuses: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    since: datetime | None = None
+
+    def keeps(self, term: Term) -> bool:
+        if self.statuses and term.status not in self.statuses:
+            return False
+        if self.tags and not self.tags.intersection(term.tags):
+            return False
+        return self.since is None or _created_at(term) >= self.since
+
+
+def term_filter(
+    statuses: Iterable[str] = (), tags: Iterable[str] = (), since: str | None = None
+) -> TermFilter:
+    """A :class:`TermFilter` from command-line values: statuses as ``terms list`` takes
+    them or ``learning`` (1–5); ``since`` a date (``2026-03-01``) or an ISO 8601 time,
+    UTC unless it says otherwise. Raises ValueError with a one-line message."""
+    wanted: set[str] = set()
+    for status in statuses:
+        if status.strip().lower() == "learning":
+            wanted |= LEARNING_STATUSES
+        else:
+            wanted.add(normalize_status(status))
+    return TermFilter(
+        statuses=frozenset(wanted),
+        tags=frozenset(normalize_tags(tags)),
+        since=_parse_since(since) if since else None,
+    )
+
+
+def _parse_since(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"--since {clean_line(text)[:40]!r}: give a date such as 2026-03-01"
+            " or a time such as 2026-03-01T18:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _created_at(term: Term) -> datetime:
+    """When a term was created; an unreadable stamp (an imported file's) counts as
+    the earliest time, so a ``since`` filter leaves it out."""
+    try:
+        moment = datetime.fromisoformat(term.created)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def delimiter_for(path: Path, format_name: str | None = None) -> str:

@@ -590,6 +590,12 @@ def _is_content_word(analysis: Analysis, index: int) -> bool:
     return tag == "W" and len(lemma) > 1 and lemma not in STOPWORDS_EN
 
 
+def content_word_indexes(analysis: Analysis) -> list[int]:
+    """Indexes of the tokens that are content words (what :func:`content_words` counts),
+    for callers that need to know where each one is (sentence mining)."""
+    return [index for index in range(len(analysis.keys)) if _is_content_word(analysis, index)]
+
+
 def content_words(analyses: Iterable[Analysis]) -> Counter[str]:
     """Keys of content words (nouns, verbs, adjectives, adverbs; English non-stopwords)."""
     counts: Counter[str] = Counter()
