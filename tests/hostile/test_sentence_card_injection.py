@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import sentence_cards
+from reader.core import sentence_cards, terms
+from reader.core.models import Term
 from reader.service import ReaderService
 from tests.terms.test_sentence_cards import _by_term, _fill, _notes
 
@@ -41,12 +42,17 @@ def test_cloze_cards_have_one_deletion_and_braces_cannot_break_it(
     service: ReaderService, tmp_path: Path
 ) -> None:
     _fill(service)
-    service.add_term(
-        "x}}y::z",
-        gloss="hostile",
+    # Terms must be words now, but a glossary kept from before could hold this text.
+    legacy = Term(
+        id=0,
         lang="en",
+        text="x}}y::z",
+        lemma="x}}y::z",
+        gloss="hostile",
         sentence="before x}}y::z after {{c3::also}}",
+        pattern=terms.term_pattern("x}}y::z", "en"),
     )
+    service.store.insert_term(legacy)
     deck = tmp_path / "cloze.apkg"
     assert service.export_terms("anki", deck, cards="cloze") == 3
     notes = _notes(deck, tmp_path)
