@@ -63,6 +63,9 @@ async def test_word_cursor_selection_and_the_annotate_flow(service: ReaderServic
     async with app.run_test(size=(120, 40)) as pilot:
         screen, view = await open_first_article(pilot)
         assert selected(view) == "오늘"
+        await pilot.press("l")  # the first word key shows the cursor on the first word
+        assert selected(view) == "오늘"
+        assert styled(view, 0, "bilingual--word") == ["오늘"]
         await pilot.press("l")
         assert selected(view) == "학교에서"
         assert styled(view, 0, "bilingual--word") == ["학교에서"]
@@ -99,7 +102,7 @@ async def test_status_keys_edit_and_delete(service: ReaderService) -> None:
     app = make_app(service)
     async with app.run_test(size=(120, 40)) as pilot:
         screen, view = await open_first_article(pilot)
-        await pilot.press("l", "3")
+        await pilot.press("l", "l", "3")
         await settle(pilot)
         (term,) = service.list_terms()
         assert term.status == "3"
@@ -223,7 +226,7 @@ def test_highlighting_and_annotating_korean_never_load_kiwipiepy_here() -> None:
                     if screen.terms.matches:
                         break
                     await pilot.pause(0.01)
-                await pilot.press("l", "l", "enter")
+                await pilot.press("l", "l", "l", "enter")
                 for _ in range(9000):
                     dialog = app.screen
                     if isinstance(dialog, AnnotateDialog) and dialog.query_one(
@@ -291,7 +294,7 @@ async def test_term_keys_can_be_rebound(service: ReaderService) -> None:
     app = make_app(service)
     async with app.run_test(size=(120, 40)) as pilot:
         screen, view = await open_first_article(pilot)
-        await pilot.press("u")
+        await pilot.press("u", "u")
         assert selected(view) == "학교에서"
         await pilot.press("ctrl+a")
         await settle(pilot)

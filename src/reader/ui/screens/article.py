@@ -57,6 +57,7 @@ class ArticleScreen(Screen[None]):
         Binding("m", "toggle_read", "Read/unread", show=False, id="article_read"),
         Binding("o", "open_browser", "Open in browser", show=False, id="article_open_browser"),
         Binding("f", "fetch_full", "Full text", show=False, id="article_fetch_full"),
+        Binding("r,R", "refresh_hint", "Refresh (on the list)", show=False, id="article_refresh"),
         *TERM_BINDINGS,
     ]
 
@@ -229,9 +230,14 @@ class ArticleScreen(Screen[None]):
             parts.append(f"{self.done}/{self.total} translated")
         else:
             parts.append(self.status)
-        parts.append(LAYOUT_NAMES[self.query_one(BilingualView).reading_layout])
-        if article is not None and article.starred:
-            parts.append("★")
+        view = self.query_one(BilingualView)
+        parts.append(LAYOUT_NAMES[view.reading_layout])
+        if article is not None:
+            parts.append("read" if article.read else "unread")
+            if article.starred:
+                parts.append("★")
+        if view.extending:
+            parts.append("selecting words (v: stop)")
         meta = literal(" · ".join(p for p in parts if p))
         self.query_one("#article-meta", Static).update(meta, layout=False)
 
@@ -403,7 +409,22 @@ class ArticleScreen(Screen[None]):
         self._restart_translation((target, source))
 
     def action_retranslate(self) -> None:
+        if self.article is None:
+            return
         self._restart_translation(self.direction)
+        self.notify("Translating the article again.", markup=False, timeout=3)
+
+    def action_refresh_hint(self) -> None:
+        """Refreshing is a list action; say so instead of doing nothing."""
+        self.notify(
+            "Feeds are refreshed from the list: escape, then r (this feed) or R (all feeds).",
+            markup=False,
+            timeout=5,
+        )
+
+    @on(BilingualView.SelectionModeChanged)
+    def show_selection_mode(self) -> None:
+        self._update_meta()
 
     def action_copy_pair(self) -> None:
         pair = self.query_one(BilingualView).current_pair()
@@ -434,6 +455,9 @@ class ArticleScreen(Screen[None]):
                 setattr(article, flag, value)
                 self._announce(article)
                 self.app.call_from_thread(self._update_meta)
+                self.app.call_from_thread(
+                    self.notify, _flag_message(flag, value), markup=False, timeout=2
+                )
 
         self.run_worker(write, thread=True, group="flags")
 
@@ -476,3 +500,9 @@ class ArticleScreen(Screen[None]):
     @on(SuggestionsPanel.Accepted)
     def annotate_suggestion(self, message: SuggestionsPanel.Accepted) -> None:
         self.terms.accept(message.suggestion)
+
+
+def _flag_message(flag: str, value: bool) -> str:
+    if flag == "read":
+        return "Marked read." if value else "Marked unread."
+    return "Starred." if value else "Unstarred."

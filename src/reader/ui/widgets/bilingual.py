@@ -30,7 +30,8 @@ from reader.ui.widgets.line_view import CachedLineView
 from reader.ui.widgets.word_cursor import WordCursor, sentence_words
 
 PLACEHOLDER = "···"
-"""Shown where a sentence's translation has not arrived yet."""
+"""Shown where a sentence's translation has not arrived yet, in reverse video: text
+(a summary ending in ``서···``) is never drawn that way, so the two cannot be confused."""
 GUTTER = " │ "
 SETTLE_STEP = 6
 """Paragraphs laid out per step in the background (each step is a few milliseconds)."""
@@ -127,6 +128,13 @@ class BilingualView(CachedLineView, can_focus=True):
         view: BilingualView
         paragraph: int
         sentence: int
+
+    @dataclass
+    class SelectionModeChanged(Message):
+        """``v`` started or stopped extending the word selection."""
+
+        view: BilingualView
+        extending: bool
 
     def __init__(
         self,
@@ -317,11 +325,18 @@ class BilingualView(CachedLineView, can_focus=True):
         selection = words.selection() if words is not None else None
         return None if selection is None else (self.cursor[0], *selection)
 
+    @property
+    def extending(self) -> bool:
+        """``v`` is extending the word selection."""
+        return self.word_active and self.word.anchor is not None
+
     def _move_word(self, delta: int) -> None:
+        """Move the word cursor; the first word key only shows it, on the first word."""
         words = self._words()
         if words is None:
             return
-        words.move(delta)
+        if self.word_active:
+            words.move(delta)
         self.word_active = True
         self._invalidate(self.cursor[0])
 
@@ -339,12 +354,14 @@ class BilingualView(CachedLineView, can_focus=True):
         words.toggle_extend()
         self.word_active = True
         self._invalidate(self.cursor[0])
+        self.post_message(self.SelectionModeChanged(self, self.extending))
 
     def end_selection(self) -> None:
         """Back to a single word (after the selection was annotated)."""
         if self.word.anchor is not None:
             self.word.anchor = None
             self._invalidate(self.cursor[0])
+            self.post_message(self.SelectionModeChanged(self, False))
 
     def _mark_word(self, text: Text, unit: ParagraphUnit, offset: int) -> None:
         """Draw the word cursor where it falls in ``text`` (``unit.source`` from ``offset``)."""
@@ -358,6 +375,8 @@ class BilingualView(CachedLineView, can_focus=True):
             text.stylize(self._style("bilingual--word"), start, end)
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        if self.extending:
+            self.post_message(self.SelectionModeChanged(self, False))
         self.word_active = False
         self._invalidate(old[0])
         if new[0] != old[0]:
@@ -624,8 +643,23 @@ class BilingualView(CachedLineView, can_focus=True):
                 )
                 rows = _rows_of(span, starts)
         if paragraph < len(self.units) - 1:
-            strips.append(Strip.blank(width, self._base_style))
+            strips.append(self._gap_row(width))
         return _Block(strips, rows)
+
+    def _gap_row(self, width: int) -> Strip:
+        """The blank row after a paragraph; side by side it carries the divider on."""
+        if self.reading_layout != "side":
+            return Strip.blank(width, self._base_style)
+        column = max(4, (width - len(GUTTER)) // 2)
+        blank = Strip.blank(column, self._base_style)
+        return Strip.join([blank, self._gutter(), blank]).adjust_cell_length(
+            width, self._base_style
+        )
+
+    def _gutter(self) -> Strip:
+        return Strip(
+            [*Text(GUTTER, style=self._style("bilingual--rule")).render(self.app.console)]
+        ).apply_style(self._base_style)
 
     def _side_by_side(
         self, paragraph: int, highlight: int | None, width: int
@@ -636,9 +670,7 @@ class BilingualView(CachedLineView, can_focus=True):
         right, right_starts = self._wrap(self._target_text(paragraph, highlight), column)
         height = max(len(left), len(right))
         blank = Strip.blank(column, self._base_style)
-        gutter = Strip(
-            [*Text(GUTTER, style=self._style("bilingual--rule")).render(self.app.console)]
-        ).apply_style(self._base_style)
+        gutter = self._gutter()
         strips = [
             Strip.join(
                 [
