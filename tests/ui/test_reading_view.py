@@ -123,3 +123,18 @@ async def test_article_keys_say_what_they_did(service: ReaderService) -> None:
         assert view.word_selection() == (0, 0, 7)
         await pilot.press("v")
         assert "selecting" not in meta_text(screen)
+
+
+async def test_the_app_sends_core_log_records_to_reader_log(service: ReaderService) -> None:
+    import logging
+
+    app = make_app(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        logging.getLogger("reader.core.translation_queue").error("translation job 7 failed")
+        logging.getLogger("reader.core.store").info("not important enough to log")
+    for handler in logging.getLogger("reader").handlers:
+        handler.flush()
+    log = service.paths.log_file.read_text(encoding="utf-8")
+    assert "ERROR reader.core.translation_queue: translation job 7 failed" in log
+    assert "not important" not in log

@@ -18,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from reader.logfile import attach_log_file
 from reader.ui.messages import ErrorReported
 from reader.ui.state import UiState, load_state, save_state
 from reader.ui.themes import (
@@ -112,6 +113,7 @@ class ReaderApp(App[None]):
         return MainScreen()
 
     def on_mount(self) -> None:
+        attach_log_file(self.service.paths.log_file)
         if self.keymap:
             self.set_keymap(self.keymap)
             self._report_unknown_key_ids()
