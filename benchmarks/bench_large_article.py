@@ -111,10 +111,10 @@ async def measure(article_id: int, stay: float, cold: bool) -> dict[str, float]:
     few seconds on the list finds it): loading kiwipiepy in the helper process is a
     one-time cost per session, measured apart with ``--cold``.
     """
-    from reader.ui.split_worker import split_in_helper
     from reader.service import ReaderService
     from reader.ui.app import ReaderApp
     from reader.ui.screens.article import ArticleScreen
+    from reader.ui.split_worker import split_in_helper
     from reader.ui.widgets.article_list import ArticleList
     from reader.ui.widgets.bilingual import BilingualView
 
