@@ -323,3 +323,35 @@ async def test_the_preview_highlights_terms_too(service: ReaderService) -> None:
         preview = app.screen.query_one("#preview", BilingualView)
         unit = preview.units[0]
         assert [(unit.source[s:e], level) for s, e, level in unit.terms] == [("학교에서", 2)]
+
+
+async def test_the_suggestions_panel_takes_the_keys_while_focused(service: ReaderService) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app(service)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen, view = await open_first_article(pilot)
+        panel = screen.query_one(SuggestionsPanel)
+        options = panel.query_one(OptionList)
+        await pilot.press("S")
+        await settle(pilot)
+        assert app.focused is options
+        await pilot.press("tab")
+        assert app.focused is view, "tab goes back to the article"
+        await pilot.press("tab")
+        assert app.focused is options, "and tab comes back to the panel"
+        cursor = view.cursor
+        await pilot.press("j")
+        assert view.cursor == cursor, "j moves in the panel, not the article"
+        assert options.highlighted == 1
+        await pilot.press("k", "j")
+        assert options.highlighted == 1 and view.cursor == cursor
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AnnotateDialog)
+        assert dialog.annotation.text == panel.suggestions[1].text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is options, "the panel keeps the focus after the form"
+        assert options.highlighted == 1
