@@ -218,26 +218,27 @@ class ArticleScreen(Screen[None]):
             self._update_meta()
 
     def _update_meta(self) -> None:
+        """Feed, date, direction, progress, read state, star, layout: what matters most
+        first, since a narrow header cuts the end (the word selection mode leads)."""
         article = self.article
-        parts = []
+        view = self.query_one(BilingualView)
+        parts = ["selecting words (v: stop)"] if view.extending else []
         if article is not None:
             parts += [article.feed_title, (article.published or "")[:10]]
         source, target = self.direction
         parts.append(f"{source} → {target}")
+        more = "" if self._all_submitted else "+"
         if self.status == "translating…" and self.total:
-            parts.append(f"translating {self.done}/{self.total}")
+            parts.append(f"translating {self.done}/{self.total}{more}")
         elif self.status == "translated":
             parts.append(f"{self.done}/{self.total} translated")
         else:
             parts.append(self.status)
-        view = self.query_one(BilingualView)
-        parts.append(LAYOUT_NAMES[view.reading_layout])
         if article is not None:
             parts.append("read" if article.read else "unread")
             if article.starred:
                 parts.append("★")
-        if view.extending:
-            parts.append("selecting words (v: stop)")
+        parts.append(LAYOUT_NAMES[view.reading_layout])
         meta = literal(" · ".join(p for p in parts if p))
         self.query_one("#article-meta", Static).update(meta, layout=False)
 
