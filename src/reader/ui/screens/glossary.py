@@ -259,14 +259,14 @@ class GlossaryScreen(Screen[None]):
         if not self.loaded:
             summary = "Glossary · loading…"
         else:
-            summary = (
-                f"Glossary · {len(table.terms):,} of {len(self.all_terms):,} terms"
+            summary = f"Glossary · {len(table.terms):,} of {len(self.all_terms):,} terms"
+            if self.analysis is not None:  # before the rest: a narrow screen cuts the end
+                done, total = self.analysis
+                summary += f" · analysing articles {done:,}/{total:,}…"
+            summary += (
                 f" · filter: {self.filter.describe()} · sorted by {self.order}"
                 " · arts: analysed articles containing it"
             )
-            if self.analysis is not None:
-                done, total = self.analysis
-                summary += f" · analysing articles {done:,}/{total:,}…"
         self.query_one("#glossary-summary", Static).update(Text(summary))
 
     # -- filters and sorting -----------------------------------------------------------
