@@ -265,25 +265,30 @@ class ArticleScreen(Screen[None]):
             self.app.call_from_thread(view.set_translations, rows)
         if len(skip) == len(sentences):
             return
-        visible = self.app.call_from_thread(lambda: list(view.visible_paragraphs()))
         padded: list[list[Sentence]] = [[] for _ in range(start)]
         padded += [[] if index in skip else split for index, split in enumerate(sentences)]
+        self.app.call_from_thread(self._submit, padded, direction, article.id, generation)
+
+    def _submit(
+        self,
+        paragraphs: list[list[Sentence]],
+        direction: tuple[str, str],
+        article_id: int,
+        generation: int,
+    ) -> None:
+        """Submit and register a job in one step on the UI thread, so that its first
+        events (cached sentences come within milliseconds) always find it registered."""
+        if generation != self._generation:
+            return
         job_id = self.service.translation_queue.submit(
-            padded,
+            paragraphs,
             direction[0],
             direction[1],
             self._batch.add,
-            article_id=article.id,
+            article_id=article_id,
             priority=0,
-            first_paragraphs=tuple(visible),
+            first_paragraphs=tuple(self.query_one(BilingualView).visible_paragraphs()),
         )
-        self.app.call_from_thread(self._register_job, job_id, generation)
-
-    def _register_job(self, job_id: int, generation: int) -> None:
-        if generation != self._generation:
-            self._stale_jobs.add(job_id)
-            self.service.translation_queue.cancel(job_id)
-            return
         self._jobs[job_id] = None
         self._set_status("translating…")
 
