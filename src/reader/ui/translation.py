@@ -52,22 +52,17 @@ def split_paragraphs(
     return result
 
 
-_warmed: set[object] = set()
+_warmed: set[str] = set()
 
 
 def warm_up(service: ReaderService, article: Article) -> None:
     """Get ready to open ``article`` (call from a worker thread, e.g. when it is
-    previewed): start its language's sentence splitter (the helper process loads
-    kiwipiepy for Korean, which takes seconds) and load its direction's model in the
-    background, so that opening it starts translating at once. Only the first call
-    per language and direction does anything; errors are left for the real work."""
-    direction = service.direction_for(article)
-    with _split_lock:
-        if direction in _warmed:
-            return
-        _warmed.add(direction)
-    service.translation_queue.preload(*direction)
-    _warm_splitter(direction[0])
+    previewed): start its language's sentence splitter in the background (the helper
+    process loads kiwipiepy for Korean, which takes seconds), so that opening it starts
+    translating at once. Only the first call per language does anything; errors are
+    left for the real split to report. The model is not preloaded here: importing
+    CTranslate2 holds the GIL, which would freeze the list the reader is using."""
+    _warm_splitter(service.direction_for(article)[0])
 
 
 def _warm_splitter(lang: str) -> None:
