@@ -25,7 +25,7 @@ script against the code before and after the fix:
              list key to repaint 6.3 ms -> 0.7 ms (earlier runs before: 78-430 ms)
     English: 2,175 ms -> 1,211 ms; CPU after leaving 0.0% -> 0.0% (the English
              article had finished its background layout before it was left)
-    --cold (Korean, first article of the session): 3,487 ms, of which the model's
+    --cold (Korean, first article of the session): 3,478 ms, of which the model's
              and kiwipiepy's first loads are most
 """
 
