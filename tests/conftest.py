@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.translation_fixtures import (  # noqa: F401  (shared fixtures)
+    installed_families,
     installed_tiny_models,
     no_network,
+    tiny_families,
     tiny_packages,
 )
 

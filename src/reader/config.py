@@ -7,12 +7,15 @@ message naming the file, the line and the key.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from reader.core.files import read_regular_file
 
 DEFAULT_CONFIG_TEXT = """\
 # reader configuration. Every setting is optional; the values shown are the defaults.
@@ -48,11 +51,19 @@ DEFAULT_CONFIG_TEXT = """\
 # max_sentence_tokens = 200
 # CPU threads per model call (0 lets CTranslate2 use every core).
 # threads = 0
+# Translate a paragraph written in the other language (a Korean quote in an English
+# page) the other way, when both directions have a model; false keeps one direction
+# per article (such paragraphs are shown as they are).
+# per_paragraph = true
 
 [keys]
 # Rebind any action by its id, e.g.:
 # next_sentence = "j,down"
 """
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+"""The config is a few dozen lines; a larger file (or a FIFO, a device) is refused."""
 
 
 class ConfigError(Exception):
@@ -77,6 +88,7 @@ class TranslationConfig:
     max_batch_tokens: int = 2048
     max_sentence_tokens: int = 200
     threads: int = 0
+    per_paragraph: bool = True
 
 
 @dataclass
@@ -90,24 +102,30 @@ class Config:
 
 
 LANGUAGES = ("ko", "en")
-_POSITIVE = {
-    "concurrency",
-    "per_host",
-    "downloads",
-    "connect_timeout",
-    "read_timeout",
-    "total_timeout",
-    "max_body_bytes",
-    "beam_size",
-    "max_batch_tokens",
-    "max_sentence_tokens",
+RANGES: dict[str, tuple[int | float, int | float]] = {
+    "concurrency": (1, 1024),
+    "per_host": (1, 64),
+    "downloads": (1, 256),
+    "connect_timeout": (0.1, 600.0),
+    "read_timeout": (0.1, 3600.0),
+    "total_timeout": (0.1, 3600.0),
+    "max_body_bytes": (1024, 2**30),
+    "retention_days": (0, 36500),
+    "beam_size": (1, 16),
+    "max_batch_tokens": (16, 65536),
+    "max_sentence_tokens": (4, 8192),
+    "threads": (0, 256),
 }
+"""The accepted range of every number (both ends included), documented in README:
+values outside it validate as numbers but break things (100000 threads crash
+CTranslate2, a huge retention overflows the date arithmetic, a huge beam takes
+minutes and gigabytes for one word)."""
 
 
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file gives the defaults, a bad one raises ConfigError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return _apply_env(Config())
     except (OSError, UnicodeDecodeError) as error:
@@ -116,6 +134,8 @@ def load_config(path: Path) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except ValueError:  # an integer of more than 4300 digits (sys.get_int_max_str_digits)
+        raise ConfigError(f"{path}: invalid TOML: a number too long to read") from None
     config = _build(raw, path, text)
     return _apply_env(config)
 
@@ -174,11 +194,28 @@ def _set_field(
         value = float(value)
     if type(value) is not expected:
         raise _fail(path, text, dotted, f"expected {expected.__name__}, got {type(value).__name__}")
-    if key in _POSITIVE and value <= 0:
-        raise _fail(path, text, dotted, "must be greater than 0")
-    if key in ("retention_days", "threads") and value < 0:
-        raise _fail(path, text, dotted, "must be 0 or more")
+    if key in RANGES:
+        _check_range(value, RANGES[key], path, text, dotted)
     setattr(target, key, value)
+
+
+def _check_range(
+    value: float, bounds: tuple[float, float], path: Path, text: str, dotted: str
+) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _fail(path, text, dotted, "must be a finite number (not nan or inf)")
+    low, high = bounds
+    if not low <= value <= high:
+        message = f"must be between {_number(low)} and {_number(high)}, not {_number(value)}"
+        raise _fail(path, text, dotted, message)
+
+
+def _number(value: float) -> str:
+    """A number for a message: ints in full (cut after 20 digits), floats short."""
+    if isinstance(value, int):
+        digits = str(value)
+        return digits if len(digits) <= 20 else digits[:20] + "…"
+    return f"{value:g}"
 
 
 def _keys(value: Any, path: Path, text: str) -> dict[str, str]:

@@ -15,6 +15,10 @@ APP_NAME = "reader"
 HOME_ENV = "READER_HOME"
 
 
+class PathsError(Exception):
+    """A folder reader needs cannot be created; the message is one line for the user."""
+
+
 @dataclass(frozen=True)
 class Paths:
     """The folders and files reader uses; nothing is created until asked."""
@@ -35,6 +39,11 @@ class Paths:
         return self.data_dir / "reader.sqlite3"
 
     @property
+    def dictionaries_database(self) -> Path:
+        """Installed offline dictionaries, in a file of their own (reader/core/dictionary.py)."""
+        return self.data_dir / "dictionaries.sqlite"
+
+    @property
     def log_file(self) -> Path:
         return self.cache_dir / "reader.log"
 
@@ -43,6 +52,12 @@ class Paths:
         """UI choices that persist between runs (theme, layout), kept apart from config."""
         return self.data_dir / "state.json"
 
+    @property
+    def own_models_dir(self) -> Path:
+        """reader's own model folders (OPUS-MT, NLLB-200, M2M-100), kept out of
+        argostranslate's folder, which expects Argos packages only."""
+        return self.data_dir / "models"
+
     def effective_models_dir(self) -> Path:
         """The folder translation packages are installed into."""
         if self.models_dir is not None:
@@ -50,11 +65,31 @@ class Paths:
         return argos_packages_dir()
 
     def ensure(self) -> None:
-        """Create the folders reader writes into."""
-        for folder in (self.config_dir, self.data_dir, self.cache_dir, self.themes_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        """Create the folders reader writes into.
+
+        Raises :class:`PathsError` naming the folder (and ``READER_HOME`` when it is
+        set) when one cannot be created: a file in the way, a read-only or virtual
+        file system such as ``/proc``, no permission.
+        """
+        folders = [self.config_dir, self.data_dir, self.cache_dir, self.themes_dir]
         if self.models_dir is not None:
-            self.models_dir.mkdir(parents=True, exist_ok=True)
+            folders.append(self.models_dir)
+        for folder in folders:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise PathsError(_folder_error(folder, error)) from None
+            if not folder.is_dir():
+                raise PathsError(_folder_error(folder, NotADirectoryError("not a folder")))
+
+
+def _folder_error(folder: Path, error: OSError) -> str:
+    from reader.core.files import path_text
+
+    reason = error.strerror or str(error)
+    home = os.environ.get(HOME_ENV)
+    where = f" (from {HOME_ENV}={path_text(home)})" if home else ""
+    return f"cannot create the folder {path_text(folder)}{where}: {reason}"
 
 
 def argos_packages_dir() -> Path:

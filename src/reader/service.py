@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reader.config import Config, load_config
+from reader.core.files import path_text, read_regular_file
 from reader.core.models import (
     DEMO_FEED_URL,
     Article,
@@ -27,13 +30,27 @@ from reader.core.models import (
 )
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
-from reader.core.urls import is_web_url
+from reader.core.urls import is_web_url, split_url
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
+    from reader.core import bilingual_export
+    from reader.core.bilingual_export import BilingualDocument
+    from reader.core.dictionary import Dictionary, DictionaryStore, LookupResult
+    from reader.core.dictionary_formats import ProgressCallback as DictionaryProgress
+    from reader.core.exports import TermFilter
     from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+    from reader.core.mining import MinedSentence, StoredArticle
+    from reader.core.model_install import Installed
+    from reader.core.model_registry import CatalogueEntry, ModelEntry
     from reader.core.models import Sentence
-    from reader.core.packages import AvailableModel, InstalledModel, ProgressCallback
+    from reader.core.packages import (
+        AvailableModel,
+        BrokenPackage,
+        InstalledModel,
+        ProgressCallback,
+    )
+    from reader.core.sync.engine import Account, SyncResult
     from reader.core.terms import (
         Analysis,
         Difficulty,
@@ -48,6 +65,9 @@ if TYPE_CHECKING:
 MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
 """Largest local file ``reader open`` imports; a bigger one is refused with a message."""
 
+MAX_LOOKUP_CHARS = 200
+"""Longest text ``dict lookup`` analyses (a word or a short phrase)."""
+
 LOCAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
 FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
@@ -55,6 +75,18 @@ FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "applicatio
 
 class ServiceError(Exception):
     """An expected failure with a one-line message for the user."""
+
+
+class LicenceNotAcceptedError(ServiceError):
+    """A model's licence needs the user's yes (``--accept-licence``) before its download."""
+
+
+def licence_notice(entry: CatalogueEntry) -> str:
+    """One line naming a non-commercial licence and how to accept it."""
+    return (
+        f"{entry.name} is licensed {entry.licence}: non-commercial use only;"
+        " run again with --accept-licence to download it"
+    )
 
 
 @dataclass
@@ -68,12 +100,16 @@ class TermResult:
 class ImportResult:
     added: int
     merged: int
+    refused: int = 0
+    """Rows whose term is no word or phrase (``terms.check_term_text``), left out."""
 
 
 @dataclass
 class OpenResult:
     article: Article
     created: bool
+    changed: bool = True
+    """False when the document was imported before and its text is the same."""
 
 
 @dataclass
@@ -82,6 +118,8 @@ class AddFeedResult:
     created: bool
     new: int = 0
     """Entries stored from the first fetch."""
+    renamed: list[str] = field(default_factory=list)
+    """For a feed already subscribed: which of ``title``/``folder`` were changed."""
 
 
 @dataclass
@@ -106,6 +144,7 @@ class ReaderService:
     def __init__(self, paths: Paths | None = None, config: Config | None = None) -> None:
         self.paths = paths or get_paths()
         self.paths.ensure()
+        route_warnings_to(self.paths.log_file)
         self.config = config or load_config(self.paths.config_file)
         self._store: Store | None = None
         self._term_index: TermIndex | None = None
@@ -113,6 +152,7 @@ class ReaderService:
         self._term_signature: tuple[int, str, int] | None = None
         self._translations: Translations | None = None
         self._translation_queue: TranslationQueue | None = None
+        self._dictionaries: DictionaryStore | None = None
 
     @property
     def store(self) -> Store:
@@ -125,6 +165,8 @@ class ReaderService:
             self._translation_queue.close()
         if self._store is not None:
             self._store.close()
+        if self._dictionaries is not None:
+            self._dictionaries.close()
 
     # -- articles ----------------------------------------------------------------------
 
@@ -137,9 +179,16 @@ class ReaderService:
         kind: FeedKind | None = None,
         limit: int | None = None,
         offset: int = 0,
+        folder: str | None = None,
     ) -> list[ArticleSummary]:
         return self.store.articles(
-            feed_id=feed_id, unread=unread, starred=starred, kind=kind, limit=limit, offset=offset
+            feed_id=feed_id,
+            unread=unread,
+            starred=starred,
+            kind=kind,
+            limit=limit,
+            offset=offset,
+            folder=folder,
         )
 
     def article(self, article_id: int) -> Article:
@@ -155,14 +204,38 @@ class ReaderService:
         unread: bool = False,
         starred: bool = False,
         kind: FeedKind | None = None,
+        folder: str | None = None,
     ) -> int:
         """How many articles :meth:`list_articles` would return with the same filters."""
-        if feed_id is None:
-            return self.store.count_articles(unread=unread, starred=starred, kind=kind)
-        sql = "SELECT count(*) FROM articles WHERE feed_id = ?"
-        sql += " AND read = 0" if unread else ""
-        sql += " AND starred = 1" if starred else ""
-        return int(self.store.query(sql, (feed_id,))[0][0])
+        return self.store.count_articles(
+            unread=unread, starred=starred, kind=kind, feed_id=feed_id, folder=folder
+        )
+
+    def article_ids(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+        folder: str | None = None,
+    ) -> list[int]:
+        """The ids of every article :meth:`list_articles` would return with the same filters."""
+        return self.store.article_ids(
+            feed_id=feed_id, unread=unread, starred=starred, kind=kind, folder=folder
+        )
+
+    def unread_among(self, article_ids: Sequence[int]) -> list[int]:
+        """Which of these articles are unread (for "Mark 12 articles read?")."""
+        return self.store.unread_among(article_ids)
+
+    def mark_read(self, article_ids: Sequence[int], read: bool = True) -> list[int]:
+        """Set the read state of exactly these articles; returns the ids that changed.
+
+        Passing the returned ids back with the opposite ``read`` undoes the change
+        exactly: articles that already had the state are never touched.
+        """
+        return self.store.set_read_returning(article_ids, read)
 
     def search(self, query: str, limit: int = 100) -> list[ArticleSummary]:
         return self.store.search(query, limit=limit)
@@ -224,10 +297,10 @@ class ReaderService:
         """Subscribe to a feed, or to the feed a web page advertises, and store its entries."""
         from reader.core.feeds import FetchError, probe_feed, store_parsed
 
-        url = _http_url_or_error(url)
+        url = _http_url_or_error(url, assume_http=True)
         existing = self.store.feed_by_url(url)
         if existing is not None:
-            return AddFeedResult(existing, created=False)
+            return self._rename_existing(existing, title, folder)
         try:
             probed = probe_feed(url, self.fetch_settings())
         except FetchError as error:
@@ -235,15 +308,33 @@ class ReaderService:
         feed_title = clean_line(title) or probed.parsed.title
         feed, created = self.store.add_feed(probed.url, feed_title, clean_line(folder) or None)
         if not created:
-            return AddFeedResult(feed, created=False)
+            return self._rename_existing(feed, title, folder)
         new, _updated = store_parsed(self.store, feed, probed.fetched, probed.parsed)
         return AddFeedResult(self.resolve_feed(str(feed.id)), created=True, new=new)
+
+    def _rename_existing(self, feed: Feed, title: str | None, folder: str | None) -> AddFeedResult:
+        """``add`` of a feed already subscribed: apply the ``--title``/``--folder``
+        given (an empty folder takes the feed out of its folder)."""
+        changes: dict[str, str | None] = {}
+        if title is not None and clean_line(title) and clean_line(title) != feed.title:
+            changes["title"] = clean_line(title)
+        if folder is not None and (clean_line(folder) or None) != (feed.folder or None):
+            changes["folder"] = clean_line(folder) or None
+        if changes:
+            self.store.update_feed(feed.id, **changes)
+            feed = self.resolve_feed(str(feed.id))
+        return AddFeedResult(feed, created=False, renamed=list(changes))
 
     def remove_feed(self, feed: str) -> Feed:
         """Unsubscribe; starred and annotated articles of the feed stay readable."""
         found = self.resolve_feed(feed)
         if found.kind is FeedKind.LOCAL:
             raise ServiceError("the Local collection is built in and cannot be removed")
+        if found.kind is FeedKind.ACCOUNT:
+            raise ServiceError(
+                f"{found.title} belongs to a feed-server account: unsubscribe on the server"
+                " (the next `reader accounts sync` removes it here)"
+            )
         self.store.remove_feed(found.id)
         return found
 
@@ -269,8 +360,13 @@ class ReaderService:
         chosen = feed is not None or feed_ids is not None
         if feed is not None:
             feeds = [self.resolve_feed(feed)]
+            if feeds[0].kind is FeedKind.ACCOUNT:
+                raise ServiceError(
+                    f"{feeds[0].title} belongs to a feed-server account: run `reader accounts sync`"
+                )
         elif feed_ids is not None:
             feeds = [self.resolve_feed(str(feed_id)) for feed_id in feed_ids]
+            feeds = [found for found in feeds if found.kind is not FeedKind.ACCOUNT]
         else:
             feeds = self.store.feeds(FeedKind.FEED)
         results = refresh_feeds(
@@ -289,14 +385,15 @@ class ReaderService:
 
     def import_opml(self, path: Path) -> OpmlImportResult:
         """Subscribe to every feed of an OPML file; folders become the feeds' folders."""
-        from reader.core.opml import OpmlError, parse_opml
+        from reader.core.opml import MAX_OPML_BYTES, OpmlError, parse_opml
 
+        shown = path_text(path)
         try:
-            document = parse_opml(path.read_bytes())
+            document = parse_opml(read_regular_file(path, MAX_OPML_BYTES))
         except OSError as error:
-            raise ServiceError(f"{path}: cannot read: {error.strerror or error}") from None
+            raise ServiceError(f"{shown}: cannot read: {error.strerror or error}") from None
         except OpmlError as error:
-            raise ServiceError(f"{path}: {error}") from None
+            raise ServiceError(f"{shown}: {error}") from None
         added: list[Feed] = []
         skipped = 0
         for item in document.feeds:
@@ -311,16 +408,17 @@ class ReaderService:
 
     def export_opml(self, path: Path | None = None) -> str:
         """The subscriptions as OPML; written to ``path`` (atomically) when given."""
+        from reader.core.files import write_file_atomically
         from reader.core.opml import export_opml
 
         text = export_opml(self.store.feeds(FeedKind.FEED))
         if path is not None:
-            temporary = path.with_name(path.name + ".tmp")
             try:
-                temporary.write_text(text, encoding="utf-8")
-                temporary.replace(path)
+                write_file_atomically(path, text.encode("utf-8"))
             except OSError as error:
-                raise ServiceError(f"{path}: cannot write: {error.strerror or error}") from None
+                raise ServiceError(
+                    f"{path_text(path)}: cannot write: {error.strerror or error}"
+                ) from None
         return text
 
     def fetch_full(self, article_id: int) -> FullTextResult:
@@ -380,7 +478,7 @@ class ReaderService:
         file again updates it instead of adding a copy.
         """
         paragraphs, title = self._read_local_document(path)
-        guid = "file:" + str(path.resolve())
+        guid = "file:" + path_text(path.resolve())
         entry = EntryData(
             guid=guid,
             title=title,
@@ -393,10 +491,10 @@ class ReaderService:
     def store_local_entry(self, entry: EntryData) -> OpenResult:
         """Put a document into the Local collection (files, pages, translator text)."""
         local = self.store.ensure_collection(FeedKind.LOCAL)
-        new, _updated = self.store.upsert_entries(local.id, [entry])
+        new, updated = self.store.upsert_entries(local.id, [entry])
         article_id = self.store.article_id_by_guid(local.id, entry.guid)
         assert article_id is not None
-        return OpenResult(self.article(article_id), created=new == 1)
+        return OpenResult(self.article(article_id), created=new == 1, changed=bool(new or updated))
 
     def save_text(self, text: str, title: str | None = None) -> OpenResult:
         """Save pasted text (from the translator screen) as a Local article."""
@@ -413,28 +511,36 @@ class ReaderService:
         return self.store_local_entry(entry)
 
     def _read_local_document(self, path: Path) -> tuple[list[str], str]:
+        """Paragraphs and title of a local file: only a regular file of at most
+        MAX_LOCAL_FILE_BYTES is read (a FIFO or a device is refused without blocking)."""
+        shown = path_text(path)
         if not path.exists():
-            raise ServiceError(f"{path}: no such file")
+            raise ServiceError(f"{shown}: no such file")
         if path.is_dir():
-            raise ServiceError(f"{path}: is a folder; give a .txt, .md or .html file")
+            raise ServiceError(f"{shown}: is a folder; give a .txt, .md or .html file")
         suffix = path.suffix.lower()
         if suffix not in LOCAL_SUFFIXES:
             raise ServiceError(
-                f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
+                f"{shown}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
             )
         size = path.stat().st_size
         if size > MAX_LOCAL_FILE_BYTES:
             raise ServiceError(
-                f"{path}: file too large ({size / 2**20:.1f} MB; the limit is "
+                f"{shown}: file too large ({size / 2**20:.1f} MB; the limit is "
                 f"{MAX_LOCAL_FILE_BYTES // 2**20} MB)"
             )
-        data = path.read_bytes()
+        try:
+            data = read_regular_file(path, MAX_LOCAL_FILE_BYTES)
+        except OSError as error:
+            raise ServiceError(f"{shown}: cannot read: {error.strerror or error}") from None
         if b"\x00" in data[:8192]:
-            raise ServiceError(f"{path}: binary file, not text")
+            raise ServiceError(f"{shown}: binary file, not text")
         text = _decode_text(data, path)
         if suffix in {".html", ".htm", ".xhtml"}:
             return _html_document(text, path)
-        return _text_document(text, path, markdown=suffix in {".md", ".markdown"})
+        if suffix in {".md", ".markdown"}:
+            return _markdown_document(text, path)
+        return _text_document(text, path)
 
     # -- terms -------------------------------------------------------------------------
 
@@ -458,6 +564,7 @@ class ReaderService:
         text = clean_line(text)
         if not text:
             raise ServiceError("the term is empty")
+        _require_term_text(text)
         try:
             status_value = terms.normalize_status(status)
         except ValueError as error:
@@ -503,6 +610,7 @@ class ReaderService:
         term.text = clean_line(term.text)
         if not term.text:
             raise ServiceError("the term is empty")
+        _require_term_text(term.text)
         term.lang = terms.normalize_lang(term.lang)
         term.lemma = clean_line(term.lemma) or terms.lemma_for(term.text, term.lang)
         try:
@@ -811,17 +919,51 @@ class ReaderService:
             if outcome is not None and not outcome.error and outcome.target.strip()
         ]
 
-    def export_terms(self, format_name: str, path: Path) -> int:
-        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms."""
-        from reader.core import anki, exports
+    def export_terms(
+        self,
+        format_name: str,
+        target: Path | BinaryIO,
+        *,
+        cards: str = "term",
+        selection: TermFilter | None = None,
+    ) -> int:
+        """Write the glossary as an Anki deck, CSV or TSV; returns how many terms (for
+        sentence and cloze cards: how many notes, a term without a sentence has none).
 
+        ``selection`` keeps only some terms (status, tag, created since); ``cards`` is
+        ``term``, ``sentence`` or ``cloze`` (Anki only). A file is replaced atomically
+        (:func:`reader.core.files.atomic_output`): a kill or a full disk leaves the
+        previous file whole. ``target`` may also be an open binary stream (standard
+        output); CSV/TSV then have no byte-order mark.
+        """
+        from reader.core.files import atomic_output
+
+        if cards != "term" and format_name != "anki":
+            raise ServiceError(f"--cards {cards} makes Anki notes: use it with --format anki")
         terms = self.store.terms(order="lemma")
+        if selection is not None:
+            terms = [term for term in terms if selection.keeps(term)]
+
+        def write(output: BinaryIO, work_dir: Path | None, bom: bool) -> int:
+            if cards == "term":
+                return _write_glossary(format_name, terms, output, work_dir, bom)
+            return self._write_sentence_cards(terms, cards, output, work_dir)
+
+        if not isinstance(target, Path):
+            try:
+                return write(target, None, False)
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                reason = error.strerror or error
+                raise ServiceError(f"standard output: cannot write: {reason}") from None
         try:
-            if format_name == "anki":
-                return anki.write_apkg(terms, path)
-            return exports.write_terms(terms, path, exports.delimiter_for(path, format_name))
+            with atomic_output(target) as handle:
+                return write(handle, target.parent, True)
         except OSError as error:
-            raise ServiceError(f"{path}: cannot write: {error.strerror}") from None
+            raise ServiceError(
+                f"{path_text(target)}: cannot write: {error.strerror or error}"
+            ) from None
 
     def import_terms(self, path: Path) -> ImportResult:
         """Read a CSV/TSV glossary; terms of a lemma already stored are merged into it."""
@@ -832,6 +974,8 @@ class ReaderService:
         except exports.GlossaryFileError as error:
             raise ServiceError(str(error)) from None
         added = merged = 0
+        kept = [row for row in rows if _is_term_text(row.text)]
+        refused, rows = len(rows) - len(kept), kept
         for row in rows:
             row.lang = _term_lang(row.lang or None, row.text)
         with self.store.transaction():
@@ -845,7 +989,292 @@ class ReaderService:
                     merged += not result.created
         self._term_index = None
         terms.clear_analysis_cache()
-        return ImportResult(added=added, merged=merged)
+        return ImportResult(added=added, merged=merged, refused=refused)
+
+    # -- sentence cards (issue 15) -----------------------------------------------------
+
+    def _write_sentence_cards(
+        self, terms: list[Term], kind: str, output: BinaryIO, work_dir: Path | None
+    ) -> int:
+        """Sentence or cloze notes of ``terms``, each with its source article and the
+        installed dictionaries' entry for its lemma."""
+        from reader.core import sentence_cards
+
+        articles: dict[int, Article | None] = {}
+        lookup = self._card_dictionary()
+
+        def cards() -> Any:
+            for term in terms:
+                if not term.sentence:
+                    continue
+                article = None
+                if term.article_id is not None:
+                    if term.article_id not in articles:
+                        articles[term.article_id] = self.store.article(term.article_id)
+                    article = articles[term.article_id]
+                source = sentence_cards.CardSource(
+                    title=article.title if article else "",
+                    link=(article.url or "") if article else "",
+                    dictionary=lookup(term),
+                )
+                yield term, source
+
+        return sentence_cards.write_sentence_apkg(cards(), kind, output, work_dir)
+
+    def _card_dictionary(self) -> Callable[[Term], str]:
+        """A term's dictionary text for its card; empty when no dictionary is installed
+        (the dictionaries file is not created just for an export)."""
+        from reader.core import sentence_cards
+        from reader.core.dictionary import DictionaryError
+
+        if not self.paths.dictionaries_database.exists():
+            return lambda term: ""
+        store = self.dictionaries
+
+        def lookup(term: Term) -> str:
+            try:
+                result = store.lookup(term.text, term.lemma, english=term.lang == "en", limit=5)
+            except DictionaryError:
+                return ""
+            return sentence_cards.dictionary_text(result)
+
+        return lookup
+
+    # -- bilingual export (issue 15) ---------------------------------------------------
+
+    def export_article(
+        self, article_id: int, format_name: str, layout: str, target: Path | BinaryIO
+    ) -> BilingualDocument:
+        """Write an article with its translation as Markdown, HTML or EPUB (see
+        :mod:`reader.core.bilingual_export`); a file is replaced atomically, a stream
+        (standard output) written as it is. Raises :class:`ServiceError` (no model for
+        the article's language, an unwritable file)."""
+        from reader.core import bilingual_export, epub
+        from reader.core.files import atomic_output
+        from reader.core.store import utc_now
+
+        if format_name not in bilingual_export.FORMATS:
+            raise ServiceError(f"unknown format {format_name!r}: use md, html or epub")
+        if layout not in bilingual_export.LAYOUTS:
+            raise ServiceError(f"unknown layout {layout!r}: use interlinear or side-by-side")
+        document = self.bilingual_document(article_id)
+        if format_name == "epub":
+            modified = utc_now().replace("+00:00", "Z")
+            data = epub.epub_bytes(document, layout, modified)
+        elif format_name == "html":
+            data = bilingual_export.to_html(document, layout).encode("utf-8")
+        else:
+            data = bilingual_export.to_markdown(document, layout).encode("utf-8")
+        if not isinstance(target, Path):
+            try:
+                target.write(data)
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                reason = error.strerror or error
+                raise ServiceError(f"standard output: cannot write: {reason}") from None
+            return document
+        try:
+            with atomic_output(target) as handle:
+                handle.write(data)
+        except OSError as error:
+            raise ServiceError(
+                f"{path_text(target)}: cannot write: {error.strerror or error}"
+            ) from None
+        return document
+
+    def bilingual_document(self, article_id: int) -> BilingualDocument:
+        """An article's sentences with their translations (cached ones reused, the
+        others made now) and its glossary terms being learnt, numbered as footnotes."""
+        import uuid
+
+        from reader.core import bilingual_export as bilingual
+
+        article = self.article(article_id)
+        translated = self.translate_article_pairs(article)
+        source, target = translated["source_lang"], translated["target_lang"]
+        matches = self.article_term_matches(article)
+        by_paragraph: dict[int, list[dict[str, Any]]] = {}
+        for pair in translated["pairs"]:
+            by_paragraph.setdefault(pair["paragraph"], []).append(pair)
+        notes: dict[int, bilingual.Footnote] = {}
+        paragraphs = []
+        for index, paragraph in enumerate(article.paragraphs):
+            sentences = self.split_sentences(paragraph, detect_language(paragraph) or source)
+            segments = []
+            for number, pair in enumerate(by_paragraph.get(index, [])):
+                found = sentences[number] if number < len(sentences) else None
+                marks: list[bilingual.Mark] = []
+                if found is not None and found.text == pair["source"]:
+                    marks = self._export_marks(matches[index], found, notes)
+                own_source = pair.get("source_lang", source)
+                own_target = pair.get("target_lang", target)
+                segments.append(
+                    bilingual.Segment(
+                        pair["source"], pair["target"], own_source, own_target, tuple(marks)
+                    )
+                )
+            paragraphs.append(segments)
+        key = article.url or f"reader:article:{article.guid or article.id}"
+        feed = self.store.feed(article.feed_id) if article.feed_id is not None else None
+        publisher = article.feed_title if feed is not None and feed.kind == FeedKind.FEED else ""
+        return bilingual.BilingualDocument(
+            title=article.title,
+            title_translation=self._title_translation(article.title, source, target),
+            source_lang=source,
+            target_lang=target,
+            paragraphs=paragraphs,
+            notes=sorted(notes.values(), key=lambda note: note.number),
+            publisher=publisher,
+            url=article.url or "",
+            published=article.published or "",
+            author=article.author or "",
+            identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
+        )
+
+    def _export_marks(
+        self,
+        matches: Sequence[TermMatch],
+        sentence: Sentence,
+        notes: dict[int, bilingual_export.Footnote],
+    ) -> list[bilingual_export.Mark]:
+        """The terms being learnt inside one sentence, offsets relative to it; a term met
+        for the first time gets the next footnote number (``notes`` is filled in)."""
+        from reader.core import bilingual_export as bilingual
+
+        marks = []
+        for match in matches:
+            level = bilingual.status_level(match.status)
+            if not level or match.start < sentence.start or match.end > sentence.end:
+                continue
+            note = notes.get(match.term_id)
+            first = note is None
+            if note is None:
+                term = self.store.term(match.term_id)
+                if term is None:
+                    continue
+                note = bilingual.Footnote(
+                    len(notes) + 1, term.text, term.lemma, term.gloss, term.lang
+                )
+                notes[match.term_id] = note
+            start, end = match.start - sentence.start, match.end - sentence.start
+            marks.append(bilingual.Mark(start, end, note.number, level, first))
+        return marks
+
+    def _title_translation(self, title: str, source: str, target: str) -> str:
+        """The title's translation, or empty when it cannot be made."""
+        from reader.core.translation import NoModelError
+
+        if not title.strip():
+            return ""
+        try:
+            outcome = self.translations.translate([title], source, target)[0]
+        except NoModelError:
+            return ""
+        if outcome is None or outcome.error:
+            return ""
+        return str(outcome.target)
+
+    # -- sentence mining (issue 15) ----------------------------------------------------
+
+    def mine_sentences(
+        self, limit: int = 50, per_word: int = 1, include_terms: bool = False
+    ) -> list[MinedSentence]:
+        """Stored sentences with exactly one word not known yet (i+1), the most common
+        words first, each with its cached translation (see :mod:`reader.core.mining`).
+        Articles new or changed since the last call are analysed first."""
+        from reader.core import mining
+
+        cache = mining.MiningCache(self.paths.cache_dir / mining.CACHE_FILE)
+        try:
+            cache.refresh(self._stored_articles())
+            known, learning = self._mining_vocabulary()
+            found = mining.mine(cache.rows(), known, learning, limit, per_word, include_terms)
+        finally:
+            cache.close()
+        return self._with_cached_translations(found)
+
+    def mine_add(
+        self, number: int, gloss: str | None = None, per_word: int = 1, include_terms: bool = False
+    ) -> tuple[MinedSentence, TermResult]:
+        """Add the word of the ``number``-th mined sentence (1 is the first, as ``mine``
+        lists them) as a term, with that sentence and its translation as its context;
+        the gloss is ``gloss``, else the installed dictionaries' first glosses."""
+        found = self.mine_sentences(number, per_word, include_terms)
+        if number < 1 or number > len(found):
+            raise ServiceError(f"no mined sentence {number}: `reader mine` lists {len(found)}")
+        chosen = found[number - 1]
+        result = self.add_term(
+            chosen.lemma,
+            gloss=gloss if gloss is not None else self._dictionary_gloss(chosen),
+            lang=chosen.lang,
+            lemma=chosen.lemma,
+            sentence=chosen.text,
+            sentence_translation=chosen.translation,
+            article_id=chosen.article_id,
+        )
+        return chosen, result
+
+    def _stored_articles(self) -> Iterator[StoredArticle]:
+        from reader.core.mining import StoredArticle
+
+        rows = self.store.query("SELECT id, language, title, content FROM articles ORDER BY id")
+        for row in rows:
+            yield StoredArticle(int(row[0]), row[1], str(row[2]), str(row[3]))
+
+    def _mining_vocabulary(self) -> tuple[dict[str, set[str]], dict[tuple[str, str], str]]:
+        """Known patterns by language, and the statuses of the other terms' patterns."""
+        from reader.core.terms import KNOWN_STATUSES
+
+        self._fill_term_patterns()
+        known: dict[str, set[str]] = {}
+        learning: dict[tuple[str, str], str] = {}
+        for _term_id, lang, pattern, status in self.store.term_patterns():
+            if status in KNOWN_STATUSES:
+                known.setdefault(lang, set()).add(pattern)
+            else:
+                learning[(lang, pattern)] = status
+        return known, learning
+
+    def _with_cached_translations(self, found: list[MinedSentence]) -> list[MinedSentence]:
+        """The sentences with the translations the cache has (no model is run)."""
+        import dataclasses
+
+        from reader.core.translation import NoModelError, sentence_hash
+
+        translated: dict[tuple[str, str], str] = {}
+        for lang in {sentence.lang for sentence in found}:
+            target = "en" if lang == "ko" else "ko"
+            try:
+                engine = self.translations.engine(lang, target)
+            except NoModelError:
+                continue
+            texts = {sentence_hash(s.text): s.text for s in found if s.lang == lang}
+            cached = self.store.cached_translations(
+                engine.model.model_id, lang, target, engine.options, sorted(texts)
+            )
+            translated.update(((lang, texts[h]), text) for h, text in cached.items())
+        return [
+            dataclasses.replace(s, translation=translated.get((s.lang, s.text), "")) for s in found
+        ]
+
+    def _dictionary_gloss(self, sentence: MinedSentence) -> str:
+        """The first glosses of the installed dictionaries' exact entry, or empty."""
+        from reader.core.dictionary import DictionaryError
+
+        if not self.paths.dictionaries_database.exists():
+            return ""
+        try:
+            result = self.dictionaries.lookup(
+                sentence.word, sentence.lemma, english=sentence.lang == "en", limit=5
+            )
+        except DictionaryError:
+            return ""
+        for entry in result.entries:
+            glosses = [sense.gloss for sense in entry.senses if sense.gloss][:3]
+            if entry.match == "exact" and glosses:
+                return "; ".join(glosses)
+        return ""
 
     # -- translation ---------------------------------------------------------------------
 
@@ -856,7 +1285,9 @@ class ReaderService:
             from reader.core.translation import Translations
 
             models_dir = self.paths.effective_models_dir()
-            self._translations = Translations(self.store, models_dir, self.config.translation)
+            self._translations = Translations(
+                self.store, models_dir, self.config.translation, self.paths.own_models_dir
+            )
         return self._translations
 
     @property
@@ -893,27 +1324,81 @@ class ReaderService:
 
         return split_sentences(paragraph, lang)
 
+    def paragraph_directions(
+        self, paragraphs: list[str], direction: tuple[str, str], per_paragraph: bool | None = None
+    ) -> list[tuple[str, str] | None]:
+        """The direction each paragraph is translated in; None keeps it as it is.
+
+        A paragraph written in the target language (a Korean quote in an English page)
+        is translated the other way when ``per_paragraph`` (default: the
+        ``[translation] per_paragraph`` setting) is on and both directions have a model;
+        otherwise it is kept as it is. Pass ``per_paragraph=False`` for a direction the
+        user forced.
+        """
+        source, target = direction
+        languages = [detect_language(paragraph) for paragraph in paragraphs]
+        if per_paragraph is None:
+            per_paragraph = self.config.translation.per_paragraph
+        if per_paragraph and target in languages and self.can_translate(target, source):
+            return [(target, source) if lang == target else direction for lang in languages]
+        return [None if lang == target else direction for lang in languages]
+
+    def _serves(self, model: str | None, source: str, target: str) -> bool:
+        """True when the installed model ``model`` translates ``source`` into ``target``."""
+        from reader.core.model_registry import find_by_name
+
+        found = find_by_name(self.translations.installed(), model) if model else None
+        return found is not None and found.serves(source, target)
+
+    def can_translate(self, source: str, target: str) -> bool:
+        """True when a model (or a pivot) translates ``source`` into ``target``."""
+        from reader.core.translation import NoModelError
+
+        try:
+            self.translations.engine(source, target)
+        except NoModelError:
+            return False
+        return True
+
     def translate_paragraphs(
-        self, paragraphs: list[str], source: str, target: str
+        self,
+        paragraphs: list[str],
+        source: str,
+        target: str,
+        per_paragraph: bool | None = None,
+        model: str | None = None,
     ) -> dict[str, Any]:
         """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
 
-        A paragraph that is already in the target language is passed through as it is.
+        Each paragraph goes the way :meth:`paragraph_directions` says: one in the target
+        language is translated the other way (its pairs then carry their own
+        ``source_lang``, ``target_lang`` and ``model``) or passed through as it is.
+        ``model`` names the model for this call (``reader translate --model``) instead of
+        the direction's chosen one; the other way uses it too when it serves it.
         """
         from reader.core.translation import NoModelError
 
+        directions = self.paragraph_directions(paragraphs, (source, target), per_paragraph)
         sentences = [
             (index, number, sentence.text)
             for index, paragraph in enumerate(paragraphs)
-            for number, sentence in enumerate(self.split_sentences(paragraph, source))
+            for number, sentence in enumerate(
+                self.split_sentences(paragraph, detect_language(paragraph) or source)
+            )
         ]
-        to_translate = [s for s in sentences if detect_language(paragraphs[s[0]]) != target]
+        translated: dict[tuple[int, int], Any] = {}
+        models: dict[tuple[str, str], str] = {}
         try:
-            engine = self.translations.engine(source, target)
-            outcomes = self.translations.translate([s[2] for s in to_translate], source, target)
+            engine = self.translations.engine(source, target, model)
+            models[(source, target)] = engine.model.model_id
+            for way in dict.fromkeys(d for d in directions if d is not None):
+                named = model if way == (source, target) or self._serves(model, *way) else None
+                group = [s for s in sentences if directions[s[0]] == way]
+                outcomes = self.translations.translate([s[2] for s in group], *way, model=named)
+                models[way] = self.translations.engine(*way, named).model.model_id
+                translated.update(((s[0], s[1]), o) for s, o in zip(group, outcomes, strict=True))
         except NoModelError as error:
             raise ServiceError(str(error)) from None
-        translated = {(s[0], s[1]): o for s, o in zip(to_translate, outcomes, strict=True)}
         pairs = []
         for index, number, text in sentences:
             outcome = translated.get((index, number))
@@ -921,19 +1406,28 @@ class ReaderService:
             pair["target"] = text if outcome is None else outcome.target
             if outcome is not None and outcome.error:
                 pair["error"] = outcome.error
+            own = directions[index]
+            if own is not None and own != (source, target):
+                pair.update(source_lang=own[0], target_lang=own[1], model=models[own])
             pairs.append(pair)
         return {
             "source_lang": source,
             "target_lang": target,
-            "model": engine.model.model_id,
+            "model": models[(source, target)],
             "pairs": pairs,
         }
 
     def translate_text(
-        self, text: str, source: str = "auto", target: str | None = None
+        self, text: str, source: str = "auto", target: str | None = None, model: str | None = None
     ) -> dict[str, Any]:
+        """Translate plain text; with the direction guessed (``source="auto"``, no target)
+        each paragraph goes into the other language, a forced direction applies to all."""
+        guessed = source not in ("ko", "en") and target not in ("ko", "en")
         source, target = self.direction_for(text, source, target)
-        return self.translate_paragraphs(split_plain_text(text), source, target)
+        per_paragraph = None if guessed else False
+        return self.translate_paragraphs(
+            split_plain_text(text), source, target, per_paragraph, model=model
+        )
 
     def translate_article_pairs(self, article: Article) -> dict[str, Any]:
         source, target = self.direction_for(article)
@@ -945,7 +1439,9 @@ class ReaderService:
         """Installed packages, and the Argos index (fetched now, or the last copy, or None)."""
         from reader.core import packages
 
-        installed = packages.installed_models(self.paths.effective_models_dir())
+        models_dir = self.paths.effective_models_dir()
+        packages.remove_stale_work_folders(models_dir, self.paths.cache_dir)
+        installed = packages.installed_models(models_dir, warn=False)
         try:
             if fetch_index:
                 return installed, packages.fetch_index(self.paths.cache_dir)
@@ -953,9 +1449,77 @@ class ReaderService:
             raise ServiceError(str(error)) from None
         return installed, packages.cached_index(self.paths.cache_dir)
 
-    def models_install(self, what: str, progress: ProgressCallback | None = None) -> InstalledModel:
+    def damaged_models(self) -> list[BrokenPackage]:
+        """Installed folders that look like packages but are skipped, and why (`models list`
+        shows them; every other command logs them once)."""
+        from reader.core import packages
+
+        return packages.broken_models(self.paths.effective_models_dir())
+
+    def models_install(
+        self,
+        what: str,
+        progress: ProgressCallback | None = None,
+        name: str | None = None,
+        pair: str | None = None,
+        accept_licence: bool = False,
+    ) -> ModelEntry:
+        """Install a model: a ``.argosmodel`` file, a model folder or a ``.zip``/``.tar.gz``
+        of one, a catalogue name (downloaded from the hub), or ``ko-en``/``en-ko`` (from
+        the Argos index). A non-commercial licence needs ``accept_licence``.
+        """
+        from reader.core.model_install import archive_kind
+        from reader.core.model_registry import catalogue_entry
+
+        path = Path(what)
+        if what.endswith(".argosmodel"):
+            return self._install_argos(what, progress)
+        if path.exists() or path.is_symlink() or archive_kind(path) is not None:
+            return self._install_own(lambda own: self._install_path(path, own, name, pair))
+        entry = catalogue_entry(what)
+        if entry is None:
+            if not _looks_like_pair(what):
+                raise ServiceError(
+                    f"{clean_line(what)[:200]}: no such file or folder, nor a model of"
+                    " `reader models available`, nor ko-en / en-ko"
+                )
+            return self._install_argos(what, progress)
+        if entry.argos_pair is not None:
+            return self._install_argos(entry.argos_pair, progress)
+        if entry.non_commercial and not accept_licence:
+            raise LicenceNotAcceptedError(licence_notice(entry))
+        return self._install_own(lambda own: self._download(entry, own, progress))
+
+    @staticmethod
+    def _install_path(path: Path, own: Path, name: str | None, pair: str | None) -> Installed:
+        from reader.core.model_install import install_path
+
+        return install_path(path, own, name, pair)
+
+    @staticmethod
+    def _download(entry: CatalogueEntry, own: Path, progress: ProgressCallback | None) -> Installed:
+        from reader.core.model_install import download_entry
+
+        return download_entry(entry, own, progress)
+
+    def _install_own(self, install: Callable[[Path], Installed]) -> ModelEntry:
+        """Run one of reader's own installs; the replaced model's cache is dropped."""
+        from reader.core.model_install import InstallError
+
+        try:
+            installed = install(self.paths.own_models_dir)
+        except InstallError as error:
+            raise ServiceError(str(error)) from None
+        old = installed.replaced
+        if old is not None and old.model_id != installed.model.model_id:
+            self.store.drop_translations(old.model_id)
+        self.translations.forget()
+        return installed.model
+
+    def _install_argos(self, what: str, progress: ProgressCallback | None) -> ModelEntry:
         """Install a ``.argosmodel`` file, or download ``ko-en``/``en-ko`` from the Argos index."""
         from reader.core import packages
+        from reader.core.model_registry import argos_entry
 
         models_dir = self.paths.effective_models_dir()
         try:
@@ -971,28 +1535,326 @@ class ReaderService:
             if old.model_id != model.model_id:
                 self.store.drop_translations(old.model_id)
         self.translations.forget()
-        return model
+        return argos_entry(model)
 
-    def models_remove(self, pair: str) -> list[InstalledModel]:
-        """Remove a direction's package(s) and their cached translations."""
+    def models_remove(self, what: str) -> list[ModelEntry]:
+        """Remove a model by name (or a direction's Argos packages by pair), and only
+        its cached translations."""
         from reader.core import packages
+        from reader.core.model_install import remove_model_folder
+        from reader.core.model_registry import argos_entry, find_by_name
 
-        try:
-            removed = packages.remove_model(self.paths.effective_models_dir(), pair)
-        except packages.PackageError as error:
-            raise ServiceError(str(error)) from None
-        for model in removed:
-            self.store.drop_translations(model.name)
+        installed = self.translations.installed()
+        model = find_by_name(installed, what)
+        if model is not None and model.family != "argos":
+            remove_model_folder(model)
+            removed = [model]
+        else:
+            try:
+                argos = packages.remove_model(
+                    self.paths.effective_models_dir(),
+                    model.argos.pair if model and model.argos else what,
+                )
+            except packages.PackageError as error:
+                raise ServiceError(str(error)) from None
+            removed = [argos_entry(m) for m in argos]
+        for entry in removed:
+            self.store.drop_translations(entry.name)
+            for source, target in entry.pairs:
+                if self.translations.preferred_model(source, target) == entry.name:
+                    self.store.delete_meta(self._preference_key(source, target))
         self.translations.forget()
         return removed
 
+    # -- offline dictionaries (issue 15) -------------------------------------------------
 
-def _http_url_or_error(url: str) -> str:
-    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError."""
+    @property
+    def dictionaries(self) -> DictionaryStore:
+        """The dictionaries database, opened on first use (a file apart from the store)."""
+        if self._dictionaries is None:
+            from reader.core.dictionary import DictionaryStore
+
+            self._dictionaries = DictionaryStore(self.paths.dictionaries_database)
+        return self._dictionaries
+
+    def dict_install(self, path: Path, progress: DictionaryProgress | None = None) -> Dictionary:
+        """Import a KRDict XML (or zip), kengdic TSV or Yomitan zip; replaces the same
+        dictionary if installed. Raises :class:`ServiceError`; nothing changes then."""
+        from reader.core.dictionary import DictionaryError
+
+        try:
+            return self.dictionaries.install(path, progress)
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
+
+    def dict_list(self) -> list[Dictionary]:
+        from reader.core.dictionary import DictionaryError
+
+        try:
+            return self.dictionaries.dictionaries()
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
+
+    def dict_remove(self, name: str) -> Dictionary:
+        from reader.core.dictionary import DictionaryError
+
+        try:
+            return self.dictionaries.remove(name)
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
+
+    def dict_lookup(self, word: str, limit: int = 50) -> LookupResult:
+        """Entries for a word as it appears in text, found by its lemma (kiwipiepy is
+        loaded only for a Korean word), best first."""
+        from reader.core.dictionary import DictionaryError, lemma_of, word_language
+
+        word = clean_line(word)
+        if not word:
+            raise ServiceError("nothing to look up")
+        if len(word) > MAX_LOOKUP_CHARS:
+            raise ServiceError(f"too long to look up (more than {MAX_LOOKUP_CHARS} characters)")
+        try:
+            return self.dictionaries.lookup(
+                word, lemma_of(word), english=word_language(word) == "en", limit=limit
+            )
+        except DictionaryError as error:
+            raise ServiceError(str(error)) from None
+
+    # -- translation models (issue 11) ---------------------------------------------------
+
+    @staticmethod
+    def _preference_key(source: str, target: str) -> str:
+        from reader.core.model_registry import PREFERENCE_KEY
+
+        return PREFERENCE_KEY.format(pair=f"{source}-{target}")
+
+    def models_installed(self) -> list[tuple[ModelEntry, list[str]]]:
+        """Every installed model with the directions it serves now (``reader models list``)."""
+        installed = self.translations.installed()
+        serving: dict[str, list[str]] = {}
+        for source, target in (("ko", "en"), ("en", "ko")):
+            chosen = self.model_for(source, target, installed)
+            if chosen is not None:
+                serving.setdefault(chosen.model_id, []).append(f"{source}-{target}")
+        return [(model, serving.get(model.model_id, [])) for model in installed]
+
+    def model_for(
+        self, source: str, target: str, installed: list[ModelEntry] | None = None
+    ) -> ModelEntry | None:
+        """The model that translates a direction now: the chosen one, else the best."""
+        from reader.core.model_registry import choose
+
+        models = self.translations.installed() if installed is None else installed
+        return choose(models, source, target, self.translations.preferred_model(source, target))
+
+    def models_for_direction(self, source: str, target: str) -> list[ModelEntry]:
+        """The installed models that can translate a direction, best first."""
+        serving = [m for m in self.translations.installed() if m.serves(source, target)]
+        return sorted(serving, key=lambda m: (m.rank, m.name))
+
+    def models_use(self, pair: str, name: str) -> ModelEntry:
+        """Remember ``name`` as the model for a direction (raises ServiceError)."""
+        from reader.core import packages
+        from reader.core.model_registry import find_by_name
+
+        try:
+            source, target = packages.parse_pair(pair)
+        except packages.PackageError as error:
+            raise ServiceError(str(error)) from None
+        model = find_by_name(self.translations.installed(), name)
+        if model is None:
+            raise ServiceError(f"no model named {name!r} is installed (see `reader models list`)")
+        if not model.serves(source, target):
+            served = ", ".join(model.pair_names)
+            raise ServiceError(f"{model.name} translates {served}, not {source}-{target}")
+        self.store.set_meta(self._preference_key(source, target), model.name)
+        self.translations.forget()
+        return model
+
+    def models_available(self) -> list[CatalogueEntry]:
+        """The catalogue of good models (shipped with reader, no network)."""
+        from reader.core.model_registry import catalogue
+
+        return list(catalogue())
+
+    # -- feed-server accounts (issue 16) ----------------------------------------------
+
+    def account_add(
+        self, kind: str, url: str, user: str, password: str, name: str | None = None
+    ) -> Account:
+        """Check the credentials with the server, then keep the account and its API key
+        (never the password). Raises ServiceError for a wrong password, a server that
+        does not answer the API, or a name already used."""
+        from reader.core.sync import engine, keys
+        from reader.core.sync.account import SyncError
+        from reader.core.sync.fever import FeverClient, fever_api_key
+
+        if kind != "fever":
+            raise ServiceError(f"unknown account kind {clean_line(kind)[:40]!r} (known: fever)")
+        url = _http_url_or_error(url)
+        user = clean_line(user)
+        if not user or not password:
+            raise ServiceError("a user name and a password are needed")
+        name = name or _account_name(url)
+        if not engine.ACCOUNT_NAME.fullmatch(name):
+            raise ServiceError(
+                f"account name {clean_line(name)[:60]!r}: use up to 40 letters, digits, . _ -"
+            )
+        if engine.account_by_name(self.store, name) is not None:
+            raise ServiceError(f"there is already an account named {name}")
+        api_key = fever_api_key(user, password)
+        client = FeverClient(url, api_key)
+        try:
+            client.check()
+        except SyncError as error:
+            raise ServiceError(str(error)) from None
+        finally:
+            client.close()
+        try:
+            where = keys.save_key(self.paths.data_dir, name, api_key)
+        except keys.AccountKeyError as error:
+            raise ServiceError(str(error)) from None
+        return engine.insert_account(self.store, name, kind, url, user, where)
+
+    def accounts(self) -> list[Account]:
+        from reader.core.sync import engine
+
+        return engine.accounts(self.store)
+
+    def account(self, name: str) -> Account:
+        from reader.core.sync import engine
+
+        found = engine.account_by_name(self.store, name)
+        if found is None:
+            raise ServiceError(f"no account named {clean_line(name)[:60]!r}")
+        return found
+
+    def account_remove(self, name: str) -> Account:
+        """Forget the account and its key; its starred and annotated articles stay."""
+        from reader.core.sync import engine, keys
+
+        found = self.account(name)
+        engine.delete_account(self.store, found)
+        keys.delete_key(self.paths.data_dir, found.name, found.key_store)
+        return found
+
+    def account_sync(
+        self, name: str | None = None, progress: Callable[[str, str], None] | None = None
+    ) -> list[SyncResult]:
+        """Sync one account (or all); each result carries its own error, if any."""
+        from reader.core.sync import engine, keys
+        from reader.core.sync.fever import FeverClient
+
+        chosen = [self.account(name)] if name else self.accounts()
+        results = []
+        for account in chosen:
+            try:
+                api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
+            except keys.AccountKeyError as error:
+                results.append(engine.SyncResult(account.name, error=str(error)))
+                continue
+            client = FeverClient(account.url, api_key)
+            step = (lambda what, n=account.name: progress(n, what)) if progress else None
+            try:
+                results.append(engine.sync_account(self.store, account, client, progress=step))
+            finally:
+                client.close()
+        self.retention()  # the same rule as for feeds: never starred or annotated articles
+        return results
+
+    def account_push(self) -> list[SyncResult]:
+        """Send every account's queued flag changes now, without pulling (the app calls
+        this after a change; a failure leaves the change queued for the next sync)."""
+        from reader.core.sync import engine, keys
+        from reader.core.sync.fever import FeverClient
+
+        results = []
+        for account in self.accounts():
+            if not account.pending:
+                continue
+            try:
+                api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
+            except keys.AccountKeyError as error:
+                results.append(engine.SyncResult(account.name, error=str(error)))
+                continue
+            client = FeverClient(account.url, api_key)
+            try:
+                results.append(engine.push_account(self.store, account, client))
+            finally:
+                client.close()
+        return results
+
+
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def route_warnings_to(log_file: Path) -> None:
+    """Send reader's warnings to ``reader.log``, not the terminal.
+
+    Without a handler Python prints them raw on stderr, which is the TUI's screen and
+    would add lines to the CLI's one-line errors. The file is opened at the first
+    warning; calling again with another file (tests switch READER_HOME) replaces it.
+    """
+    logger = logging.getLogger("reader")
+    for handler in list(logger.handlers):
+        if isinstance(handler, logging.FileHandler) and getattr(handler, "reader_log", False):
+            if handler.baseFilename == str(log_file.absolute()):
+                return
+            logger.removeHandler(handler)
+            handler.close()
+    handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
+    handler.reader_log = True  # type: ignore[attr-defined]
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+
+
+def _looks_like_pair(text: str) -> bool:
+    """True for ``ko-en``-like text (a language pair, maybe of unsupported languages)."""
+    return re.fullmatch(r"\s*[A-Za-z]{2,3}\s*[-_→:]\s*[A-Za-z]{2,3}\s*", text) is not None
+
+
+_BARE_HOST = re.compile(
+    r"(?:localhost|(?:[\w-]+\.)+[\w-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:[/?#]|$)"
+)
+"""An address typed without a scheme: a dotted host or localhost, maybe a port
+(``127.0.0.1:8765/feed.xml``, ``example.com/rss``); http:// is assumed for it."""
+
+
+def _account_name(url: str) -> str:
+    """A default account name from the server's address (``rss.example.org``)."""
+    parts = split_url(url)
+    host = (parts.hostname if parts else None) or "account"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", host).strip("-._")[:40] or "account"
+
+
+def _http_url_or_error(url: str, assume_http: bool = False) -> str:
+    """The URL, stripped, when it is http(s) with a host; otherwise a ServiceError.
+
+    With ``assume_http`` an address without a scheme that starts with a host name
+    gets ``http://``, as a browser's address bar does.
+    """
     url = clean_line(url)
+    if assume_http and "://" not in url and _BARE_HOST.match(url):
+        url = "http://" + url
+    if split_url(url) is None:
+        raise ServiceError(f"{url!r}: not a valid address (malformed host or port)")
     if not is_web_url(url):
         raise ServiceError(f"{url!r}: only http:// and https:// addresses can be fetched")
     return url
+
+
+def _write_glossary(
+    format_name: str, terms: list[Term], output: BinaryIO, work_dir: Path | None, bom: bool
+) -> int:
+    from reader.core import anki, exports
+
+    if format_name == "anki":
+        return anki.write_apkg(terms, output, work_dir)
+    delimiter = "\t" if format_name == "tsv" else ","
+    return exports.write_terms(terms, output, delimiter, bom)
 
 
 def _decode_text(data: bytes, path: Path) -> str:
@@ -1005,22 +1867,37 @@ def _decode_text(data: bytes, path: Path) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ServiceError(f"{path}: not valid UTF-8 and no text encoding could be detected")
+        raise ServiceError(
+            f"{path_text(path)}: not valid UTF-8 and no text encoding could be detected"
+        )
     return str(best)
 
 
-def _text_document(text: str, path: Path, markdown: bool) -> tuple[list[str], str]:
+def _text_document(text: str, path: Path) -> tuple[list[str], str]:
     """A text file: the first non-empty line is the title, the rest are paragraphs."""
     lines = text.splitlines()
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
-        raise ServiceError(f"{path}: file is empty")
-    title = lines[0].lstrip("# ").strip() if markdown else lines[0]
+        raise ServiceError(f"{path_text(path)}: file is empty")
     paragraphs = split_plain_text("\n".join(lines[1:]))
-    if markdown:
-        paragraphs = [p.lstrip("#").strip() if p.startswith("#") else p for p in paragraphs]
-    return paragraphs, clean_line(title) or path.stem
+    return paragraphs, clean_line(lines[0]) or path_text(path.stem)
+
+
+def _markdown_document(text: str, path: Path) -> tuple[list[str], str]:
+    """A Markdown file read as Markdown: an opening heading is the title, else the first
+    paragraph (shortened) is, and stays in the text."""
+    from reader.core.html import markdown_document
+
+    title, paragraphs = markdown_document(text)
+    if not title and not paragraphs:
+        raise ServiceError(f"{path_text(path)}: file is empty")
+    return paragraphs, title or _short_title(paragraphs) or path_text(path.stem)
+
+
+def _short_title(paragraphs: list[str]) -> str:
+    first = paragraphs[0] if paragraphs else ""
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
 
 
 def _html_document(text: str, path: Path) -> tuple[list[str], str]:
@@ -1029,12 +1906,30 @@ def _html_document(text: str, path: Path) -> tuple[list[str], str]:
     paragraphs = html_to_paragraphs(text)
     title = html_title(text) or (paragraphs[0][:80] if paragraphs else "")
     if not paragraphs and not title:
-        raise ServiceError(f"{path}: no text found in the HTML file")
-    return paragraphs, title or path.stem
+        raise ServiceError(f"{path_text(path)}: no text found in the HTML file")
+    return paragraphs, title or path_text(path.stem)
 
 
 _IMPORT_CHUNK = 1000
 """Terms analysed together on import (well under what the analysis cache holds)."""
+
+
+def _require_term_text(text: str) -> None:
+    """ServiceError when ``text`` is no word or phrase (see ``terms.check_term_text``)."""
+    from reader.core.terms import TermTextError, check_term_text
+
+    try:
+        check_term_text(text)
+    except TermTextError as error:
+        raise ServiceError(str(error)) from None
+
+
+def _is_term_text(text: str) -> bool:
+    try:
+        _require_term_text(text)
+    except ServiceError:
+        return False
+    return True
 
 
 def _term_lang(lang: str | None, text: str) -> str:

@@ -38,7 +38,7 @@ def test_add_feeds_refresh_remove(httpserver: HTTPServer) -> None:
 
     feeds = json.loads(run_reader("feeds", "--json").stdout)
     assert [set(f) for f in feeds] == [
-        {"id", "title", "url", "site_url", "unread", "last_checked", "last_error"}
+        {"id", "title", "url", "site_url", "folder", "unread", "last_checked", "last_error"}
     ]
     assert (feeds[0]["unread"], feeds[0]["site_url"]) == (2, "https://blog.example/")
 
@@ -101,3 +101,24 @@ def test_fetch_full_of_an_unknown_article() -> None:
     result = run_reader("fetch-full", "999")
     assert result.returncode == 1
     assert "no article with id 999" in result.stderr
+
+
+def test_feeds_lists_folders_first_with_a_folder_field() -> None:
+    from reader.service import ReaderService
+
+    service = ReaderService()
+    service.store.add_feed("https://a.example/feed.xml", "Alone")
+    service.store.add_feed("https://b.example/feed.xml", "Zeta news", folder="News")
+    service.store.add_feed("https://c.example/feed.xml", "Blog one", folder="Blogs")
+    service.close()
+
+    listing = run_reader("feeds")
+    assert listing.returncode == 0, listing.stderr
+    titles = [line.split("\t")[0].split("  ")[-1] for line in listing.stdout.splitlines()]
+    assert titles == ["Blogs/Blog one", "News/Zeta news", "Alone"]
+    feeds = json.loads(run_reader("feeds", "--json").stdout)
+    assert [(feed["title"], feed["folder"]) for feed in feeds] == [
+        ("Blog one", "Blogs"),
+        ("Zeta news", "News"),
+        ("Alone", None),
+    ]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from pytest_httpserver import HTTPServer
 
-from reader.core.fulltext import extract_main_text, page_text
+from reader.core.fulltext import (
+    MAX_EXTRACT_CHARS,
+    MAX_EXTRACT_ELEMENTS,
+    extract_main_text,
+    page_text,
+    too_large_to_extract,
+)
 from reader.service import ReaderService, ServiceError
 
 ARTICLE_PAGE = """<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8">
@@ -102,3 +108,11 @@ def test_open_url_refuses_feeds_and_files(httpserver: HTTPServer) -> None:
     with pytest.raises(ServiceError, match="only http"):
         service.open_url("file:///etc/passwd")
     service.close()
+
+
+def test_pages_too_large_for_extraction_are_recognised_in_one_pass() -> None:
+    assert not too_large_to_extract(ARTICLE_PAGE)
+    assert not too_large_to_extract("<p>x</p>" * MAX_EXTRACT_ELEMENTS)
+    assert too_large_to_extract("<p>x</p>" * (MAX_EXTRACT_ELEMENTS + 1))
+    assert too_large_to_extract(" " * (MAX_EXTRACT_CHARS + 1))
+    assert not too_large_to_extract("a < b " * 100_000)  # a '<' that opens no element

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.html import feed_links, html_title, html_to_paragraphs, looks_like_html
+from reader.core.html import (
+    feed_links,
+    html_title,
+    html_to_paragraphs,
+    looks_like_html,
+    markdown_document,
+    markdown_to_paragraphs,
+)
+from reader.service import ReaderService
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -153,3 +162,52 @@ def test_feed_links_are_absolute_http_and_unique() -> None:
         '<link rel="alternate" type="text/html" href="/ko/"></head></html>'
     )
     assert feed_links(page, "https://e.com/blog/") == ["https://e.com/rss", "https://e.com/atom"]
+
+
+class TestMarkdown:
+    """``.md`` files are read as Markdown into the same paragraphs as HTML."""
+
+    SOURCE = (
+        "# Notes on *markdown*\n\n"
+        "Some *emphasis*, **strong** and [a link](http://x) with `code`.\n"
+        "Same paragraph, next line.\n\n"
+        "- first item\n- second item with [link text](http://y)\n\n"
+        "1. one\n2. two\n\n"
+        "> quoted\n\n"
+        "![a cat](cat.png)\n\n"
+        "```\ncode block\n```\n\n"
+        "<script>alert(1)</script>\n\n"
+        "Escape \x1b[31mred\x1b[0m text.\n"
+    )
+
+    def test_markdown_becomes_paragraphs(self) -> None:
+        title, paragraphs = markdown_document(self.SOURCE)
+        assert title == "Notes on markdown"
+        assert paragraphs == [
+            "Some emphasis, strong and a link with code. Same paragraph, next line.",
+            "• first item",
+            "• second item with link text",
+            "• one",
+            "• two",
+            "quoted",
+            "[image: a cat]",
+            "code block",
+            "Escape red text.",
+        ]
+
+    def test_without_an_opening_heading_there_is_no_title(self) -> None:
+        assert markdown_document("Just *text*.\n\n## Later\n") == ("", ["Just text.", "Later"])
+        assert markdown_to_paragraphs("# T\n\nx") == ["T", "x"]
+        assert markdown_document("") == ("", [])
+
+    def test_open_a_markdown_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "notes.md"
+        path.write_text(self.SOURCE, encoding="utf-8")
+        service = ReaderService()
+        try:
+            article = service.open_path(path).article
+        finally:
+            service.close()
+        assert article.title == "Notes on markdown"
+        assert article.paragraphs[1:3] == ["• first item", "• second item with link text"]
+        assert not any("*" in p or "](" in p for p in article.paragraphs)

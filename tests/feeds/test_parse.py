@@ -58,6 +58,25 @@ class TestKoreanCharsets:
         parsed = parse_feed(text.decode().encode("cp949"))
         assert parsed.entries[0].title == "한국어 제목입니다 정말로"
 
+    def test_a_utf16_label_on_a_utf8_body_is_not_trusted(self) -> None:
+        data = rss(
+            "<item><title>한국어 제목</title></item>",
+            declaration='<?xml version="1.0" encoding="utf-8"?>',
+        )
+        parsed = parse_feed(data, content_type="application/rss+xml; charset=utf-16")
+        assert parsed.entries[0].title == "한국어 제목"
+        undeclared = rss("<item><title>한국어 제목</title></item>")
+        assert decode_body(undeclared, "text/xml; charset=UTF-16LE").text.startswith("<rss")
+
+    def test_a_utf8_label_on_a_utf16_body_is_not_trusted(self) -> None:
+        data = rss("<item><title>한국어 제목</title></item>").decode().encode("utf-16-le")
+        decoded = decode_body(data, "application/rss+xml; charset=utf-8")
+        assert decoded.text.startswith("<rss") and "\x00" not in decoded.text
+
+    def test_a_true_utf16_label_is_kept(self) -> None:
+        data = rss("<item><title>한국어</title></item>").decode().encode("utf-16-le")
+        assert decode_body(data, "text/xml; charset=utf-16").text.startswith("<rss")
+
     def test_decode_body_bom_and_garbage(self) -> None:
         assert decode_body(b"\xef\xbb\xbf<rss/>").text == "<rss/>"
         assert decode_body("<rss/>".encode("utf-16")).text == "<rss/>"

@@ -37,7 +37,7 @@ def test_version_and_help() -> None:
 
 
 def test_usage_error_exits_2() -> None:
-    assert_clean_failure(run_reader("list", "--limit", "zero"), "invalid", code=2)
+    assert_clean_failure(run_reader("list", "--limit", "zero"), "not a whole number", code=2)
     assert_clean_failure(run_reader("no-such-command"), "invalid choice", code=2)
 
 
@@ -194,7 +194,7 @@ def test_invalid_config_is_one_line_naming_file_line_and_key(reader_home: Path) 
     config.parent.mkdir(parents=True)
     config.write_text('theme = "paper"\n[refresh]\nconcurrency = -1\n', encoding="utf-8")
     assert_clean_failure(
-        run_reader("list"), f"{config}:3: refresh.concurrency: must be greater than 0"
+        run_reader("list"), f"{config}:3: refresh.concurrency: must be between 1 and 1024, not -1"
     )
 
 

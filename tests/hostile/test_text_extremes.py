@@ -35,6 +35,13 @@ def test_meaningful_characters_survive_cleaning(text: str) -> None:
     assert clean_line(text) == unicodedata.normalize("NFC", text).replace("　", " ")
 
 
+def test_zero_width_and_format_characters_go_but_emoji_joiners_stay() -> None:
+    hidden = "\u200b\u200c\u2060\ufeff\u00ad\u2062\u180e"
+    assert clean_line(f"외{hidden}교 sum{hidden}mit") == "외교 summit"
+    assert clean_line(EMOJI_ZWJ) == EMOJI_ZWJ
+    assert split_plain_text("a\u200bb\n\nc\ufeffd") == ["ab", "cd"]
+
+
 def test_bidi_overrides_go_but_rtl_letters_stay() -> None:
     assert clean_line("\u202e" + RTL + "\u202c") == RTL
 

@@ -85,14 +85,19 @@ def training_lines() -> list[str]:
     return lines
 
 
-def train_sentencepiece() -> bytes:
-    """A small unigram SentencePiece model with identity normalization."""
+def train_sentencepiece(lines: list[str] | None = None, words: list[str] | None = None) -> bytes:
+    """A small unigram SentencePiece model with identity normalization.
+
+    Trained on ``lines`` (both languages by default); ``words`` (every dictionary word
+    by default) stay whole pieces.
+    """
     import sentencepiece as spm
 
     model = io.BytesIO()
-    words = [*DICTIONARY_KO_EN, *DICTIONARY_KO_EN.values()]
+    if words is None:
+        words = [*DICTIONARY_KO_EN, *DICTIONARY_KO_EN.values()]
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(training_lines()),
+        sentence_iterator=iter(training_lines() if lines is None else lines),
         model_writer=model,
         vocab_size=150,
         hard_vocab_limit=False,
@@ -106,7 +111,7 @@ def train_sentencepiece() -> bytes:
     return model.getvalue()
 
 
-def _pieces(model_bytes: bytes) -> list[str]:
+def pieces_of(model_bytes: bytes) -> list[str]:
     import sentencepiece as spm
 
     processor = spm.SentencePieceProcessor(model_proto=model_bytes)
@@ -125,10 +130,21 @@ def _token_map(vocabulary: list[str], dictionary: dict[str, str]) -> list[int]:
     return mapping
 
 
-def build_spec(vocabulary: list[str], mapping: list[int]) -> Any:
-    """The hand-weighted one-layer Transformer described in the module docstring."""
+def build_spec(
+    vocabulary: list[str],
+    mapping: list[int],
+    target_vocabulary: list[str] | None = None,
+    add_source_eos: bool = True,
+    decoder_start_token: str = "<s>",
+) -> Any:
+    """The hand-weighted one-layer Transformer described in the module docstring.
+
+    ``mapping[i]`` is the index in ``target_vocabulary`` (the source vocabulary when
+    None) that source piece ``i`` becomes.
+    """
     from ctranslate2.specs import transformer_spec
 
+    targets = vocabulary if target_vocabulary is None else target_vocabulary
     vocab_size, positions = len(vocabulary), MAX_POSITIONS
     d_model = vocab_size + positions + 1
     content, position_base, balance = 0, vocab_size, vocab_size + positions
@@ -144,14 +160,15 @@ def build_spec(vocabulary: list[str], mapping: list[int]) -> Any:
     position_table = np.zeros((positions, d_model), np.float32)
     position_table[np.arange(positions), position_base + np.arange(positions)] = 1.0
     position_table[:, balance] = -1.0
-    target_embeddings = np.zeros((vocab_size, d_model), np.float32)
+    target_embeddings = np.zeros((len(targets), d_model), np.float32)
 
     encoder_norm = np.sqrt(6.0 / d_model)  # rms of content + position + balance (1, 1, -2)
     decoder_norm = np.sqrt(2.0 / d_model)  # rms of position + balance (1, -1)
     attention_scale = 60.0 * np.sqrt(d_model) * encoder_norm * decoder_norm
 
     spec = transformer_spec.TransformerSpec.from_config(1, 1)
-    spec.config.add_source_eos = True
+    spec.config.add_source_eos = add_source_eos
+    spec.config.decoder_start_token = decoder_start_token
     for part, embeddings in ((spec.encoder, source_embeddings), (spec.decoder, target_embeddings)):
         part.scale_embeddings = False
         part.position_encodings.encodings = position_table
@@ -167,11 +184,11 @@ def build_spec(vocabulary: list[str], mapping: list[int]) -> Any:
     cross.linear[0].weight = eye_positions * attention_scale
     cross.linear[1].weight = np.concatenate([eye_positions, eye_content])
     cross.linear[2].weight = eye_content * encoder_norm
-    projection = np.zeros((vocab_size, d_model), np.float32)
+    projection = np.zeros((len(targets), d_model), np.float32)
     projection[np.array(mapping), content + np.arange(vocab_size)] = 3.0
     spec.decoder.projection.weight = projection
     spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
+    spec.register_target_vocabulary(targets)
     return spec
 
 
@@ -290,7 +307,7 @@ def build_package(
     work_dir: Path, source: str, target: str, sentencepiece_model: bytes, version: str = "1.0"
 ) -> Path:
     """Build ``translate-<source>_<target>-tiny.argosmodel`` in ``work_dir``."""
-    vocabulary = _pieces(sentencepiece_model)
+    vocabulary = pieces_of(sentencepiece_model)
     dictionary = (
         DICTIONARY_KO_EN
         if source == "ko"

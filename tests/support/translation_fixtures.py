@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.tiny_argos import TinyPackages, build_tiny_packages
+from tests.support.tiny_families import TinyFamilies, build_tiny_families
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +32,26 @@ def installed_tiny_models(tiny_packages: TinyPackages, reader_home: Path) -> Pat
     install_file(tiny_packages.ko_en, models_dir)
     install_file(tiny_packages.en_ko, models_dir)
     return models_dir
+
+
+@pytest.fixture(scope="session")
+def tiny_families(tmp_path_factory: pytest.TempPathFactory) -> TinyFamilies:
+    """Tiny OPUS-MT ko→en, NLLB-200 and M2M-100 model folders (built once per session)."""
+    return build_tiny_families(tmp_path_factory.mktemp("tiny-families"))
+
+
+@pytest.fixture
+def installed_families(tiny_families: TinyFamilies, reader_home: Path) -> Path:
+    """The three tiny family models copied into this test's own models folder."""
+    import shutil
+
+    from reader.paths import get_paths
+
+    own = get_paths().own_models_dir
+    own.mkdir(parents=True, exist_ok=True)
+    for folder in (tiny_families.marian_ko_en, tiny_families.nllb, tiny_families.m2m100):
+        shutil.copytree(folder, own / folder.name)
+    return own
 
 
 class NetworkBlockedError(OSError):

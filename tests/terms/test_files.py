@@ -103,6 +103,16 @@ def test_duplicates_in_a_file_are_merged(service: ReaderService, tmp_path: Path)
     assert (term.lemma, term.gloss, term.tags) == ("외교", "diplomacy; foreign policy", ["a", "b"])
 
 
+def test_rows_that_are_no_word_or_phrase_are_left_out(
+    service: ReaderService, tmp_path: Path
+) -> None:
+    path = tmp_path / "patterns.csv"
+    path.write_text("term,gloss\n.*(a+)+$,regex\n외교,diplomacy\n...,dots\n", encoding="utf-8")
+    result = service.import_terms(path)
+    assert (result.added, result.merged, result.refused) == (1, 0, 2)
+    assert [term.text for term in service.list_terms()] == ["외교"]
+
+
 def test_headerless_tsv_and_hostile_text(service: ReaderService, tmp_path: Path) -> None:
     path = tmp_path / "anki-style.txt"
     path.write_text(
@@ -144,7 +154,8 @@ def test_not_utf8_and_missing_files_are_refused(service: ReaderService, tmp_path
 def test_writer_and_reader_directly(tmp_path: Path) -> None:
     term = Term(id=0, lang="ko", text="외교", lemma="외교", note=NASTY_NOTE, tags=["x"])
     path = tmp_path / "x.csv"
-    write_terms([term], path)
+    with path.open("wb") as handle:
+        write_terms([term], handle)
     [back] = read_terms(path)
     assert (back.note, back.tags, back.lemma) == (NASTY_NOTE, ["x"], "외교")
 

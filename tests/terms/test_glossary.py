@@ -78,6 +78,38 @@ def test_bad_status_and_empty_term_are_refused(service: ReaderService) -> None:
         service.add_term("\x1b[31m ", gloss="x")
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [(".*(a+)+$", "holds"), ("...", "no letters"), ("50%", "no letters"), ("=SUM(A1)", "holds")],
+)
+def test_terms_that_are_no_word_or_phrase_are_refused(
+    service: ReaderService, text: str, reason: str
+) -> None:
+    with pytest.raises(ServiceError, match=reason) as raised:
+        service.add_term(text, gloss="x")
+    assert "\n" not in str(raised.value)
+    assert service.list_terms() == []
+
+
+@pytest.mark.parametrize(
+    "text", ["U.S.", "don't", "AT&T", "(으)ㄹ 수 있다", "~에 대해서", "Washington, D.C.", "(주)"]
+)
+def test_words_with_inner_punctuation_are_terms(service: ReaderService, text: str) -> None:
+    assert service.add_term(text, gloss="x").created
+
+
+def test_a_refused_term_cannot_be_edited_in_either(service: ReaderService) -> None:
+    term = service.add_term("summit", gloss="x").term
+    term.text = ".*(a+)+$"
+    with pytest.raises(ServiceError, match="not a word"):
+        service.update_term(term)
+
+
+def test_zero_width_characters_are_stripped_from_terms(service: ReaderService) -> None:
+    term = service.add_term("sum\u200bmit\u2060\ufeff", gloss="x").term
+    assert term.text == "summit"
+
+
 def test_term_text_is_cleaned(service: ReaderService) -> None:
     term = service.add_term("sum\x1b[2Jmit\u202e", gloss="top\x07 meeting").term
     assert (term.text, term.gloss) == ("summit", "top meeting")

@@ -87,4 +87,32 @@ def test_a_sentence_the_model_fails_on_is_kept_and_reported(
     result = run_reader("translate", input=f"고양이 가 잔다. {too_long}")
     assert result.returncode == 0
     assert result.stdout == f"cat 가 잔다. {too_long}\n"
-    assert "1 sentence(s) left untranslated: model failed" in result.stderr
+    assert "1 sentence left untranslated: model failed" in result.stderr
+
+
+def test_auto_detects_english_and_never_runs_korean_to_english(
+    installed_tiny_models: Path,
+) -> None:
+    result = run_reader("translate", "--from", "auto", "--json", input="hello\n")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert (shown["source_lang"], shown["target_lang"]) == ("en", "ko")
+    assert shown["model"] == "translate-en_ko@1.0"
+
+
+def test_auto_english_without_an_english_model_says_so(tiny_packages: TinyPackages) -> None:
+    assert run_reader("models", "install", str(tiny_packages.ko_en)).returncode == 0
+    result = run_reader("translate", "--from", "auto", input="hello\n")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "no en→ko model installed" in result.stderr
+
+
+def test_mixed_text_goes_both_ways(installed_tiny_models: Path) -> None:
+    text = "고양이 가 잔다.\n\nThe cat sleeps.\n"
+    result = run_reader("translate", input=text)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "cat 가 잔다.\n\nThe 고양이 sleeps.\n"
+    with_only_ko_en = run_reader("models", "remove", "en-ko")
+    assert with_only_ko_en.returncode == 0
+    result = run_reader("translate", input=text)
+    assert result.stdout == "cat 가 잔다.\n\nThe cat sleeps.\n"  # kept: no en→ko model

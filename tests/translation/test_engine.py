@@ -56,16 +56,46 @@ class TestFastPath:
             ReaderService().translate_text("고양이", source="ko", target="ko")
         assert ReaderService().translate_text("cat", target="en")["source_lang"] == "ko"
 
-    def test_a_paragraph_already_in_the_target_language_is_kept(self) -> None:
+    def test_a_paragraph_in_the_other_language_is_translated_the_other_way(self) -> None:
         service = ReaderService()
-        article = service.save_text("고양이 가 잔다. 오늘 비.\n\nThe cat sleeps.").article
+        text = "고양이 가 잔다. 오늘 비.\n\nThe cat sleeps. The book is new."
+        article = service.save_text(text).article
         result = service.translate_article_pairs(article)
         assert (result["source_lang"], result["target_lang"]) == ("ko", "en")
+        assert result["model"] == "translate-ko_en@1.0"
         assert [(p["paragraph"], p["target"]) for p in result["pairs"]] == [
             (0, "cat 가 잔다."),
             (0, "today 비."),
-            (1, "The cat sleeps."),
+            (1, "The 고양이 sleeps."),  # before: kept as it was, one sentence
+            (1, "The 책 is new."),
         ]
+        english = result["pairs"][2]
+        assert (english["source_lang"], english["target_lang"]) == ("en", "ko")
+        assert english["model"] == "translate-en_ko@1.0"
+        assert "source_lang" not in result["pairs"][0]
+
+    def test_a_korean_paragraph_in_an_english_page_is_translated(self) -> None:
+        service = ReaderService()
+        text = "The cat sleeps. The book is new.\n\n친구 는 책 을 읽는다.\n\nThe apple."
+        result = service.translate_text(text)
+        assert (result["source_lang"], result["target_lang"]) == ("en", "ko")
+        assert [p["target"] for p in result["pairs"] if p["paragraph"] == 1] == [
+            "friend 는 book 을 읽는다."  # before: kept in Korean
+        ]
+
+    def test_one_direction_per_article_keeps_the_paragraph(self) -> None:
+        config = Config()
+        config.translation.per_paragraph = False
+        service = ReaderService(config=config)
+        article = service.save_text("고양이 가 잔다. 오늘 비.\n\nThe cat sleeps.").article
+        result = service.translate_article_pairs(article)
+        assert [p["target"] for p in result["pairs"]][2] == "The cat sleeps."
+
+    def test_a_forced_direction_applies_to_every_paragraph(self) -> None:
+        result = ReaderService().translate_text(
+            "고양이 가 잔다.\n\nThe cat sleeps.", source="ko", target="en"
+        )
+        assert [p["target"] for p in result["pairs"]] == ["cat 가 잔다.", "The cat sleeps."]
 
     def test_engine_is_the_fast_one(self) -> None:
         engine = ReaderService().translations.engine("ko", "en")

@@ -49,7 +49,7 @@ class TestInstallFile:
         assert [m.pair for m in installed] == ["ko-en"]
         assert installed[0].size_bytes > 1000
         assert available is None
-        assert leftovers() == ["translate-ko_en-tiny"]
+        assert leftovers() == ["translate-ko_en-1_0"]  # named from metadata.json
 
     @pytest.mark.parametrize(
         ("change", "message"),
@@ -120,7 +120,7 @@ class TestInstallFile:
         service = ReaderService()
         removed = service.models_remove("ko-en")
         assert [m.pair for m in removed] == ["ko-en"]
-        assert leftovers() == ["translate-en_ko-tiny"]
+        assert leftovers() == ["translate-en_ko-1_0"]
         with pytest.raises(ServiceError, match="no ko→en model is installed"):
             service.models_remove("ko-en")
         with pytest.raises(ServiceError, match="unknown language pair"):

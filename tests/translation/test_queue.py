@@ -195,3 +195,21 @@ def test_preload_loads_the_model_and_ignores_missing_ones(service: ReaderService
             break
         threading.Event().wait(0.05)
     assert getattr(engine, "_translator", None) is not None
+
+
+def test_paragraphs_with_their_own_direction(service: ReaderService) -> None:
+    texts = ["고양이 가 잔다.", "The cat sleeps.", "친구 는 책 을 읽는다."]
+    paragraphs = paragraphs_of(service, texts, "ko")
+    service.translations.translate(["친구 는 책 을 읽는다."], "ko", "en")  # one is cached
+    recorder = Recorder()
+    job = service.translation_queue.submit(
+        paragraphs, "ko", "en", recorder, paragraph_directions={1: ("en", "ko")}
+    )
+    events = recorder.wait()
+    by_paragraph = {e.paragraph: e.target for e in recorder.sentences()}
+    assert by_paragraph == {
+        0: "cat 가 잔다.",
+        1: "The 고양이 sleeps.",
+        2: "friend 는 book 을 읽는다.",
+    }
+    assert [e for e in events if isinstance(e, JobProgress)][-1] == JobProgress(job, 3, 3)

@@ -261,3 +261,26 @@ async def test_translation_resumes_after_a_visit_to_the_translator(
         await translation_settled(pilot)
         view = screen.query_one(BilingualView)
         assert all(t for unit in view.units for t in unit.targets)
+
+
+async def test_a_korean_paragraph_in_an_english_page_is_translated_into_english(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    text = "The cat sleeps. The book is new.\n\n친구 는 책 을 읽는다.\n\nThe apple is good."
+    article = service.save_text(text).article
+    app = make_app(service)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.open_article(article.id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        await translation_settled(pilot)
+        view = screen.query_one(BilingualView)
+        assert screen.direction == ("en", "ko")
+        assert view.units[1].targets == ["friend 는 book 을 읽는다."]  # before: kept in Korean
+        assert view.units[0].targets[0] == "The 고양이 sleeps."
+        await pilot.press("x")  # a forced direction: every paragraph goes ko → en
+        await translation_settled(pilot)
+        assert screen.direction == ("ko", "en")
+        assert view.units[1].targets == ["friend 는 book 을 읽는다."]

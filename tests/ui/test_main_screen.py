@@ -159,3 +159,31 @@ async def test_demo_flag_opens_the_welcome_collection(service: ReaderService) ->
         article_list = app.screen.query_one(ArticleList)
         assert article_list.total >= 1
         assert all(row.feed_title == "Welcome" for _, row in article_list.loaded_rows())
+
+
+async def test_escape_and_q_leave_search_results_for_where_the_search_began(
+    service: ReaderService,
+) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(CollectionTree)
+        tree.select_key(next(k for k in tree._collection_nodes if k.startswith("feed:")))
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+        kept = article_list.highlighted
+        for leave in ("escape", "q"):
+            await pilot.press("slash", *"고양", "enter")
+            await settle(pilot)
+            assert app.screen.sub_title == "Search: 고양"
+            await pilot.press(leave)
+            await settle(pilot)
+            assert app.is_running
+            assert app.screen.sub_title == "Example News"
+            assert article_list.total == 12
+            assert article_list.highlighted == kept
+        await pilot.press("q")
+        await settle(pilot)
+        assert not app.is_running

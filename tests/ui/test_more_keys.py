@@ -69,6 +69,8 @@ async def test_capital_a_marks_the_collection_read(service: ReaderService) -> No
         await settle(pilot)
         await pilot.press("A")
         await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
         assert service.count_articles(unread=True) == 0
         assert app.screen.query_one(ArticleList).total == 0
 

@@ -181,3 +181,43 @@ async def test_a_failing_feed_is_named_in_a_notification(service: ReaderService)
         notifications = list(app._notifications)
         assert any(n.title == "Feed failed" and "Dead feed" in n.message for n in notifications)
         assert app.is_running
+
+
+async def test_add_feed_shows_progress_and_keeps_a_bad_address_for_fixing(
+    service: ReaderService, slow_server: tuple[HTTPServer, threading.Event]
+) -> None:
+    from textual.widgets import Input, Static
+
+    from reader.ui.dialogs.add_feed import AddFeedDialog
+
+    server, release = slow_server
+    server.expect_request("/missing.xml").respond_with_data("gone", status=404)
+    app = make_app(service)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *server.url_for("/missing.xml"), "enter")
+        dialog = app.screen
+        assert isinstance(dialog, AddFeedDialog)
+        for _ in range(200):
+            if not dialog.busy:
+                break
+            await pilot.pause(0.05)
+        assert app.screen is dialog, "a failure keeps the dialog open"
+        assert "404" in dialog.error
+        hint = str(dialog.query_one("#prompt-hint", Static).render())
+        assert "404" in hint
+        field = dialog.query_one(Input)
+        assert field.value == server.url_for("/missing.xml"), "the address is kept"
+        field.value = server.url_for("/slow.xml")
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert app.screen is dialog and dialog.busy
+        assert "Fetching" in str(dialog.query_one("#prompt-hint", Static).render())
+        release.set()
+        for _ in range(200):
+            if app.screen is not dialog:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert not isinstance(app.screen, AddFeedDialog)
+        assert any(n.message.startswith("Subscribed to Slow feed") for n in app._notifications)

@@ -55,20 +55,39 @@ async def test_typing_fast_translates_once_after_a_pause(
         assert view.units and view.units[0].source == "book"
 
 
-async def test_paragraphs_already_in_the_target_language_are_shown_as_they_are(
-    service: ReaderService, installed_tiny_models: Path
-) -> None:
+async def translate_in_translator(service: ReaderService, text: str) -> list[list[str | None]]:
+    """Type ``text`` into the translator; the targets of each paragraph once all arrived."""
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("T")
         screen = app.screen
         assert isinstance(screen, TranslatorScreen)
-        screen.query_one(TextArea).insert("고양이는 학교에 간다.\n\nThe mayor said: no comment.")
+        screen.query_one(TextArea).insert(text)
         view = screen.query_one(BilingualView)
         for _ in range(600):
             if len(view.units) == 2 and all(t for unit in view.units for t in unit.targets):
                 break
             await pilot.pause(0.05)
-        assert view.units[1].targets == ["The mayor said: no comment."]
-        assert view.units[0].targets[0] is not None and "cat" in view.units[0].targets[0]
+        return [list(unit.targets) for unit in view.units]
+
+
+async def test_an_english_paragraph_under_a_korean_one_goes_english_to_korean(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    text = "고양이는 학교에 간다. 친구는 책을 읽는다. 오늘은 비가 온다.\n\nThe cat sleeps. The book is new."
+    targets = await translate_in_translator(service, text)
+    assert targets[0][0] is not None and "cat" in targets[0][0]
+    # Before: echoed as it was, as one sentence (split by the Korean rules).
+    assert targets[1] == ["The 고양이 sleeps.", "The 책 is new."]
+
+
+async def test_one_direction_per_text_keeps_the_other_language_as_it_is(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    service.config.translation.per_paragraph = False
+    targets = await translate_in_translator(
+        service, "고양이는 학교에 간다.\n\nThe cat reads a book."
+    )
+    assert targets[1] == ["The cat reads a book."]
+    assert targets[0][0] is not None and "cat" in targets[0][0]

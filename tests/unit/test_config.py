@@ -43,7 +43,10 @@ def test_settings_are_read(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ('theme = "paper"\nbogus = 1\n', ":2: bogus: unknown setting"),
-        ("[refresh]\n\nconcurrency = 0\n", ":3: refresh.concurrency: must be greater than 0"),
+        (
+            "[refresh]\n\nconcurrency = 0\n",
+            ":3: refresh.concurrency: must be between 1 and 1024, not 0",
+        ),
         ('[refresh]\nper_host = "four"\n', ":2: refresh.per_host: expected int, got str"),
         ('source_lang = "fr"\n', ":1: source_lang: must be one of ko, en"),
         ("refresh = 3\n", ":1: refresh: must be a table"),

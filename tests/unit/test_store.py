@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,10 @@ def test_upgrade_from_every_earlier_version_keeps_rows_and_backs_up(
         "INSERT INTO articles (feed_id, guid, title, fetched, content, read, starred)"
         " VALUES (1, 'g', '실용외교', 'now', '[\"본문\"]', 1, 1)"
     )
+    if version >= 4:  # from migration 4 on, the store itself indexes what it inserts
+        connection.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (1, '실용외교', '본문')"
+        )
     connection.execute(
         "INSERT INTO terms (lang, text, lemma, created, updated) VALUES ('ko', '외교', '외교', 'now', 'now')"
     )
@@ -173,6 +178,17 @@ def test_search_finds_korean_substrings_of_any_length(store: Store) -> None:
     assert store.search("없는말") == []
 
 
+def test_search_finds_decomposed_hangul_and_stray_invisible_characters(store: Store) -> None:
+    """A query in NFD (macOS, some input methods) finds what its NFC form finds."""
+    feed, _ = store.add_feed("http://example.test/feed")
+    store.upsert_entries(feed.id, [entry("1", title="정부, 실용외교를 강조", paragraphs=["본문"])])
+    for query in ("실용외교", "외교", "외"):
+        decomposed = unicodedata.normalize("NFD", query)
+        assert decomposed != query
+        assert len(store.search(decomposed)) == len(store.search(query)) == 1
+    assert len(store.search("  실용\x1b[31m외교\n")) == 1
+
+
 def test_search_follows_updated_text(store: Store) -> None:
     feed, _ = store.add_feed("http://example.test/feed")
     store.upsert_entries(feed.id, [entry("1", paragraphs=["첫 번째 본문"])])
@@ -235,3 +251,33 @@ def test_retention_spares_starred_and_unread(store: Store) -> None:
         "old-starred",
         "old-unread",
     ]
+
+
+def test_set_read_returning_reports_only_the_articles_that_changed(store: Store) -> None:
+    feed, _ = store.add_feed("http://a.test/feed")
+    store.upsert_entries(feed.id, [entry("1"), entry("2"), entry("3")])
+    ids = {row["guid"]: row["id"] for row in store.query("SELECT guid, id FROM articles")}
+    store.set_flag([ids["2"]], "read", True)
+
+    changed = store.set_read_returning([ids["1"], ids["2"], 999_999], True)
+
+    assert changed == [ids["1"]]
+    assert store.unread_among(list(ids.values())) == [ids["3"]]
+    store.set_read_returning(changed, False)  # the undo: 2 stays read, as it was before
+    assert sorted(store.unread_among(list(ids.values()))) == sorted([ids["1"], ids["3"]])
+
+
+def test_articles_of_a_folder_are_those_of_its_feeds(store: Store) -> None:
+    news, _ = store.add_feed("http://a.test/feed", folder="News")
+    more, _ = store.add_feed("http://b.test/feed", folder="News")
+    other, _ = store.add_feed("http://c.test/feed")
+    store.upsert_entries(news.id, [entry("1")])
+    store.upsert_entries(more.id, [entry("2")])
+    store.upsert_entries(other.id, [entry("3")])
+
+    assert store.count_articles(folder="News") == 2
+    assert sorted(a.guid for a in map(store.article, store.article_ids(folder="News")) if a) == [
+        "1",
+        "2",
+    ]
+    assert [row.feed_id for row in store.articles(folder="News", feed_id=more.id)] == [more.id]

@@ -20,6 +20,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ from reader.core.feedparse import (
     parse_feed,
 )
 from reader.core.models import Feed, FeedKind
-from reader.core.text import clean_line
+from reader.core.store import StoreError
+from reader.core.text import clean_line, error_line
 from reader.core.urls import join_url, url_host, url_scheme
 
 if TYPE_CHECKING:
@@ -64,6 +66,9 @@ PARSER_THREADS = 2
 RESOLVER_THREADS = 32
 """Host name lookups at once: asyncio resolves names in its default executor, whose
 few threads (6 on 2 cores) would make 128 feeds on 128 hosts queue for DNS."""
+PARSE_MIN_SECONDS = 60.0
+"""Parsing a body always gets this long, whatever its download left of the feed's time:
+every pass is linear, and the largest real feeds (100,000 entries) take about 20 s."""
 BACKOFF_AFTER_FAILURES = 2
 """A single failure is retried at the next refresh; from the second one, waits grow."""
 
@@ -110,6 +115,9 @@ class FetchResult:
     permanent_url: str | None = None
     """Where the feed now lives, when every redirect on the way was permanent."""
     error: str | None = None
+    deadline: float | None = None
+    """When the feed's time is up (``time.monotonic()``): parsing and cleaning its body
+    count against the same budget as downloading it."""
 
     @property
     def not_modified(self) -> bool:
@@ -219,7 +227,9 @@ def make_client(settings: FetchSettings, *, connections: int | None = None) -> h
         timeout=timeout,
         limits=limits,
         follow_redirects=False,
-        headers={"User-Agent": USER_AGENT},
+        # Only what reader.core.decoding can inflate with a bound (httpx would add br
+        # and zstd when their packages happen to be installed).
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         trust_env=True,
         verify=shared_ssl_context(),
     )
@@ -292,6 +302,7 @@ async def fetch(
             await _fetch_following_redirects(
                 client, result, settings, etag, last_modified, accept, slot
             )
+            result.deadline = _parse_deadline(deadline.when())
     except TimeoutError:
         result.error = f"timed out after {settings.total_timeout:g} s"
     except FetchError as error:
@@ -299,6 +310,7 @@ async def fetch(
     except Exception as error:
         result.error = describe_http_error(error)
     if result.error:
+        result.error = error_line(result.error)
         result.body = None
     return result
 
@@ -347,7 +359,7 @@ async def _fetch_following_redirects(
                 await _read_capped(response, settings.max_body_bytes)
                 return
             if response.status_code >= 400 or response.status_code < 200:
-                reason = clean_line(response.reason_phrase)
+                reason = error_line(response.reason_phrase, 200)
                 raise FetchError(f"HTTP {response.status_code} {reason}".strip())
             async with slot:
                 result.body = await _read_capped(response, settings.max_body_bytes)
@@ -395,18 +407,44 @@ def _require_http(url: str) -> None:
 
 
 async def _read_capped(response: httpx.Response, cap: int) -> bytes:
-    """The decoded body, refused as soon as it (or its Content-Length) passes ``cap`` bytes."""
+    """The decoded body, refused as soon as it (or its Content-Length) passes ``cap`` bytes.
+
+    The raw bytes are decoded here, a bounded step per compression layer
+    (:mod:`reader.core.decoding`), never by httpx, which inflates each chunk whole:
+    a few hundred bytes of stacked gzip would fill gigabytes before the cap saw them.
+    """
+    from reader.core.decoding import BoundedDecoder, DecodingError
+
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap and "content-encoding" not in response.headers:
         raise FetchError(
             f"response too large ({_megabytes(int(declared))}; the limit is {_megabytes(cap)})"
         )
     body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > cap:
-            raise FetchError(f"response too large (over the {_megabytes(cap)} limit)")
+    try:
+        decoder = BoundedDecoder(response.headers.get_list("content-encoding", split_commas=True))
+        async for raw in response.aiter_raw():
+            for piece in decoder.feed(raw):
+                _append_capped(body, piece, cap)
+                await asyncio.sleep(0)  # a long run of inflating never holds the loop
+        for piece in decoder.finish():
+            _append_capped(body, piece, cap)
+    except DecodingError as error:
+        raise FetchError(str(error)) from None
     return bytes(body)
+
+
+def _append_capped(body: bytearray, piece: bytes, cap: int) -> None:
+    body += piece
+    if len(body) > cap:
+        raise FetchError(f"response too large (over the {_megabytes(cap)} limit)")
+
+
+def _parse_deadline(fetch_deadline: float | None) -> float:
+    """The feed's deadline for parsing: what is left of its total time, at least
+    :data:`PARSE_MIN_SECONDS` (a download that used most of it still gets parsed)."""
+    floor = time.monotonic() + PARSE_MIN_SECONDS
+    return floor if fetch_deadline is None else max(fetch_deadline, floor)
 
 
 def _megabytes(size: int) -> str:
@@ -505,16 +543,19 @@ def probe_feed(url: str, settings: FetchSettings) -> ProbedFeed:
 
 def _parse(fetched: FetchResult) -> ParsedFeed:
     assert fetched.body is not None
-    return parse_body(fetched.body, fetched.final_url, fetched.content_type)
+    return parse_body(fetched.body, fetched.final_url, fetched.content_type, fetched.deadline)
 
 
-def parse_body(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+def parse_body(
+    body: bytes, url: str, content_type: str | None, deadline: float | None = None
+) -> ParsedFeed:
     """Parse a fetched body; any failure of the parser is a FeedParseError for this feed.
 
-    A module-level function so that worker processes can run it.
+    ``deadline`` (``time.monotonic()``) is the feed's time budget. A module-level
+    function so that worker processes can run it.
     """
     try:
-        return parse_feed(body, url, content_type)
+        return parse_feed(body, url, content_type, deadline=deadline)
     except FeedParseError:
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as error:
@@ -576,7 +617,7 @@ class ParserPool:
 
     async def parse(self, fetched: FetchResult) -> ParsedFeed:
         assert fetched.body is not None
-        arguments = (fetched.body, fetched.final_url, fetched.content_type)
+        arguments = (fetched.body, fetched.final_url, fetched.content_type, fetched.deadline)
         processes = self._pool()
         loop = asyncio.get_running_loop()
         if processes is not None:
@@ -690,8 +731,22 @@ async def _refresh_all(
         await clients.aclose()
         run.parser.close()
     if run.checks:
-        await run.write(lambda: record_checks(store, run.checks))
+        try:
+            await run.write(lambda: record_checks(store, run.checks))
+        except StoreError as error:
+            # Even the feeds' states could not be saved (the disk is still full): every
+            # feed whose state was lost says so.
+            _lost_checks(results, run.checks, error_line(str(error)))
     return results
+
+
+def _lost_checks(
+    results: Sequence[FeedRefreshResult], checks: Sequence[tuple[Feed, FetchResult]], error: str
+) -> None:
+    lost = {feed.id for feed, _fetched in checks}
+    for result in results:
+        if result.feed_id in lost and result.error is None:
+            result.error = error
 
 
 def interleave_hosts(feeds: Sequence[Feed]) -> list[Feed]:
@@ -725,8 +780,10 @@ async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshRes
     else:
         try:
             await _fetch_parse_store(run, feed, result)
+        except StoreError as error:  # already one line for the user (a full disk …)
+            result.error = error_line(str(error))
         except Exception as error:  # a bug or a database problem must not stop the others
-            result.error = clean_line(f"{type(error).__name__}: {error}")[:300]
+            result.error = error_line(f"{type(error).__name__}: {error}")
     _report(run, result)
     return result
 
@@ -759,10 +816,14 @@ async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResul
         except FeedParseError as error:
             fetched.error = str(error)
         else:
-            result.new, result.updated = await run.write(
-                lambda: store_parsed(run.store, feed, fetched, parsed)
-            )
-            result.feed = feed.title or parsed.title or feed.url
+            try:
+                result.new, result.updated = await run.write(
+                    lambda: store_parsed(run.store, feed, fetched, parsed)
+                )
+            except StoreError as error:  # a full disk: recorded with the feed's checks below
+                fetched.error = error_line(str(error))
+            else:
+                result.feed = feed.title or parsed.title or feed.url
     if fetched.error is not None or fetched.not_modified:
         result.error = fetched.error
         run.checks.append((feed, fetched))
@@ -804,7 +865,7 @@ def _check_values(fetched: FetchResult) -> dict[str, Any]:
     values: dict[str, Any] = {
         "last_checked": utc_now(),
         "last_status": fetched.status,
-        "last_error": fetched.error,
+        "last_error": error_line(fetched.error) or None,
         "failure_count": 0,
     }
     if fetched.error is None:

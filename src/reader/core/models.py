@@ -13,6 +13,8 @@ class FeedKind(StrEnum):
     """The "Local" collection: files, pages and saved translator text."""
     DEMO = "demo"
     """The built-in "Welcome" collection."""
+    ACCOUNT = "account"
+    """A feed of a feed-server account (Fever): fetched and managed by the server."""
 
 
 LOCAL_FEED_URL = "reader:local"

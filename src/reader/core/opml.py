@@ -21,6 +21,9 @@ from reader.core.urls import is_web_url
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
 FOLDER_SEPARATOR = "/"
+_NOT_XML_CHARACTERS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 forbids even as references (U+FFFE, U+FFFF, lone surrogates,
+C0 controls): lxml and expat refuse a document holding one."""
 _STRAY_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9._-]*|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)")
 
 
@@ -81,8 +84,15 @@ def parse_opml(data: bytes) -> OpmlDocument:
 
 
 def _repair(text: str) -> str:
-    """Escape sequences removed and stray ``&`` escaped: exports often hold raw URLs."""
-    return _STRAY_AMPERSAND.sub("&amp;", strip_controls(text, keep_newlines=True))
+    """Escape sequences, controls and characters XML forbids removed, stray ``&``
+    escaped: exports often hold raw URLs."""
+    text = xml_characters(strip_controls(text, keep_newlines=True))
+    return _STRAY_AMPERSAND.sub("&amp;", text)
+
+
+def xml_characters(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (see _NOT_XML_CHARACTERS)."""
+    return _NOT_XML_CHARACTERS.sub("", text)
 
 
 def _walk(parent: Any, folders: list[str], document: OpmlDocument) -> None:
@@ -123,9 +133,8 @@ def export_opml(feeds: Iterable[Feed], title: str = "reader subscriptions") -> s
     ]
     lines += [_feed_line(feed, "    ") for feed in by_folder.pop(None, [])]
     for folder in sorted(by_folder, key=lambda name: (name or "").lower()):
-        lines.append(
-            f"    <outline text={quoteattr(folder or '')} title={quoteattr(folder or '')}>"
-        )
+        name = _attr(folder or "")
+        lines.append(f"    <outline text={name} title={name}>")
         lines += [_feed_line(feed, "      ") for feed in by_folder[folder]]
         lines.append("    </outline>")
     lines += ["  </body>", "</opml>", ""]
@@ -133,13 +142,18 @@ def export_opml(feeds: Iterable[Feed], title: str = "reader subscriptions") -> s
 
 
 def _feed_line(feed: Feed, indent: str) -> str:
-    title = feed.title or feed.url
-    site = f" htmlUrl={quoteattr(feed.site_url)}" if feed.site_url else ""
+    title = _attr(feed.title or feed.url)
+    site = f" htmlUrl={_attr(feed.site_url)}" if feed.site_url else ""
     return (
-        f'{indent}<outline type="rss" text={quoteattr(title)} title={quoteattr(title)}'
-        f" xmlUrl={quoteattr(feed.url)}{site}/>"
+        f'{indent}<outline type="rss" text={title} title={title} xmlUrl={_attr(feed.url)}{site}/>'
     )
 
 
+def _attr(value: str) -> str:
+    """An attribute value, quoted and escaped, without characters XML forbids."""
+    return quoteattr(xml_characters(value))
+
+
 def _text(value: str) -> str:
+    value = xml_characters(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

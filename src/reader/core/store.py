@@ -12,8 +12,11 @@ another writer fail either: :meth:`Store.transaction` tries again until
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
+import shutil
 import sqlite3
 import threading
 import time
@@ -34,6 +37,7 @@ from reader.core.models import (
     FeedKind,
     Term,
 )
+from reader.core.text import clean_line
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_WAIT_SECONDS = 120.0
@@ -46,6 +50,83 @@ SEARCH_SEPARATOR = "\n"
 
 class StoreError(Exception):
     """The database cannot be used; the message is meant for the user."""
+
+
+class DiskFullError(StoreError):
+    """A write failed because the disk (or the database's size limit) is full."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(f"disk full: cannot write to {path}; free some space and try again")
+
+
+LOW_SPACE_BYTES = 1024 * 1024
+"""Free space under which a disk I/O error is taken for a full disk."""
+
+
+def is_disk_full(error: BaseException, path: str | Path | None = None) -> bool:
+    """SQLite's SQLITE_FULL (a full disk, or ``max_page_count`` reached) or ENOSPC.
+
+    SQLite reports some writes on a full disk as a plain disk I/O error (creating the
+    WAL or its index when the database opens); with ``path``, such an error counts as
+    a full disk when the database's folder has next to no space left.
+    """
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    if not isinstance(error, sqlite3.Error):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or (
+        "database or disk is full" in str(error)
+    ):
+        return True
+    input_output = (code is not None and code & 0xFF == sqlite3.SQLITE_IOERR) or (
+        "disk I/O error" in str(error)
+    )
+    return input_output and path is not None and _low_on_space(Path(path))
+
+
+def _low_on_space(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def _in_transaction(connection: sqlite3.Connection) -> bool:
+    """Asked again after the body ran: the body, or SQLite itself, may have ended it."""
+    return connection.in_transaction
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose statements raise DiskFullError for a full disk: one line for
+    every command and the TUI, instead of an OperationalError (or, from the rollback
+    that followed it, "cannot rollback - no transaction is active")."""
+
+    def __init__(self, database: str | Path, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self.database_path = database
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as error:
+            raise self._translated(error) from None
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as error:
+            raise self._translated(error) from None
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(script)
+        except sqlite3.Error as error:
+            raise self._translated(error) from None
+
+    def _translated(self, error: sqlite3.Error) -> Exception:
+        full = is_disk_full(error, self.database_path)
+        return DiskFullError(self.database_path) if full else error
 
 
 def utc_now() -> str:
@@ -183,7 +264,72 @@ _MIGRATION_4 = """
 DROP TRIGGER articles_fts_insert;
 """
 
-MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _MIGRATION_4]
+# Feed-server accounts (issue 16): each account's feeds (feeds.kind 'account'), the
+# server id of each of its articles with the flags the server last reported, and the
+# push queue of local flag changes. The triggers queue every change of read/starred on
+# a server article in the transaction that makes it, whatever code path made it; a
+# sync applying the server's flags marks itself in account_applying (inside its own
+# transaction, so no other connection ever sees the mark) and is not queued.
+_MIGRATION_5 = """
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    url TEXT NOT NULL,
+    username TEXT NOT NULL,
+    key_store TEXT NOT NULL,
+    since_id INTEGER NOT NULL DEFAULT 0,
+    last_sync TEXT,
+    last_error TEXT,
+    created TEXT NOT NULL
+);
+
+CREATE TABLE account_feeds (
+    feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id INTEGER NOT NULL,
+    UNIQUE (account_id, remote_id)
+);
+
+CREATE TABLE account_items (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id INTEGER NOT NULL,
+    server_read INTEGER NOT NULL DEFAULT 0,
+    server_starred INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (account_id, remote_id)
+);
+
+CREATE TABLE account_push (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id INTEGER NOT NULL,
+    flag TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    changed TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    PRIMARY KEY (account_id, remote_id, flag)
+) WITHOUT ROWID;
+
+CREATE TABLE account_applying (account_id INTEGER PRIMARY KEY);
+
+CREATE TRIGGER account_push_read AFTER UPDATE OF read ON articles
+WHEN old.read IS NOT new.read AND NOT EXISTS (SELECT 1 FROM account_applying) BEGIN
+    INSERT OR REPLACE INTO account_push (account_id, remote_id, flag, value, changed)
+    SELECT account_id, remote_id, 'read', new.read, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')
+    FROM account_items WHERE article_id = new.id;
+END;
+
+CREATE TRIGGER account_push_starred AFTER UPDATE OF starred ON articles
+WHEN old.starred IS NOT new.starred AND NOT EXISTS (SELECT 1 FROM account_applying) BEGIN
+    INSERT OR REPLACE INTO account_push (account_id, remote_id, flag, value, changed)
+    SELECT account_id, remote_id, 'starred', new.starred,
+           strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')
+    FROM account_items WHERE article_id = new.id;
+END;
+"""
+
+MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _MIGRATION_4, _MIGRATION_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -222,12 +368,15 @@ class Store:
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
                 check_same_thread=False,
+                factory=_Connection,
             )
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as error:
+            if is_disk_full(error, self.path):
+                raise DiskFullError(self.path) from None
             raise StoreError(f"{self.path}: cannot open database: {error}") from None
         return connection
 
@@ -264,10 +413,15 @@ class Store:
         self._begin(connection)
         try:
             yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
+            connection.execute("COMMIT")
+        except BaseException as error:
+            # SQLite has already rolled back after some errors (a full disk among them).
+            if _in_transaction(connection):
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
+            if isinstance(error, OSError) and is_disk_full(error):
+                raise DiskFullError(self.path) from None
             raise
-        connection.execute("COMMIT")
 
     def _begin(self, connection: sqlite3.Connection) -> None:
         """``BEGIN IMMEDIATE``, tried again while another connection holds the write lock."""
@@ -537,9 +691,10 @@ class Store:
         kind: FeedKind | None = None,
         limit: int | None = None,
         offset: int = 0,
+        folder: str | None = None,
     ) -> list[ArticleSummary]:
-        """Article summaries, newest first."""
-        where, params = _article_filter(feed_id, unread, starred, kind)
+        """Article summaries, newest first (``folder``: of the feeds filed in that folder)."""
+        where, params = _article_filter(feed_id, unread, starred, kind, folder)
         sql = (
             f"SELECT {self._SUMMARY_COLUMNS} FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
             f" WHERE {where}"
@@ -593,6 +748,56 @@ class Store:
                 changed += cursor.rowcount
         return changed
 
+    def set_read_returning(self, article_ids: Sequence[int], read: bool) -> list[int]:
+        """Set ``read`` on articles and return the ids whose state actually changed.
+
+        Those ids are exactly what an undo must flip back: articles that already had
+        the state (or no longer exist) are left out, so undoing never touches them.
+        """
+        changed: list[int] = []
+        with self.transaction() as connection:
+            for chunk, marks in _in_chunks(list(dict.fromkeys(article_ids))):
+                rows = connection.execute(
+                    f"SELECT id FROM articles WHERE read = ? AND id IN ({marks})",
+                    [int(not read), *chunk],
+                ).fetchall()
+                ids = [int(row[0]) for row in rows]
+                if not ids:
+                    continue
+                id_marks = ",".join("?" * len(ids))
+                connection.execute(
+                    f"UPDATE articles SET read = ? WHERE id IN ({id_marks})", [int(read), *ids]
+                )
+                changed.extend(ids)
+        return changed
+
+    def article_ids(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+        folder: str | None = None,
+    ) -> list[int]:
+        """The ids of every article :meth:`articles` would list with the same filters."""
+        where, params = _article_filter(feed_id, unread, starred, kind, folder)
+        rows = self.query(
+            "SELECT articles.id FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
+            f" WHERE {where}",
+            params,
+        )
+        return [int(row[0]) for row in rows]
+
+    def unread_among(self, article_ids: Sequence[int]) -> list[int]:
+        """The ids among ``article_ids`` of articles still unread, in the order given."""
+        unread: set[int] = set()
+        unique = list(dict.fromkeys(article_ids))
+        for chunk, marks in _in_chunks(unique):
+            rows = self.query(f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk)
+            unread.update(int(row[0]) for row in rows)
+        return [article_id for article_id in unique if article_id in unread]
+
     def mark_all_read(self, feed_id: int | None = None) -> int:
         with self.transaction() as connection:
             if feed_id is None:
@@ -604,9 +809,15 @@ class Store:
         return cursor.rowcount
 
     def count_articles(
-        self, unread: bool = False, starred: bool = False, kind: FeedKind | None = None
+        self,
+        unread: bool = False,
+        starred: bool = False,
+        kind: FeedKind | None = None,
+        *,
+        feed_id: int | None = None,
+        folder: str | None = None,
     ) -> int:
-        where, params = _article_filter(None, unread, starred, kind)
+        where, params = _article_filter(feed_id, unread, starred, kind, folder)
         row = self.query(
             f"SELECT count(*) FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id WHERE {where}",
             params,
@@ -619,7 +830,10 @@ class Store:
         The trigram index answers queries of three or more characters; shorter ones
         (most Korean words are two syllables) fall back to LIKE over the same table.
         """
-        text = text.strip()
+        # Stored text went through clean_line (NFC, controls and invisible characters
+        # out, spaces collapsed); a query typed or pasted in decomposed Hangul (NFD,
+        # as macOS file names and some input methods give it) must be too.
+        text = clean_line(text)
         if not text:
             return []
         if len(text) >= 3:
@@ -647,7 +861,7 @@ class Store:
                 "DELETE FROM articles WHERE read = 1 AND starred = 0"
                 " AND coalesce(published, fetched) < ?"
                 " AND id NOT IN (SELECT article_id FROM terms WHERE article_id IS NOT NULL)"
-                " AND feed_id IN (SELECT id FROM feeds WHERE kind = 'feed')",
+                " AND feed_id IN (SELECT id FROM feeds WHERE kind IN ('feed', 'account'))",
                 (before,),
             )
         return cursor.rowcount
@@ -696,6 +910,10 @@ class Store:
             connection.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
             )
+
+    def delete_meta(self, key: str) -> None:
+        with self.transaction() as connection:
+            connection.execute("DELETE FROM meta WHERE key = ?", (key,))
 
     # -- terms -----------------------------------------------------------------------
 
@@ -961,7 +1179,11 @@ def _in_chunks(values: Sequence[Any]) -> Iterator[tuple[list[Any], str]]:
 
 
 def _article_filter(
-    feed_id: int | None, unread: bool, starred: bool, kind: FeedKind | None
+    feed_id: int | None,
+    unread: bool,
+    starred: bool,
+    kind: FeedKind | None,
+    folder: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (over ``articles`` joined to ``feeds``) and its parameters."""
     where, params = ["1"], list[Any]()
@@ -975,6 +1197,9 @@ def _article_filter(
     if kind is not None:
         where.append("feeds.kind = ?")
         params.append(kind.value)
+    if folder is not None:
+        where.append("feeds.folder = ?")
+        params.append(folder)
     return " AND ".join(where), params
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from reader.core.models import TERM_STATUSES, Term
 
-ANALYSER_VERSION = "2"
+ANALYSER_VERSION = "3"
 """Bump when keys change, so that stored patterns and vocabularies are recomputed."""
 
 KNOWN_STATUSES = frozenset({"known", "ignored"})
@@ -67,9 +67,23 @@ def _base_tag(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 
+_PLURAL_TAG = "XSN:PL"
+"""The plural suffix ``들`` written onto a noun (``시민들의``): kiwipiepy tags it XSN, a
+derivational suffix, but for a learner it is an inflection like a particle: ``시민`` is
+the word, and it matches ``시민들의``."""
+
+
 def _is_functional_ko(tag: str) -> bool:
-    """Particles, endings, the copula and symbols: never the head of a term."""
-    return tag[0] in "JEZ" or tag == "VCP" or tag in _SYMBOL_TAGS
+    """Particles, endings, the copula, the plural suffix and symbols: never the head of
+    a term."""
+    return tag[0] in "JEZ" or tag == "VCP" or tag == _PLURAL_TAG or tag in _SYMBOL_TAGS
+
+
+def _korean_tag(token: Any, previous_end: int | None) -> str:
+    tag = _base_tag(token.tag)
+    if tag == "XSN" and token.form == "들" and previous_end == token.start:
+        return _PLURAL_TAG
+    return tag
 
 
 def _korean_key(form: str, lemma: str, tag: str) -> str:
@@ -92,9 +106,13 @@ def _analyse_korean_batch(texts: Sequence[str]) -> list[Analysis]:
 
 
 def _korean_analysis(text: str, tokens: Sequence[Any]) -> Analysis:
-    keys, starts, ends, tags, lemmas = [], [], [], [], []
+    keys: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    tags: list[str] = []
+    lemmas: list[str] = []
     for token in tokens:
-        tag = intern(_base_tag(token.tag))
+        tag = intern(_korean_tag(token, ends[-1] if ends else None))
         keys.append(intern(_korean_key(token.form, token.lemma, tag)))
         starts.append(token.start)
         ends.append(token.start + token.len)
@@ -140,7 +158,7 @@ def _korean_lemma(analysis: Analysis) -> str:
         if tag[0] == "V":
             form = form.removesuffix("다") or form
         spaced = index > first and analysis.starts[index] > analysis.ends[index - 1]
-        morphemes.append((form, tag, spaced))
+        morphemes.append((form, "XSN" if tag == _PLURAL_TAG else tag, spaced))
     if analysis.tags[last - 1] in _PREDICATE_TAGS:
         morphemes.append(("다", "EF", False))
     kiwi, lock = _kiwi_instance()
@@ -154,7 +172,7 @@ def _korean_lemma(analysis: Analysis) -> str:
 
 # -- English and other Latin-script languages ---------------------------------------------
 
-_LATIN_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]")
+_LATIN_TOKEN = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+|\d++(?:[.,]\d++)*+|[^\w\s]")
 _NO_INFLECTION = frozenset(
     {"news", "series", "species", "this", "his", "has", "was", "does", "goes", "is", "us", "its"}
 )
@@ -413,6 +431,49 @@ def lemma_for(surface: str, lang: str) -> str:
     return _latin_lemma(analysis)
 
 
+def lemmas_for(surfaces: Sequence[str], lang: str) -> list[str]:
+    """Dictionary forms of many words or phrases, analysed in one batch without filling
+    the analysis cache (dictionary imports key tens of thousands of glosses)."""
+    analyses = analyse_many([surface.strip() for surface in surfaces], lang, keep=False)
+    return [
+        _korean_lemma(analysis) if analysis.lang == "ko" else _latin_lemma(analysis)
+        for analysis in analyses
+    ]
+
+
+class TermTextError(ValueError):
+    """A term text that is no word or phrase; the message is one line for the user."""
+
+
+_TERM_JOINERS = frozenset("-'’.·&/,()[]~\"“”‘’«»")
+"""Punctuation a word or phrase can hold inside it: ``U.S.``, ``don't``, ``AT&T``,
+``(으)ㄹ 수 있다``, ``~에 대해``. Anything else (``* + $ ^ | \\ = < > @ # %``) makes the
+text a pattern or a formula, not a term."""
+
+
+def check_term_text(text: str) -> None:
+    """Refuse a term text that has no letter of its own, or holds symbols no word has.
+
+    ``.*(a+)+$`` was stored with the lemma ``a`` and highlighted every ``a``; ``...`` or
+    ``50%`` match nothing useful. Raises TermTextError.
+    """
+    inner = text.strip(_EDGE_PUNCTUATION + " ")
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    if not any(char.isalpha() for char in inner):
+        raise TermTextError(f"{shown!r} is not a word or phrase: it has no letters")
+    symbols = sorted(
+        {
+            char
+            for char in inner
+            if not (char.isalnum() or char.isspace() or char in _TERM_JOINERS)
+            and not unicodedata.category(char).startswith("M")
+        }
+    )
+    if symbols:
+        listed = " ".join(symbols[:8])
+        raise TermTextError(f"{shown!r} is not a word or phrase: it holds {listed}")
+
+
 _WORD = re.compile(r"\S+")
 _EDGE_PUNCTUATION = "\"'“”‘’«»「」『』()[]{}<>.,!?;:…·—–-"
 
@@ -527,6 +588,12 @@ def _is_content_word(analysis: Analysis, index: int) -> bool:
         return tag in _CONTENT_TAGS_KO
     lemma = analysis.lemmas[index]
     return tag == "W" and len(lemma) > 1 and lemma not in STOPWORDS_EN
+
+
+def content_word_indexes(analysis: Analysis) -> list[int]:
+    """Indexes of the tokens that are content words (what :func:`content_words` counts),
+    for callers that need to know where each one is (sentence mining)."""
+    return [index for index in range(len(analysis.keys)) if _is_content_word(analysis, index)]
 
 
 def content_words(analyses: Iterable[Analysis]) -> Counter[str]:

@@ -22,8 +22,18 @@ _ESCAPE_SEQUENCE = re.compile(
     re.VERBOSE,
 )
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-_INVISIBLE = "\ufeff\u2028\u2029" + _BIDI_CONTROLS
+_ZERO_WIDTH = "\u00ad\u034f\u180e\u200b\u200c\u2060\u2061\u2062\u2063\u2064\ufeff\ufff9\ufffa\ufffb"
+"""Invisible format characters that Korean and English text never needs: soft hyphen,
+zero-width space and non-joiner, word joiner, invisible operators, BOM, annotation
+marks. They split words for search and matching while showing nothing. The zero-width
+joiner U+200D stays: emoji sequences (👩‍👩‍👧) are built with it; variation selectors stay too."""
+_INVISIBLE = "\u2028\u2029\u206a\u206b\u206c\u206d\u206e\u206f" + _ZERO_WIDTH + _BIDI_CONTROLS
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape(_INVISIBLE) + "]")
+NEEDS_LINE_CLEANING = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00a0\u2000-\u200a\u202f\u205f\u3000" + re.escape(_INVISIBLE) + "]|  "
+)
+"""Characters :func:`clean_line` would change (plus double spaces): a fast check for
+callers that clean many short strings, most of which need nothing."""
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -47,6 +57,17 @@ def clean_line(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", strip_controls(text))
     return _SPACES.sub(" ", text).strip()
+
+
+ERROR_LIMIT = 300
+"""The longest error text shown or stored: errors quote outside text (reason phrases,
+addresses, parser messages), and an error is one line."""
+
+
+def error_line(text: str | None, limit: int = ERROR_LIMIT) -> str:
+    """One line of error text, cut to ``limit`` characters (an ellipsis marks the cut)."""
+    line = clean_line(text[: limit * 4] if text else text)
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:

@@ -1,11 +1,13 @@
-"""Sentence translation over installed Argos packages, fast and cached.
+"""Sentence translation over installed models, fast and cached.
 
-The fast path never imports ``argostranslate.translate`` (which pulls torch,
-stanza and spacy: seconds at start-up). For each direction it loads the
-package's CTranslate2 model and SentencePiece model once, and translates all
-pending sentences in large ``translate_batch`` calls (sentences sorted by length
-and grouped up to ``max_batch_tokens``), with the decoding options argostranslate
-uses, so its output matches ``argostranslate.translate`` sentence for sentence.
+The fast path never imports ``argostranslate.translate`` (seconds at start-up).
+For each direction it loads the model's CTranslate2 model and SentencePiece
+model(s) once, and translates all pending sentences in large ``translate_batch``
+calls (sentences sorted by length and grouped up to ``max_batch_tokens``), with
+the decoding options argostranslate uses, so an Argos package's output matches
+``argostranslate.translate`` sentence for sentence. The other families (OPUS-MT,
+NLLB-200, M2M-100) run through the same engine; only their tokens differ, and
+core/model_families.py knows those.
 
 Packages the fast path cannot handle (a BPE tokenizer, a multilingual package,
 or no direct package so a pivot is needed) go through argostranslate's own
@@ -29,8 +31,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reader.config import TranslationConfig
+from reader.core.model_families import ARGOS, Tokenization, model_dir, tokenization_for
+from reader.core.model_registry import PREFERENCE_KEY, ModelEntry, all_models, choose, find_by_name
 from reader.core.models import Sentence
-from reader.core.packages import InstalledModel, find_model, installed_models, no_model_message
+from reader.core.packages import InstalledModel, installed_models, no_model_message
 from reader.core.sentences import split_long_sentence
 from reader.core.store import Store
 from reader.core.text import clean_line, strip_controls
@@ -89,7 +93,7 @@ class CTranslate2Engine:
             {"beam": config.beam_size, "lp": LENGTH_PENALTY, "v": CACHE_FORMAT}, sort_keys=True
         )
         self._translator: Any = None
-        self._tokenizer: Any = None
+        self._tokenization: Tokenization | None = None
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -98,23 +102,44 @@ class CTranslate2Engine:
             if self._translator is not None:
                 return
             import ctranslate2
-            import sentencepiece
 
-            self._tokenizer = sentencepiece.SentencePieceProcessor(
-                model_file=str(self.model.path / "sentencepiece.model")
+            model = self.model
+            self._tokenization = tokenization_for(
+                model.family, model.path, model.source, model.target, model.target_prefix
             )
             self._translator = ctranslate2.Translator(
-                str(self.model.path / "model"),
+                str(model_dir(model.family, model.path)),
                 device="cpu",
                 compute_type="auto",
                 inter_threads=1,
                 intra_threads=self.config.threads,
             )
 
-    def encode(self, text: str) -> list[str]:
+    @property
+    def tokenization(self) -> Tokenization:
+        """The family's tokenisation for this direction (loads the model first)."""
         self.load()
-        tokens: list[str] = self._tokenizer.encode(text, out_type=str)
-        return tokens
+        assert self._tokenization is not None
+        return self._tokenization
+
+    def encode(self, text: str) -> list[str]:
+        """The sentence's pieces, without the family's special tokens."""
+        return self.tokenization.pieces(text)
+
+    def decoding_options(self, batch: list[list[str]]) -> dict[str, Any]:
+        """The ``translate_batch`` keyword arguments for a batch of source token lists."""
+        longest = max(len(tokens) for tokens in batch)
+        prefix = self.tokenization.target_prefix
+        return {
+            "target_prefix": [list(prefix)] * len(batch) if prefix else None,
+            "replace_unknowns": True,
+            "max_batch_size": self.config.max_batch_tokens,
+            "batch_type": "tokens",
+            "beam_size": self.config.beam_size,
+            "num_hypotheses": 1,
+            "length_penalty": LENGTH_PENALTY,
+            "max_decoding_length": self.max_decoding_length(longest) + len(prefix or ()),
+        }
 
     def translate(self, sentences: Sequence[str]) -> list[Outcome]:
         self.load()
@@ -198,36 +223,17 @@ class CTranslate2Engine:
                 outputs.append(error)
         return outputs
 
-    def _decode_batch(self, batch: list[list[str]]) -> list[str | Exception]:
-        if not batch:
+    def _decode_batch(self, units: list[list[str]]) -> list[str | Exception]:
+        if not units:
             return []
-        longest = max(len(tokens) for tokens in batch)
-        prefix = self.model.target_prefix
-        results = self._translator.translate_batch(
-            batch,
-            target_prefix=[[prefix]] * len(batch) if prefix else None,
-            replace_unknowns=True,
-            max_batch_size=self.config.max_batch_tokens,
-            batch_type="tokens",
-            beam_size=self.config.beam_size,
-            num_hypotheses=1,
-            length_penalty=LENGTH_PENALTY,
-            max_decoding_length=self.max_decoding_length(longest),
-        )
-        return [self._detokenize(result.hypotheses[0]) for result in results]
+        tokenization = self.tokenization
+        batch = [tokenization.source_tokens(pieces) for pieces in units]
+        results = self._translator.translate_batch(batch, **self.decoding_options(batch))
+        return [tokenization.detokenize(result.hypotheses[0]) for result in results]
 
     def max_decoding_length(self, longest_input: int) -> int:
         """Decoding stops here even without ``</s>``: twice the longest input, plus a margin."""
         return min(self.config.max_sentence_tokens * 2, 2 * longest_input + 16)
-
-    def _detokenize(self, tokens: list[str]) -> str:
-        """Exactly argostranslate's SentencePiece decoding, prefix and leading space removed."""
-        value: str = self._tokenizer.decode_pieces(tokens).replace("▁", " ").replace("_", " ")
-        prefix = self.model.target_prefix
-        if prefix and value.startswith(prefix):
-            value = value[len(prefix) :]
-        value = value[1:] if value.startswith(" ") else value
-        return strip_controls(value)  # a package's vocabulary is outside input too
 
 
 # -- argostranslate's own path -----------------------------------------------------------
@@ -309,7 +315,10 @@ def _pivot_model(models: Sequence[InstalledModel]) -> InstalledModel:
 
 
 def fast_path_problem(model: InstalledModel) -> str | None:
-    """Why the fast path cannot run ``model``, or None when it can."""
+    """Why the fast path cannot run ``model``, or None when it can (always, but for Argos
+    packages with a BPE tokenizer or several languages)."""
+    if model.family != ARGOS:
+        return None
     if model.tokenizer != "sentencepiece":
         return f"tokenizer is {model.tokenizer}, not SentencePiece"
     if model.multilingual:
@@ -327,37 +336,69 @@ ResultCallback = Callable[[int, Outcome], None]
 
 
 class Translations:
-    """One engine per direction, shared by every caller, in front of the cache."""
+    """One engine per direction (and model), shared by every caller, in front of the cache."""
 
-    def __init__(self, store: Store, models_dir: Path, config: TranslationConfig) -> None:
+    def __init__(
+        self,
+        store: Store,
+        models_dir: Path,
+        config: TranslationConfig,
+        own_models_dir: Path,
+    ) -> None:
         self.store = store
         self.models_dir = models_dir
+        """argostranslate's package folder (Argos packages)."""
+        self.own_models_dir = own_models_dir
+        """reader's folder of OPUS-MT, NLLB-200 and M2M-100 models."""
         self.config = config
-        self._engines: dict[tuple[str, str], Translator] = {}
+        self._engines: dict[tuple[str, str, str], Translator] = {}
         self._lock = threading.Lock()
 
-    def engine(self, source: str, target: str) -> Translator:
-        """The engine for a direction, created on first use; raises NoModelError."""
+    def engine(self, source: str, target: str, model: str | None = None) -> Translator:
+        """The engine for a direction, created on first use; raises NoModelError.
+
+        ``model`` names the model to use (``reader translate --model``); without it, the
+        one chosen with ``reader models use``, else the best installed one.
+        """
         with self._lock:
-            engine = self._engines.get((source, target))
+            key = (source, target, model or "")
+            engine = self._engines.get(key)
             if engine is None:
-                engine = self._create_engine(source, target)
-                self._engines[(source, target)] = engine
+                engine = self._create_engine(source, target, model)
+                self._engines[key] = engine
             return engine
 
     def forget(self) -> None:
-        """Drop loaded engines (after a model is installed or removed)."""
+        """Drop loaded engines (after a model is installed, removed or chosen)."""
         with self._lock:
             self._engines.clear()
 
-    def _create_engine(self, source: str, target: str) -> Translator:
-        model = find_model(self.models_dir, source, target)
-        if model is None:
+    def preferred_model(self, source: str, target: str) -> str | None:
+        """The model the user chose for a direction (``reader models use``), if any."""
+        return self.store.get_meta(PREFERENCE_KEY.format(pair=f"{source}-{target}"))
+
+    def installed(self) -> list[ModelEntry]:
+        return all_models(self.models_dir, self.own_models_dir)
+
+    def _create_engine(self, source: str, target: str, name: str | None) -> Translator:
+        models = self.installed()
+        if name:
+            chosen = find_by_name(models, name)
+            if chosen is None:
+                raise NoModelError(
+                    f"no model named {name!r} is installed (see `reader models list`)"
+                )
+            if not chosen.serves(source, target):
+                raise NoModelError(f"model {name} does not translate {source}→{target}")
+        else:
+            chosen = choose(models, source, target, self.preferred_model(source, target))
+        if chosen is None:
             chain = self._pivot_chain(source, target)
             if chain is None:
                 raise NoModelError(no_model_message(source, target))
             log.info("translation %s→%s: pivot through %s", source, target, chain[0].target)
             return ArgosEngine(chain, self.config)
+        model = chosen.for_direction(source, target)
         problem = fast_path_problem(model)
         if problem is not None:
             log.info("translation %s: argostranslate's own path (%s)", model.pair, problem)
@@ -382,13 +423,15 @@ class Translations:
         on_result: ResultCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
         chunk_size: int = 64,
+        model: str | None = None,
     ) -> list[Outcome | None]:
         """Translate sentences through the cache; None marks ones skipped after a stop.
 
         Cached sentences are reported first; the rest go to the model in chunks of
-        ``chunk_size`` sentences, each chunk cached as soon as it is done.
+        ``chunk_size`` sentences, each chunk cached as soon as it is done. ``model``
+        names the model to use instead of the direction's chosen one.
         """
-        engine = self.engine(source, target)
+        engine = self.engine(source, target, model)
         results: list[Outcome | None] = [None] * len(sentences)
         pending = self._from_cache(engine, sentences, source, target, results, on_result)
         for start in range(0, len(pending), chunk_size):

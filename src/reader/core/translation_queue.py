@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reader.core.models import Sentence
@@ -74,11 +74,22 @@ class _Job:
     positions: list[tuple[int, int]]
     """(paragraph, sentence) of each sentence, in the order they are translated."""
     texts: list[str]
+    directions: list[tuple[str, str]] = field(default_factory=list)
+    """(source, target) of each sentence: the job's, or its paragraph's own."""
     pending: list[int] = field(default_factory=list)
     cache_checked: bool = False
     done: int = 0
     cancelled: bool = False
     chunks_run: int = 0
+
+
+def _by_direction(job: _Job, indexes: Iterable[int]) -> list[tuple[tuple[str, str], list[int]]]:
+    """The job's sentences at ``indexes``, grouped by direction (in order of first use)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index in indexes:
+        direction = job.directions[index] if job.directions else (job.source_lang, job.target_lang)
+        groups.setdefault(direction, []).append(index)
+    return list(groups.items())
 
 
 class TranslationQueue:
@@ -102,15 +113,20 @@ class TranslationQueue:
         article_id: int | None = None,
         priority: int = 0,
         first_paragraphs: Sequence[int] = (),
+        paragraph_directions: Mapping[int, tuple[str, str]] | None = None,
     ) -> int:
         """Queue sentences for translation; returns the job id.
 
         Lower ``priority`` runs first (ties: first submitted). The sentences of
         ``first_paragraphs`` (the visible ones) are translated before the rest.
+        ``paragraph_directions`` gives some paragraphs their own (source, target), e.g.
+        a Korean paragraph of an English article.
         """
         first = [p for p in dict.fromkeys(first_paragraphs) if 0 <= p < len(paragraphs)]
         order = first + [p for p in range(len(paragraphs)) if p not in set(first)]
         positions = [(p, s) for p in order for s in range(len(paragraphs[p]))]
+        own = paragraph_directions or {}
+        directions = [own.get(p, (source_lang, target_lang)) for p, _ in positions]
         with self._condition:
             if self._closed:
                 raise RuntimeError("the translation queue is closed")
@@ -125,6 +141,7 @@ class TranslationQueue:
                 callback=callback,
                 positions=positions,
                 texts=[paragraphs[p][s].text for p, s in positions],
+                directions=directions,
             )
             self._ensure_worker()
             self._condition.notify()
@@ -213,13 +230,21 @@ class TranslationQueue:
             self._finish(job)
 
     def _check_cache(self, job: _Job) -> None:
-        def report(index: int, outcome: Outcome) -> None:
-            self._report(job, index, outcome)
+        pending: list[int] = []
+        for (source, target), indexes in _by_direction(job, range(len(job.texts))):
 
-        results = self._translations.translate(
-            job.texts, job.source_lang, job.target_lang, on_result=report, should_stop=lambda: True
-        )
-        job.pending = [i for i, outcome in enumerate(results) if outcome is None]
+            def report(index: int, outcome: Outcome, indexes: list[int] = indexes) -> None:
+                self._report(job, indexes[index], outcome)
+
+            results = self._translations.translate(
+                [job.texts[i] for i in indexes],
+                source,
+                target,
+                on_result=report,
+                should_stop=lambda: True,
+            )
+            pending += [indexes[i] for i, outcome in enumerate(results) if outcome is None]
+        job.pending = sorted(pending)
         job.cache_checked = True
         self._emit(job, JobProgress(job.job_id, job.done, len(job.texts)))
 
@@ -227,11 +252,11 @@ class TranslationQueue:
         size = FIRST_CHUNK if job.chunks_run == 0 else CHUNK
         chunk, job.pending = job.pending[:size], job.pending[size:]
         job.chunks_run += 1
-        texts = [job.texts[i] for i in chunk]
-        outcomes = self._translations.translate(texts, job.source_lang, job.target_lang)
-        for index, outcome in zip(chunk, outcomes, strict=True):
-            assert outcome is not None
-            self._report(job, index, outcome)
+        for (source, target), indexes in _by_direction(job, chunk):
+            outcomes = self._translations.translate([job.texts[i] for i in indexes], source, target)
+            for index, outcome in zip(indexes, outcomes, strict=True):
+                assert outcome is not None
+                self._report(job, index, outcome)
         self._emit(job, JobProgress(job.job_id, job.done, len(job.texts)))
 
     def _report(self, job: _Job, index: int, outcome: Outcome) -> None:

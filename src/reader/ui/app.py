@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
+from itertools import islice
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -19,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from reader.logfile import attach_log_file
+from reader.ui.keymap import MAX_KEYMAP_ENTRIES, Conflict
 from reader.ui.messages import ErrorReported
 from reader.ui.state import UiState, load_state, save_state
 from reader.ui.themes import (
@@ -63,7 +65,14 @@ class ReaderApp(App[None]):
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         """What "now" is for article ages; tests freeze it."""
         self.ui_state: UiState = load_state(service.paths.state_file)
-        self.keymap: dict[str, str] = dict(service.config.keys)
+        self.keymap: dict[str, str] = dict(islice(service.config.keys.items(), MAX_KEYMAP_ENTRIES))
+        self.keymap_entries = len(service.config.keys)
+        """How many ``[keys]`` entries the config has; past the cap the rest are ignored."""
+        self.key_conflicts: list[Conflict] = []
+        """Keys the keymap gave to two actions in one place (reported once, listed in help)."""
+        self._lost_keys: dict[str, set[str]] = {}
+        if self.keymap:
+            self._find_key_conflicts()
         self.theme_errors: list[str] = []
         self._started = False
         self._install_themes()
@@ -94,29 +103,77 @@ class ReaderApp(App[None]):
         self.theme_variables = variables
         return variables
 
-    def _report_unknown_key_ids(self) -> None:
-        """A [keys] entry naming no action is a typo the user should hear about, once."""
+    def _find_key_conflicts(self) -> None:
+        """Replay Textual's key lookup with the keymap: which keys clash, which are lost."""
+        from reader.ui.keymap import find_conflicts, lost_keys, user_conflicts
+        from reader.ui.screens.help import key_contexts
+
+        contexts = key_contexts()
+        conflicts = find_conflicts(contexts, self.keymap)
+        self.key_conflicts = user_conflicts(conflicts, self.keymap)
+        self._lost_keys = lost_keys(contexts, conflicts)
+
+    def _report_keymap_problems(self) -> None:
+        """Typos, clashes and an oversized [keys] table are each reported once, at start."""
         from reader.ui.screens.help import all_binding_ids
 
-        unknown = sorted(set(self.keymap) - all_binding_ids())
-        if unknown:
+        config = self.service.paths.config_file
+        if self.keymap_entries > MAX_KEYMAP_ENTRIES:
             self.notify(
-                f"{self.service.paths.config_file}: [keys] names no action: {', '.join(unknown)}"
-                " (press ? for the action ids)",
+                f"{config}: [keys] has {self.keymap_entries:,} entries; only the first "
+                f"{MAX_KEYMAP_ENTRIES:,} were read",
                 severity="warning",
                 markup=False,
             )
+        unknown = sorted(set(self.keymap) - all_binding_ids())
+        if unknown:
+            self.notify(
+                f"{config}: [keys] names no action: {_some(unknown)} (press ? for the action ids)",
+                severity="warning",
+                markup=False,
+            )
+        if self.key_conflicts:
+            described = [conflict.describe() for conflict in self.key_conflicts]
+            self.notify(
+                f"{config}: [keys] gives one key to two actions: {_some(described, '; ')}"
+                " (? lists what each key does)",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
 
     def get_default_screen(self) -> Screen[None]:
+        """The library; or, when the database cannot be opened, a screen that says why."""
         from reader.ui.screens.main import MainScreen
 
+        problem = self._database_problem()
+        if problem is not None:
+            from reader.ui.screens.database_error import DatabaseErrorScreen
+
+            return DatabaseErrorScreen(problem, self.service.paths.database)
         return MainScreen()
+
+    def _database_problem(self) -> str | None:
+        """Why the store cannot be opened (not a database, newer schema, damaged), or None.
+
+        Opening reads the header and schema version only; a damaged file is not written.
+        """
+        import sqlite3
+
+        from reader.core.store import StoreError
+
+        try:
+            self.service.store.query("SELECT id FROM feeds LIMIT 1")
+        except (StoreError, sqlite3.DatabaseError) as error:
+            _log_to_file(self.service.paths.log_file, f"opening the database: {error}")
+            return str(error)
+        return None
 
     def on_mount(self) -> None:
         attach_log_file(self.service.paths.log_file)
         if self.keymap:
             self.set_keymap(self.keymap)
-            self._report_unknown_key_ids()
+            self._report_keymap_problems()
         for error in self.theme_errors:
             self.report_error("loading themes", error)
         wanted = self._wanted_theme()
@@ -168,9 +225,12 @@ class ReaderApp(App[None]):
     # -- actions ---------------------------------------------------------------------
 
     def action_back_or_quit(self) -> None:
+        """Close the screen on top; on the main screen leave search results; else quit."""
+        from reader.ui.screens.main import MainScreen
+
         if len(self.screen_stack) > 1:
             self.pop_screen()
-        else:
+        elif not (isinstance(self.screen, MainScreen) and self.screen.leave_search()):
             self.exit()
 
     def open_article(self, article_id: int) -> None:
@@ -188,10 +248,10 @@ class ReaderApp(App[None]):
             screen.article_id = article_id
 
     def action_help(self) -> None:
-        from reader.ui.screens.help import HelpScreen
+        from reader.ui.screens.help import HelpScreen, section_for
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(section_for(self.screen, self.focused)))
 
     def action_glossary(self) -> None:
         from reader.ui.screens.glossary import GlossaryScreen
@@ -221,19 +281,42 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action bound on this screen, then Textual's own commands."""
+        from reader.ui.screens.help import pretty_keys
+
         seen: set[str] = set()
+        titles: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.id or binding.id in seen or binding.id == "command_palette":
                 continue
             seen.add(binding.id)
-            keys = self.keys_for(binding)
+            title = binding.description or binding.action
+            titles.add(title)
+            keys = pretty_keys(self.keys_for(binding)) or "no key"
             yield SystemCommand(
-                binding.description or binding.action,
+                title,
                 f"{binding.id} ({keys})",
                 partial(self._run_bound_action, active.node, binding.action),
             )
-        yield from super().get_system_commands(screen)
+        yield from self._model_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in titles:  # Textual's own "Keys" panel: ours is the ? list
+                yield command
+
+    def _model_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
+        """On an article: one command per installed model for its direction, to switch."""
+        from reader.ui.screens.article import ArticleScreen
+
+        if not isinstance(screen, ArticleScreen):
+            return
+        source, target = screen.direction
+        for name in screen.models_here:
+            current = " (in use)" if name == screen.model_name else ""
+            yield SystemCommand(
+                f"Translate {source}→{target} with {name}{current}",
+                f"use the model {name} for {source}→{target} from now on",
+                partial(screen.use_model, name),
+            )
 
     def _run_bound_action(self, node: object, action: str) -> None:
         self.call_later(self.run_action, action, node)
@@ -243,10 +326,22 @@ class ReaderApp(App[None]):
         return [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]
 
     def keys_for(self, binding: Binding) -> str:
-        """The keys a binding answers to after the user's keymap is applied."""
-        if binding.id and binding.id in self.keymap:
-            return self.keymap[binding.id]
-        return binding.key
+        """The keys a binding answers to after the user's keymap is applied, without any
+        another binding takes from it (``""`` when none is left)."""
+        return ",".join(self.effective_keys(binding))
+
+    def effective_keys(self, binding: Binding) -> list[str]:
+        """:meth:`keys_for` as a list: what really runs this binding's action."""
+        from reader.ui.keymap import keys_of
+
+        lost = self._lost_keys.get(binding.id or "", set())
+        return [key for key in keys_of(binding, self.keymap) if key not in lost]
+
+
+def _some(names: list[str], separator: str = ", ", shown: int = 8) -> str:
+    """The first few of a list that may be huge, and how many more there are."""
+    more = f"{separator}and {len(names) - shown:,} more" if len(names) > shown else ""
+    return separator.join(names[:shown]) + more
 
 
 def _log_to_file(path: object, line: str) -> None:

@@ -10,6 +10,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from reader.core.files import read_regular_file, write_file_atomically
+
+MAX_STATE_BYTES = 64 * 1024
+"""The state is a few short values; anything larger is not ours and gives the defaults."""
 LAYOUTS = ("side", "translation", "source", "interlinear")
 """Reading layouts in the order ``t`` cycles through them."""
 
@@ -24,7 +28,7 @@ class UiState:
 def load_state(path: Path) -> UiState:
     """The saved state, or the defaults when the file is missing or damaged."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_regular_file(path, MAX_STATE_BYTES).decode("utf-8"))
     except (OSError, ValueError):
         return UiState()
     if not isinstance(raw, dict):
@@ -40,6 +44,4 @@ def load_state(path: Path) -> UiState:
 def save_state(path: Path, state: UiState) -> None:
     """Write the state through a temporary file so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
-    temporary.replace(path)
+    write_file_atomically(path, json.dumps(asdict(state), indent=2).encode("utf-8"))

@@ -18,6 +18,8 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from reader.core.files import read_regular_file
+
 
 def _shipped_themes_dir() -> Path:
     """The ``themes/`` folder of the source tree (checkouts and editable installs), or the
@@ -61,6 +63,10 @@ READER_VARIABLES: dict[str, str] = {
     "term-3": "$success 25%",
 }
 """App variables (``$reader-<name>`` in TCSS) and their defaults when a theme leaves them out."""
+
+
+MAX_THEME_BYTES = 256 * 1024
+"""A theme is a few dozen lines; a larger file (or a FIFO, or /dev/zero) is refused."""
 
 
 class ThemeError(Exception):
@@ -108,7 +114,7 @@ def resolve_references(variables: dict[str, str]) -> dict[str, str]:
 def load_theme_file(path: Path) -> Theme:
     """Parse one theme file; raises :class:`ThemeError` with a one-line reason."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_regular_file(path, MAX_THEME_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ThemeError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:

@@ -133,25 +133,52 @@ def _pieces(lengths: list[int], start: int, stop: int) -> list[tuple[int, int]]:
 
 
 def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
-    if needs_helper(lang):
-        try:
-            split = split_in_helper(paragraphs, lang)
-        except (OSError, RuntimeError, ValueError):
-            split = [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
-    else:
-        split = [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
+    """Split each paragraph by the rules of its own language (``lang`` when it has no
+    letters): an English paragraph in a Korean article is split at its periods too."""
+    from reader.core.text import detect_language
+
+    languages = [detect_language(paragraph) or lang for paragraph in paragraphs]
+    split: list[list[Sentence]] = [[] for _ in paragraphs]
+    for language in dict.fromkeys(languages):
+        indexes = [i for i, each in enumerate(languages) if each == language]
+        texts = [paragraphs[i] for i in indexes]
+        for index, sentences in zip(indexes, _split_in(service, texts, language), strict=True):
+            split[index] = sentences
     return [
         sentences or [Sentence(paragraph, 0, len(paragraph))]
         for paragraph, sentences in zip(paragraphs, split, strict=True)
     ]
 
 
-def already_in(target: str, paragraphs: list[str]) -> set[int]:
-    """Paragraphs already written in the target language (quotes, pasted mixed text):
-    they are shown as they are instead of being sent to the model."""
-    from reader.core.text import detect_language
+def _split_in(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
+    if needs_helper(lang):
+        try:
+            return split_in_helper(paragraphs, lang)
+        except (OSError, RuntimeError, ValueError):
+            pass
+    return [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
 
-    return {index for index, text in enumerate(paragraphs) if detect_language(text) == target}
+
+def translation_plan(
+    service: ReaderService,
+    paragraphs: list[str],
+    direction: tuple[str, str],
+    forced: bool = False,
+) -> tuple[set[int], dict[int, tuple[str, str]]]:
+    """(paragraphs shown as they are, paragraphs translated in their own direction).
+
+    A paragraph in the target language goes the other way when both directions have a
+    model and ``[translation] per_paragraph`` is on; a ``forced`` direction (``x``)
+    applies to every paragraph, those already in the target language kept as they are.
+    """
+    directions = service.paragraph_directions(
+        paragraphs, direction, per_paragraph=False if forced else None
+    )
+    skip = {index for index, way in enumerate(directions) if way is None}
+    own = {
+        index: way for index, way in enumerate(directions) if way is not None and way != direction
+    }
+    return skip, own
 
 
 def to_submit(sentences: list[list[Sentence]], skip: set[int]) -> list[list[Sentence]]:

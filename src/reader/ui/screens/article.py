@@ -19,9 +19,9 @@ from reader.ui.state import LAYOUTS
 from reader.ui.translation import (
     EventBatch,
     TranslationEvents,
-    already_in,
     passthrough_results,
     split_in_parts,
+    translation_plan,
 )
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
@@ -79,6 +79,10 @@ class ArticleScreen(Screen[None]):
         self.done = 0
         self.total = 0
         self.status = "loading…"
+        self.model_name = ""
+        """The model translating the article (named in the header)."""
+        self.models_here: list[str] = []
+        """The installed models for the article's direction (listed in the command palette)."""
         self.terms = ArticleTerms(self)
 
     @property
@@ -168,6 +172,7 @@ class ArticleScreen(Screen[None]):
         """Split the paragraphs near the view first and submit them, then the rest in
         parts (call from a worker thread). Stops at the next part once the reader has
         left or opened another article."""
+        self._find_models(direction)
         near = self.app.call_from_thread(self.query_one(BilingualView).paragraphs_near_view)
         parts = split_in_parts(self.service, article.paragraphs, direction[0], near)
         for number, (start, sentences) in enumerate(parts):
@@ -227,6 +232,7 @@ class ArticleScreen(Screen[None]):
             parts += [article.feed_title, (article.published or "")[:10]]
         source, target = self.direction
         parts.append(f"{source} → {target}")
+        parts.append(self.model_name)
         more = "" if self._all_submitted else "+"
         if self.status == "translating…" and self.total:
             parts.append(f"translating {self.done}/{self.total}{more}")
@@ -253,9 +259,12 @@ class ArticleScreen(Screen[None]):
         generation: int,
     ) -> None:
         """Submit paragraphs ``start``… to the queue, the visible ones first (call from a
-        worker thread); paragraphs already in the target language are shown as they are."""
+        worker thread); paragraphs already in the target language are shown as they are,
+        and with ``per_paragraph`` those in the other language go the other way."""
         paragraphs = article.paragraphs[start : start + len(sentences)]
-        skip = already_in(direction[1], paragraphs)
+        forced = direction != self.service.direction_for(article)
+        skip, part_own = translation_plan(self.service, paragraphs, direction, forced)
+        own = {start + index: way for index, way in part_own.items()}
         view = self.query_one(BilingualView)
         if skip:
             rows = [
@@ -267,12 +276,13 @@ class ArticleScreen(Screen[None]):
             return
         padded: list[list[Sentence]] = [[] for _ in range(start)]
         padded += [[] if index in skip else split for index, split in enumerate(sentences)]
-        self.app.call_from_thread(self._submit, padded, direction, article.id, generation)
+        self.app.call_from_thread(self._submit, padded, direction, own, article.id, generation)
 
     def _submit(
         self,
         paragraphs: list[list[Sentence]],
         direction: tuple[str, str],
+        own: dict[int, tuple[str, str]],
         article_id: int,
         generation: int,
     ) -> None:
@@ -288,6 +298,7 @@ class ArticleScreen(Screen[None]):
             article_id=article_id,
             priority=0,
             first_paragraphs=tuple(self.query_one(BilingualView).visible_paragraphs()),
+            paragraph_directions=own,
         )
         self._jobs[job_id] = None
         self._set_status("translating…")
@@ -318,6 +329,33 @@ class ArticleScreen(Screen[None]):
         elif self._jobs:
             self.status = "translating…"
         self._update_meta()
+
+    def _find_models(self, direction: tuple[str, str]) -> None:
+        """Name the model in use and list the others (worker thread: it reads model folders)."""
+        from reader.core.translation import NoModelError
+
+        names = [model.name for model in self.service.models_for_direction(*direction)]
+        try:
+            in_use = self.service.translations.engine(*direction).model.name
+        except NoModelError:
+            in_use = ""
+
+        def show() -> None:
+            self.models_here, self.model_name = names, in_use
+            self._update_meta()
+
+        self.app.call_from_thread(show)
+
+    def use_model(self, name: str) -> None:
+        """Translate this direction with ``name`` from now on (the command palette's choice)."""
+        from reader.service import ServiceError
+
+        try:
+            self.service.models_use("-".join(self.direction), name)
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self._restart_translation(self.direction)
 
     @on(TranslationEvents)
     def apply_translations(self) -> None:

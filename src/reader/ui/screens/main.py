@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
@@ -25,11 +26,11 @@ from reader.ui.widgets.collections import (
     CollectionCounts,
     CollectionTree,
 )
-from reader.ui.widgets.key_hints import KeyHints
+from reader.ui.widgets.key_hints import KeyHints, first_key
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult
-    from reader.service import ReaderService
+    from reader.service import AddFeedResult, ReaderService
     from reader.ui.app import ReaderApp
 
 
@@ -44,8 +45,15 @@ class MainScreen(Screen[None]):
     """Collections on the left, the list and a preview on the right (stacked when narrow)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh_feed", "Refresh", id="refresh_feed"),
-        Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
+        Binding(
+            "r",
+            "refresh_feed",
+            "Refresh",
+            tooltip="Refresh this feed (in All unread, Starred, a folder or search results: "
+            "the highlighted article's feed)",
+            id="refresh_feed",
+        ),
+        Binding("R", "refresh_all", "Refresh all", tooltip="Refresh every feed", id="refresh_all"),
         Binding("a", "add_feed", "Add feed", id="add_feed"),
         Binding("s", "toggle_star", "Star", id="toggle_star"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
@@ -54,10 +62,25 @@ class MainScreen(Screen[None]):
         Binding("o", "open_browser", "Open in browser", show=False, id="open_browser"),
         Binding("f", "fetch_full", "Full text", show=False, id="fetch_full"),
         Binding("slash", "search", "Search", id="search"),
-        Binding("A", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding(
+            "A",
+            "mark_all_read",
+            "Mark all read",
+            tooltip="Mark the articles of this collection or search read (asks first)",
+            show=False,
+            id="mark_all_read",
+        ),
+        Binding(
+            "u",
+            "undo_mark_read",
+            "Undo mark read",
+            tooltip="Undo the last mark-all-read (only the articles it changed)",
+            show=False,
+            id="undo_mark_read",
+        ),
         Binding("g", "app.glossary", "Glossary", id="glossary"),
         Binding("D", "sort_by_difficulty", "Easiest first", show=False, id="sort_by_difficulty"),
-        Binding("escape", "focus_list", "Back", show=False, id="back"),
+        Binding("escape", "back", "Back", show=False, id="back"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
     ]
@@ -70,6 +93,10 @@ class MainScreen(Screen[None]):
         """Rows ordered easiest first (most known words) instead of newest first."""
         self._ranked: list[ArticleSummary] | None = None
         self._preview_timer: Timer | None = None
+        self._before_search: tuple[Collection, _Position | None] | None = None
+        """The collection (and cursor) a search started from, for escape and ``q``."""
+        self._undo: _BulkChange | None = None
+        """The last bulk change of read state, which ``u`` reverts."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -133,48 +160,78 @@ class MainScreen(Screen[None]):
         tree.show_counts(counts)
         tree.select_key(self.collection.key, announce=False)
 
-    def load_articles(self, collection: Collection) -> None:
+    def load_articles(self, collection: Collection, keep: _Position | None = None) -> None:
+        """Show ``collection`` from its first row, or with the cursor kept at ``keep``."""
         self._set_collection(collection)
         self.run_worker(
-            lambda: self._load_articles_now(collection),
+            lambda: self._load_articles_now(collection, keep),
             thread=True,
             exclusive=True,
             group="articles",
         )
+
+    def reload_keeping_cursor(self) -> None:
+        """Load the collection again (after a refresh or a bulk change) on the same article.
+
+        When that article left the collection (read, in All unread) the cursor stays
+        at the same row, so the next article comes up instead of the first.
+        """
+        self.load_articles(self.collection, self._cursor_position())
+
+    def _cursor_position(self) -> _Position | None:
+        article_list = self.query_one(ArticleList)
+        summary = article_list.highlighted
+        return _Position(summary.id, article_list.cursor) if summary is not None else None
 
     def _query(self, collection: Collection, offset: int, limit: int) -> list[ArticleSummary]:
         if self._ranked is not None:
             return self._ranked[offset : offset + limit]
         if collection.key == "search":
             return self._search_results[offset : offset + limit]
-        return self.service.list_articles(
-            feed_id=collection.feed_id,
-            unread=collection.unread_only,
-            starred=collection.starred_only,
-            kind=collection.kind,
-            limit=limit,
-            offset=offset,
-        )
+        return self.service.list_articles(**collection.filters(), limit=limit, offset=offset)
 
-    def _load_articles_now(self, collection: Collection) -> None:
+    def _load_articles_now(self, collection: Collection, keep: _Position | None = None) -> None:
         with self.reader_app.guard(f"loading {collection.title}"):
             if collection.key == "search":
                 self._search_results = self.service.search(collection.query, limit=1000)
                 total = len(self._search_results)
             else:
-                total = self.service.count_articles(
-                    feed_id=collection.feed_id,
-                    unread=collection.unread_only,
-                    starred=collection.starred_only,
-                    kind=collection.kind,
-                )
+                total = self.service.count_articles(**collection.filters())
             self._ranked = None
             if self.by_difficulty:
                 self._ranked = self._rank_by_difficulty(collection, total)
             rows = self._query(collection, 0, PAGE_SIZE)
             empty = _empty_text(collection)
-            self.app.call_from_thread(self._show_articles, collection, total, rows, empty)
+            cursor, pages = self._find_kept(collection, rows, keep, total)
+            self.app.call_from_thread(
+                self._show_articles, collection, total, rows, empty, cursor, pages
+            )
             self._send_difficulties(rows)
+
+    def _find_kept(
+        self,
+        collection: Collection,
+        first_page: list[ArticleSummary],
+        keep: _Position | None,
+        total: int,
+    ) -> tuple[int, list[_Page]]:
+        """Where the kept article now is, and the pages read to find it (worker thread).
+
+        It is looked for on its old page and the pages either side (new articles
+        push it down, read ones leave above it); when gone, the cursor keeps its row.
+        """
+        if keep is None or total == 0:
+            return 0, []
+        old_page = (keep.index // PAGE_SIZE) * PAGE_SIZE
+        pages = [_Page(0, first_page)]
+        for offset in (old_page - PAGE_SIZE, old_page, old_page + PAGE_SIZE):
+            if 0 < offset < total:
+                pages.append(_Page(offset, self._query(collection, offset, PAGE_SIZE)))
+        for page in pages:
+            for index, row in enumerate(page.rows, start=page.offset):
+                if row.id == keep.article_id:
+                    return index, pages[1:]
+        return min(keep.index, total - 1), pages[1:]
 
     def _send_difficulties(self, rows: list[ArticleSummary]) -> None:
         """Show the known share of the analysed articles among ``rows`` (worker thread)."""
@@ -198,14 +255,7 @@ class MainScreen(Screen[None]):
         if collection.key == "search":
             rows = list(self._search_results)
         else:
-            rows = self.service.list_articles(
-                feed_id=collection.feed_id,
-                unread=collection.unread_only,
-                starred=collection.starred_only,
-                kind=collection.kind,
-                limit=max(total, 1),
-                offset=0,
-            )
+            rows = self.service.list_articles(**collection.filters(), limit=max(total, 1))
         found = self.service.article_difficulties([row.id for row in rows])
         shares = {article_id: found[article_id].known_share for article_id in found}
         return sorted(rows, key=lambda row: -shares.get(row.id, -1.0))
@@ -217,12 +267,22 @@ class MainScreen(Screen[None]):
         self.load_articles(self.collection)
 
     def _show_articles(
-        self, collection: Collection, total: int, rows: list[ArticleSummary], empty: str
+        self,
+        collection: Collection,
+        total: int,
+        rows: list[ArticleSummary],
+        empty: str,
+        cursor: int = 0,
+        pages: list[_Page] | None = None,
     ) -> None:
         if collection != self.collection:
             return
         article_list = self.query_one(ArticleList)
         article_list.reset(total, rows, empty)
+        for page in pages or []:
+            article_list.add_loaded_page(page.offset, page.rows)
+        if cursor:
+            article_list.cursor = cursor
         if not rows:
             self._show_preview(None)
 
@@ -318,8 +378,22 @@ class MainScreen(Screen[None]):
     def _highlighted(self) -> ArticleSummary | None:
         return self.query_one(ArticleList).highlighted
 
-    def action_focus_list(self) -> None:
+    def action_back(self) -> None:
+        """Leave search results for the collection the search started from, else focus the list."""
+        if not self.leave_search():
+            self.query_one(ArticleList).focus()
+
+    def leave_search(self) -> bool:
+        """Back from search results to where the search started, cursor and all; False if
+        no search is shown (``q`` then quits)."""
+        if self.collection.key != "search" or self._before_search is None:
+            return False
+        collection, keep = self._before_search
+        self._before_search = None
+        self.load_articles(collection, keep)
+        self.query_one(CollectionTree).select_key(collection.key, announce=False)
         self.query_one(ArticleList).focus()
+        return True
 
     def action_toggle_read(self) -> None:
         summary = self._highlighted()
@@ -388,72 +462,141 @@ class MainScreen(Screen[None]):
         from reader.ui.dialogs.prompt import PromptDialog
 
         def search(query: str | None) -> None:
-            if query:
-                self.load_articles(Collection("search", f"Search: {query}", query=query))
+            if not query:
+                return
+            if self.collection.key != "search":
+                self._before_search = (self.collection, self._cursor_position())
+            self.load_articles(Collection("search", f"Search: {query}", query=query))
 
         self.app.push_screen(
             PromptDialog("Search", "Words or part of a word, Korean or English", "search"), search
         )
 
     def action_mark_all_read(self) -> None:
-        feed_id = self.collection.feed_id
+        """Ask "Mark 12 articles read?" for exactly the articles shown, then mark them."""
+        collection = self.collection
 
+        def count() -> None:
+            with self.reader_app.guard("counting unread articles"):
+                unread = self._unread_ids(collection)
+                self.app.call_from_thread(self._confirm_mark_read, collection, unread)
+
+        self.run_worker(count, thread=True, group="flags")
+
+    def _unread_ids(self, collection: Collection) -> list[int]:
+        """The unread articles of the collection or search shown (worker thread)."""
+        if collection.key == "search":
+            return self.service.unread_among([row.id for row in self._search_results])
+        return self.service.article_ids(**{**collection.filters(), "unread": True})
+
+    def _confirm_mark_read(self, collection: Collection, unread: list[int]) -> None:
+        from reader.ui.dialogs.confirm import ConfirmDialog
+
+        if not unread:
+            self.notify(f"Nothing unread in {collection.title}.", markup=False, timeout=3)
+            return
+        question = f"Mark {_articles(len(unread))} read?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_read(collection, unread)
+
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    def _mark_read(self, collection: Collection, article_ids: list[int]) -> None:
         def write() -> None:
             with self.reader_app.guard("marking articles read"):
-                count = self.service.mark_all_read(str(feed_id) if feed_id else None)
-                self.app.call_from_thread(self.notify, f"Marked {count} read.", markup=False)
-                self.app.call_from_thread(self.load_articles, self.collection)
+                changed = self.service.mark_read(article_ids, True)
+                self.app.call_from_thread(self._bulk_change_done, changed, True, collection)
+
+        self.run_worker(write, thread=True, group="flags")
+
+    def _bulk_change_done(self, changed: list[int], read: bool, collection: Collection) -> None:
+        """Remember what changed for ``u`` (until the next bulk change) and say so."""
+        self._undo = _BulkChange(changed, read, collection.title)
+        state = "read" if read else "unread"
+        undo_key = first_key(self.reader_app.keys_for(_binding("undo_mark_read")))
+        self.notify(
+            f"Marked {_articles(len(changed))} {state} in {collection.title}.",
+            title=f"Undo: press {undo_key}",
+            markup=False,
+            timeout=8,
+        )
+        self.reload_keeping_cursor()
+        self.load_collections()
+
+    def action_undo_mark_read(self) -> None:
+        """Put back the read state the last bulk change altered, and only that."""
+        undo = self._undo
+        if undo is None:
+            self.notify("Nothing to undo.", markup=False, timeout=3)
+            return
+        self._undo = None
+
+        def write() -> None:
+            with self.reader_app.guard("undoing the change"):
+                self.service.mark_read(undo.article_ids, not undo.read)
+                state = "unread" if undo.read else "read"
+                message = (
+                    f"Undone: {_articles(len(undo.article_ids))} {state} again in {undo.where}."
+                )
+                self.app.call_from_thread(self.notify, message, markup=False, timeout=4)
+                self.app.call_from_thread(self.reload_keeping_cursor)
                 self.post_message(CollectionsChanged())
 
         self.run_worker(write, thread=True, group="flags")
 
     def action_add_feed(self) -> None:
-        from reader.ui.dialogs.prompt import PromptDialog
+        from reader.ui.dialogs.add_feed import AddFeedDialog
 
-        self.app.push_screen(
-            PromptDialog(
-                "Add a feed", "The address of a feed or of a web page that links one", "add"
-            ),
-            self._add_feed,
+        self.app.push_screen(AddFeedDialog(self._feed_added))
+
+    def _feed_added(self, result: AddFeedResult) -> None:
+        title = plain(result.feed.title) or result.feed.url
+        done = (
+            f"Subscribed to {title} ({result.new} articles)"
+            if result.created
+            else f"Already subscribed to {title}"
         )
-
-    def _add_feed(self, url: str | None) -> None:
-        if not url:
-            return
-
-        def add() -> None:
-            with self.reader_app.guard(f"adding {url}"):
-                result = self.service.add_feed(url)
-                title = result.feed.title or result.feed.url
-                done = (
-                    f"Subscribed to {title} ({result.new} articles)"
-                    if result.created
-                    else f"Already subscribed to {title}"
-                )
-                self.app.call_from_thread(self.notify, done, markup=False)
-                self.post_message(CollectionsChanged())
-
-        self.run_worker(add, thread=True, group="add-feed")
+        self.notify(done, markup=False)
+        self.load_collections()
 
     def action_refresh_feed(self) -> None:
+        """Refresh the feed shown, or in a collection of many feeds the highlighted article's."""
         feed_id = self.collection.feed_id
-        self.refresh_feeds([feed_id] if feed_id is not None else None)
+        if feed_id is None:
+            summary = self._highlighted()
+            feed_id = summary.feed_id if summary is not None else None
+        if feed_id is None:
+            self.notify("No article highlighted; R refreshes every feed.", markup=False)
+            return
+        self.refresh_feeds([feed_id])
 
     def action_refresh_all(self) -> None:
         self.refresh_feeds(None)
 
     def refresh_feeds(self, feed_ids: list[int] | None) -> None:
-        self.notify("Refreshing…", markup=False, timeout=2)
         self._refresh_worker(feed_ids)
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh_worker(self, feed_ids: list[int] | None) -> None:
         with self.reader_app.guard("refreshing feeds"):
-            count = (
-                len(feed_ids)
-                if feed_ids is not None
-                else len(self.service.store.feeds(FeedKind.FEED))
-            )
+            if feed_ids is None:
+                count = len(self.service.store.feeds(FeedKind.FEED))
+                self.app.call_from_thread(self.notify, "Refreshing…", markup=False, timeout=2)
+            else:
+                feeds = [self.service.store.feed(feed_id) for feed_id in feed_ids]
+                subscribed = [f for f in feeds if f is not None and f.kind is FeedKind.FEED]
+                if not subscribed:
+                    note = "This article is not from a feed: nothing to refresh (R: all feeds)."
+                    self.app.call_from_thread(self.notify, note, markup=False)
+                    return
+                feed_ids = [feed.id for feed in subscribed]
+                count = len(feed_ids)
+                names = ", ".join(plain(feed.title or feed.url) for feed in subscribed)
+                self.app.call_from_thread(
+                    self.notify, f"Refreshing {names}…", markup=False, timeout=2
+                )
             progress = _RefreshProgress(self, count)
             results = self.service.refresh(feed_ids=feed_ids, progress=progress)
             failures = [f"{r.feed}: {r.error}" for r in results if r.error]
@@ -474,7 +617,7 @@ class MainScreen(Screen[None]):
             more = len(failures) - MAX_FAILURE_NOTICES
             self.notify(f"{more} more feeds failed; see `reader feeds`.", markup=False)
         self.load_collections()
-        self.load_articles(self.collection)
+        self.reload_keeping_cursor()
 
     def action_fetch_full(self) -> None:
         summary = self._highlighted()
@@ -493,6 +636,41 @@ class MainScreen(Screen[None]):
                 self.app.call_from_thread(self.notify, done, markup=False)
 
         self.run_worker(fetch, thread=True, exclusive=True, group="full-text")
+
+
+@dataclass(frozen=True)
+class _Position:
+    """The article under the list cursor and its row, to find it again after a reload."""
+
+    article_id: int
+    index: int
+
+
+@dataclass(frozen=True)
+class _Page:
+    offset: int
+    rows: list[ArticleSummary]
+
+
+@dataclass(frozen=True)
+class _BulkChange:
+    """Articles whose read state one bulk change set to ``read``: what undo flips back."""
+
+    article_ids: list[int]
+    read: bool
+    where: str
+
+
+def _binding(binding_id: str) -> Binding:
+    return next(
+        binding
+        for binding in MainScreen.BINDINGS
+        if isinstance(binding, Binding) and binding.id == binding_id
+    )
+
+
+def _articles(count: int) -> str:
+    return f"{count} article" if count == 1 else f"{count} articles"
 
 
 class _RefreshProgress:

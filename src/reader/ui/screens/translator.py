@@ -18,10 +18,10 @@ from reader.core.translation_queue import JobFailed, SentenceDone
 from reader.ui.translation import (
     EventBatch,
     TranslationEvents,
-    already_in,
     passthrough_results,
     split_paragraphs,
     to_submit,
+    translation_plan,
 )
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
@@ -97,13 +97,17 @@ class TranslatorScreen(Screen[None]):
                 for p, split in zip(paragraphs, sentences, strict=True)
             ]
             self.app.call_from_thread(self._show, units, direction)
-            skip = already_in(direction[1], paragraphs)
+            skip, own = translation_plan(self.service, paragraphs, direction)
             if skip:
                 rows = passthrough_results(sentences, skip)
                 self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
             if len(skip) < len(paragraphs):
                 self.job_id = self.service.translation_queue.submit(
-                    to_submit(sentences, skip), direction[0], direction[1], self._batch.add
+                    to_submit(sentences, skip),
+                    direction[0],
+                    direction[1],
+                    self._batch.add,
+                    paragraph_directions=own,
                 )
 
     def _show(self, units: list[ParagraphUnit], direction: tuple[str, str]) -> None:

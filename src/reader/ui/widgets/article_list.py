@@ -123,6 +123,11 @@ class ArticleList(CursorLineView, can_focus=True):
         self.cursor = 0
         self.refresh()
 
+    def add_loaded_page(self, offset: int, rows: list[ArticleSummary]) -> None:
+        """A page fetched together with the first one (to keep the cursor deep in a list)."""
+        self._requested.add(offset)
+        self.add_page(self.generation, offset, rows)
+
     def add_page(self, generation: int, offset: int, rows: list[ArticleSummary]) -> None:
         """Rows fetched after a :class:`PageNeeded`; ignored if the list was reset since."""
         if generation != self.generation:

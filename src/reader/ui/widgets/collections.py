@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -20,7 +21,7 @@ class Collection:
     """What an article list shows: a smart collection or one feed."""
 
     key: str
-    """``unread``, ``starred``, ``local``, ``demo``, ``search`` or ``feed:<id>``."""
+    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``folder:<name>`` or ``feed:<id>``."""
     title: str
     feed_id: int | None = None
     unread_only: bool = False
@@ -28,6 +29,18 @@ class Collection:
     kind: FeedKind | None = None
     query: str = ""
     """For ``search``: what the user typed."""
+    folder: str | None = None
+    """For ``folder:<name>``: every feed filed in that folder."""
+
+    def filters(self) -> dict[str, Any]:
+        """The store's filters for this collection (not for ``search``, which has ids)."""
+        return {
+            "feed_id": self.feed_id,
+            "unread": self.unread_only,
+            "starred": self.starred_only,
+            "kind": self.kind,
+            "folder": self.folder,
+        }
 
 
 ALL_UNREAD = Collection("unread", "All unread", unread_only=True)
@@ -36,8 +49,44 @@ LOCAL = Collection("local", "Local", kind=FeedKind.LOCAL)
 WELCOME = Collection("demo", "Welcome", kind=FeedKind.DEMO)
 
 
+GENERIC_FEED_FILES = frozenset(
+    {"feed", "rss", "atom", "index.xml", "feed.xml", "rss.xml", "atom.xml", "rss2.xml"}
+)
+"""Last path segments that say nothing alone: the segment before is shown too."""
+
+
+def feed_name(feed: Feed) -> str:
+    """The feed's title, or for an untitled feed its host and the tail of its path."""
+    title = plain(feed.title).strip()
+    return title or url_name(feed.url)
+
+
+def url_name(url: str) -> str:
+    """``example.org/…/news/rss.xml`` for ``https://example.org/a/b/news/rss.xml``: the
+    host and the end of the path, which tell feeds of one site apart."""
+    from urllib.parse import urlsplit
+
+    text = plain(url)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    if not parts.netloc:
+        return text
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if not segments:
+        return parts.netloc
+    keep = 2 if segments[-1].lower() in GENERIC_FEED_FILES and len(segments) > 1 else 1
+    tail = "/".join(segments[-keep:])
+    return f"{parts.netloc}/{tail}" if len(segments) == keep else f"{parts.netloc}/…/{tail}"
+
+
 def feed_collection(feed: Feed) -> Collection:
-    return Collection(f"feed:{feed.id}", feed.title or feed.url, feed_id=feed.id)
+    return Collection(f"feed:{feed.id}", feed_name(feed), feed_id=feed.id)
+
+
+def folder_collection(folder: str) -> Collection:
+    return Collection(f"folder:{folder}", plain(folder), folder=folder)
 
 
 @dataclass
@@ -51,14 +100,14 @@ class CollectionCounts:
     feeds: list[Feed]
 
 
-def _label(title: str, count: int | None = None, failed: bool = False) -> Text:
-    """A node label built from plain strings: feed titles are never read as markup."""
-    label = Text(plain(title), no_wrap=True, overflow="ellipsis")
+def _suffix(count: int | None = None, failed: bool = False) -> Text:
+    """What follows a name and is never cut: the error mark and the unread count."""
+    suffix = Text()
     if failed:
-        label.append(" !", style="bold")
+        suffix.append(" !", style="bold")
     if count:
-        label.append(f" {count}", style="bold")
-    return label
+        suffix.append(f" {count}", style="bold")
+    return suffix
 
 
 class CollectionTree(Tree[Collection]):
@@ -67,6 +116,10 @@ class CollectionTree(Tree[Collection]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="tree_down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="tree_up"),
+        Binding("home", "first", "First", show=False, id="tree_first"),
+        Binding("G,end", "last", "Last", show=False, id="tree_last"),
+        Binding("enter", "select_cursor", "Open", show=False, id="tree_open"),
+        Binding("space", "toggle_node", "Fold/unfold a folder", show=False, id="tree_toggle"),
     ]
 
     DEFAULT_CSS = """
@@ -79,43 +132,111 @@ class CollectionTree(Tree[Collection]):
         collection: Collection
 
     def __init__(self, *, id: str | None = None) -> None:
+        self._suffixes: dict[int, Text] = {}
+        """Count and error mark of each node, by node id: drawn whole, after the name
+        (set before the tree is built: building renders the root's label)."""
+        self._keep_tail: set[int] = set()
+        """Nodes named by their URL: cut in the middle, the end of the path tells them apart."""
         super().__init__(Text("Collections"), data=None, id=id)
         self.show_root = False
         self.guide_depth = 2
+        self.auto_expand = False
+        """enter opens a folder as a collection; space (or a click on ▶) folds it."""
         self._collection_nodes: dict[str, TreeNode[Collection]] = {}
 
     def show_counts(self, counts: CollectionCounts) -> None:
-        """Rebuild the tree from fresh counts, keeping the cursor on the same collection."""
+        """Rebuild the tree from fresh counts, keeping the cursor on the same collection.
+
+        Folders come first, sorted by name, each with the unread count of its feeds;
+        then the feeds filed in no folder, sorted by the name shown.
+        """
         selected = (
             self.cursor_node.data.key if self.cursor_node and self.cursor_node.data else "unread"
         )
+        folded = {
+            key
+            for key, node in self._collection_nodes.items()
+            if key.startswith("folder:") and not node.is_expanded
+        }
         self.clear()
         self._collection_nodes.clear()
-        self._add(ALL_UNREAD, counts.unread)
-        self._add(STARRED, counts.starred)
-        self._add(LOCAL, counts.local)
+        self._suffixes.clear()
+        self._keep_tail.clear()
+        self._add(self.root, ALL_UNREAD, _suffix(counts.unread))
+        self._add(self.root, STARRED, _suffix(counts.starred))
+        self._add(self.root, LOCAL, _suffix(counts.local))
         if counts.demo or any(feed.kind is FeedKind.DEMO for feed in counts.feeds):
-            self._add(WELCOME, counts.demo)
-        folders: dict[str, TreeNode[Collection]] = {}
-        for feed in counts.feeds:
-            if feed.kind is not FeedKind.FEED:
-                continue
-            parent = self.root
+            self._add(self.root, WELCOME, _suffix(counts.demo))
+        subscribed = sorted(
+            (feed for feed in counts.feeds if feed.kind is FeedKind.FEED),
+            key=lambda feed: (feed_name(feed).casefold(), feed.id),
+        )
+        by_folder: dict[str, list[Feed]] = {}
+        for feed in subscribed:
             if feed.folder:
-                if feed.folder not in folders:
-                    folders[feed.folder] = self.root.add(Text(plain(feed.folder)), expand=True)
-                parent = folders[feed.folder]
-            collection = feed_collection(feed)
-            node = parent.add_leaf(
-                _label(collection.title, feed.unread, bool(feed.last_error)), collection
+                by_folder.setdefault(feed.folder, []).append(feed)
+        for folder in sorted(by_folder, key=lambda name: (plain(name).casefold(), name)):
+            feeds = by_folder[folder]
+            collection = folder_collection(folder)
+            failed = any(feed.last_error for feed in feeds)
+            parent = self._add(
+                self.root,
+                collection,
+                _suffix(sum(feed.unread for feed in feeds), failed),
+                expand=collection.key not in folded,
             )
-            self._collection_nodes[collection.key] = node
+            for feed in feeds:
+                self._add_feed(parent, feed)
+        for feed in subscribed:
+            if not feed.folder:
+                self._add_feed(self.root, feed)
         self.select_key(selected, announce=False)
 
-    def _add(self, collection: Collection, count: int) -> None:
-        self._collection_nodes[collection.key] = self.root.add_leaf(
-            _label(collection.title, count), collection
-        )
+    def _add_feed(self, parent: TreeNode[Collection], feed: Feed) -> None:
+        node = self._add(parent, feed_collection(feed), _suffix(feed.unread, bool(feed.last_error)))
+        if not plain(feed.title).strip():
+            self._keep_tail.add(node.id)
+
+    def _add(
+        self,
+        parent: TreeNode[Collection],
+        collection: Collection,
+        suffix: Text,
+        expand: bool | None = None,
+    ) -> TreeNode[Collection]:
+        label = Text(collection.title, no_wrap=True)
+        label.append_text(suffix)
+        if expand is None:
+            node = parent.add_leaf(label, collection)
+        else:
+            node = parent.add(label, collection, expand=expand)
+        self._collection_nodes[collection.key] = node
+        self._suffixes[node.id] = suffix
+        return node
+
+    def render_label(self, node: TreeNode[Collection], base_style: Style, style: Style) -> Text:
+        """The name cut with an ellipsis to leave room for the count and mark, never those."""
+        text = super().render_label(node, base_style, style)
+        suffix = self._suffixes.get(node.id)
+        if suffix is None:
+            return text
+        room = self.scrollable_content_region.width - _depth(node) * self.guide_depth
+        if room <= 0 or text.cell_len <= room:
+            return text
+        cut = len(text) - len(suffix)
+        name, width = text[:cut], max(1, room - suffix.cell_len)
+        if node.id in self._keep_tail:
+            short = _cut_middle(name, width)
+            short.stylize(style)
+            return Text.assemble(short, text[cut:])
+        name.truncate(width, overflow="ellipsis")
+        return Text.assemble(name, text[cut:])
+
+    def action_first(self) -> None:
+        self.cursor_line = 0
+
+    def action_last(self) -> None:
+        self.cursor_line = self.last_line
 
     def select_key(self, key: str, announce: bool = True) -> None:
         node = self._collection_nodes.get(key) or self._collection_nodes.get("unread")
@@ -129,3 +250,27 @@ class CollectionTree(Tree[Collection]):
         event.stop()
         if event.node.data is not None:
             self.post_message(self.Chosen(self, event.node.data))
+
+
+def _depth(node: TreeNode[Collection]) -> int:
+    """How many levels below the top the node is drawn (the root is hidden)."""
+    depth = 0
+    parent = node.parent
+    while parent is not None and parent.parent is not None:
+        depth += 1
+        parent = parent.parent
+    return depth
+
+
+def _cut_middle(name: Text, width: int) -> Text:
+    """``127.0.0.…/news/rss.xml`` for a name made by :func:`url_name`: the host is cut,
+    the path's end kept (it is what tells the feeds of one host apart)."""
+    if name.cell_len <= width:
+        return name
+    host, slash, path = name.plain.partition("/")
+    tail = "/" + path.removeprefix("…/") if slash else ""
+    head = width - 1 - len(tail)
+    if head < 3:
+        head = max(1, (width - 1) // 3)
+        tail = name.plain[len(name.plain) - max(0, width - 1 - head) :]
+    return Text(host[:head] + "…" + tail)
