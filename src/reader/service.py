@@ -813,6 +813,12 @@ class ReaderService:
                 self._index_article_vocabulary(article, keep=False)
         return len(article_ids)
 
+    def vocabulary_pending_count(self) -> int:
+        """How many articles :meth:`index_vocabulary` still has to analyse."""
+        from reader.core.terms import ANALYSER_VERSION
+
+        return len(self.store.articles_without_vocab(ANALYSER_VERSION))
+
     def vocabulary_pending(self) -> bool:
         """Whether some article was never analysed (:meth:`index_vocabulary` has work)."""
         from reader.core.terms import ANALYSER_VERSION

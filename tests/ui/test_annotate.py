@@ -144,3 +144,46 @@ async def test_escape_cancels(service: ReaderService) -> None:
         await settle(pilot)
         assert results == [None]
         assert service.list_terms() == []
+
+
+async def test_the_form_fits_80x24_and_tab_never_selects_the_term(service: ReaderService) -> None:
+    from textual.geometry import Region
+
+    service.add_term("council", gloss="의회", lang="en")
+    service.add_term("councils", gloss="지방 의회", lang="en")
+    app = make_app(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog, results = await open_form(
+            app,
+            pilot,
+            Annotation(
+                text="council",
+                lang="en",
+                sentence="The city council met on Tuesday and approved the new budget for "
+                "the schools of the district after a long debate.",
+                sentence_translation="시의회는 화요일에 모여 긴 토론 끝에 구의 학교 예산을 승인했다.",
+            ),
+        )
+        screen_region = Region(0, 0, 80, 24)
+        hint = dialog.query_one("#annotate-hint")
+        for widget in [*dialog.query(Input), hint]:
+            assert screen_region.contains_region(widget.region), widget
+        note = field(dialog, "note")
+        for _ in range(8):
+            if note.has_focus:
+                break
+            await pilot.press("tab")
+        assert note.has_focus
+        await pilot.press(*"meeting")
+        assert note.value == "meeting"
+        assert screen_region.contains_region(note.region)
+        assert "meeting" in app.export_screenshot(), "what is typed in the note is on screen"
+        await pilot.press("tab")
+        term = field(dialog, "text")
+        assert term.has_focus
+        await pilot.press("s")
+        assert term.value == "councils", "typing after tab adds to the term, never replaces it"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results and results[0] is not None and results[0].term is not None
+        assert results[0].term.note == "meeting"

@@ -63,6 +63,9 @@ async def test_word_cursor_selection_and_the_annotate_flow(service: ReaderServic
     async with app.run_test(size=(120, 40)) as pilot:
         screen, view = await open_first_article(pilot)
         assert selected(view) == "오늘"
+        await pilot.press("l")  # the first word key shows the cursor on the first word
+        assert selected(view) == "오늘"
+        assert styled(view, 0, "bilingual--word") == ["오늘"]
         await pilot.press("l")
         assert selected(view) == "학교에서"
         assert styled(view, 0, "bilingual--word") == ["학교에서"]
@@ -99,7 +102,7 @@ async def test_status_keys_edit_and_delete(service: ReaderService) -> None:
     app = make_app(service)
     async with app.run_test(size=(120, 40)) as pilot:
         screen, view = await open_first_article(pilot)
-        await pilot.press("l", "3")
+        await pilot.press("l", "l", "3")
         await settle(pilot)
         (term,) = service.list_terms()
         assert term.status == "3"
@@ -223,7 +226,7 @@ def test_highlighting_and_annotating_korean_never_load_kiwipiepy_here() -> None:
                     if screen.terms.matches:
                         break
                     await pilot.pause(0.01)
-                await pilot.press("l", "l", "enter")
+                await pilot.press("l", "l", "l", "enter")
                 for _ in range(9000):
                     dialog = app.screen
                     if isinstance(dialog, AnnotateDialog) and dialog.query_one(
@@ -291,7 +294,7 @@ async def test_term_keys_can_be_rebound(service: ReaderService) -> None:
     app = make_app(service)
     async with app.run_test(size=(120, 40)) as pilot:
         screen, view = await open_first_article(pilot)
-        await pilot.press("u")
+        await pilot.press("u", "u")
         assert selected(view) == "학교에서"
         await pilot.press("ctrl+a")
         await settle(pilot)
@@ -320,3 +323,35 @@ async def test_the_preview_highlights_terms_too(service: ReaderService) -> None:
         preview = app.screen.query_one("#preview", BilingualView)
         unit = preview.units[0]
         assert [(unit.source[s:e], level) for s, e, level in unit.terms] == [("학교에서", 2)]
+
+
+async def test_the_suggestions_panel_takes_the_keys_while_focused(service: ReaderService) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app(service)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen, view = await open_first_article(pilot)
+        panel = screen.query_one(SuggestionsPanel)
+        options = panel.query_one(OptionList)
+        await pilot.press("S")
+        await settle(pilot)
+        assert app.focused is options
+        await pilot.press("tab")
+        assert app.focused is view, "tab goes back to the article"
+        await pilot.press("tab")
+        assert app.focused is options, "and tab comes back to the panel"
+        cursor = view.cursor
+        await pilot.press("j")
+        assert view.cursor == cursor, "j moves in the panel, not the article"
+        assert options.highlighted == 1
+        await pilot.press("k", "j")
+        assert options.highlighted == 1 and view.cursor == cursor
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AnnotateDialog)
+        assert dialog.annotation.text == panel.suggestions[1].text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is options, "the panel keeps the focus after the form"
+        assert options.highlighted == 1

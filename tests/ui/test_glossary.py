@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from textual.widgets import Input, OptionList
 
-from reader.core.models import Term
+from reader.core.models import EntryData, Term
 from reader.service import ReaderService
 from reader.ui.dialogs.annotate import AnnotateDialog
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.glossary import GlossaryFilter, GlossaryScreen, sort_terms
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.glossary_table import GlossaryTable
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import entries, make_app, settle
 
 
 def add_english_terms(service: ReaderService) -> None:
@@ -208,3 +209,83 @@ async def test_tag_and_language_filters_from_keys(service: ReaderService) -> Non
         await pilot.press("enter")  # no tag: every tag
         await settle(pilot)
         assert len(texts(screen)) == 4
+
+
+async def test_the_table_says_what_it_counts_and_shows_the_analysis_running(
+    service: ReaderService,
+) -> None:
+    from textual.widgets import Static
+
+    from reader.ui.widgets.glossary_table import GlossaryHeader
+
+    add_english_terms(service)
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        feed = service.store.feed_by_url("https://news.example.org/feed.xml")
+        assert feed is not None
+        service.store.upsert_entries(feed.id, entries(300, start=12))  # not analysed yet
+        screen = GlossaryScreen()
+        app.push_screen(screen)
+        await pilot.pause()
+        summary = screen.query_one("#glossary-summary", Static)
+        seen: list[str] = []
+        for _ in range(6000):
+            if screen.analysis is not None:
+                seen.append(str(summary.render()))
+            if service.vocabulary_pending_count() == 0 and screen.analysis is None:
+                break
+            await pilot.pause(0.005)
+        await settle(pilot)
+        assert all(re.search(r"analysing articles \d+/\d+…", text) for text in seen), seen
+        assert service.vocabulary_pending_count() == 0
+        assert screen.analysis is None and "analysing" not in str(summary.render())
+        assert "arts: analysed articles containing it" in str(summary.render())
+        assert "arts" in str(screen.query_one(GlossaryHeader).render())
+        assert "freq" not in str(screen.query_one(GlossaryHeader).render())
+        screen._set_analysis((100, 300))
+        assert "analysing articles 100/300…" in str(summary.render())
+
+
+async def test_the_occurrences_panel_counts_articles_and_follows_the_cursor(
+    service: ReaderService,
+) -> None:
+    from textual.widgets import Static
+
+    feed, _ = service.store.add_feed("https://twice.example/feed.xml", "Twice")
+    service.store.upsert_entries(
+        feed.id,
+        [
+            EntryData(
+                guid="twice",
+                title="Council and council",
+                paragraphs=["The council met.", "Then the council voted."],
+                published="2030-01-01T00:00:00+00:00",
+                language="en",
+            )
+        ],
+    )
+    add_english_terms(service)
+    service.index_vocabulary()
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_glossary(app, pilot)
+        table = screen.query_one(GlossaryTable)
+        await pilot.press("o", "o")  # alphabetical: budget, council, languages
+        await pilot.press("home", "j")
+        council = table.highlighted
+        assert council is not None and council.text == "council"
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = str(screen.query_one("#glossary-detail", Static).render())
+        assert len(screen.occurrences) == 8 and screen.frequencies[council.id] == 7
+        assert "8 occurrences in 7 articles" in detail
+        await pilot.press("escape")  # back to the table, the panel stays open
+        assert table.has_focus
+        await pilot.press("k")  # budget
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert table.has_focus, "following the cursor does not take the focus"
+        assert all("budget" in o.sentence.lower() for o in screen.occurrences)
+        assert screen.occurrences
+        assert "budget" in str(screen.query_one("#glossary-detail", Static).render())

@@ -44,7 +44,7 @@ class TestTermViews:
             await pilot.press("enter")
             await settle(pilot)
             await translation_settled(pilot)
-            await pilot.press("l", "v", "l")
+            await pilot.press("l", "l", "v", "l")
             await settle(pilot)
 
         assert snap_compare(snapshot_app(service, theme), terminal_size=SIZE, run_before=run_before)
@@ -60,7 +60,7 @@ class TestTermViews:
             await pilot.press("enter")
             await settle(pilot)
             await translation_settled(pilot)
-            await pilot.press("l", "enter")
+            await pilot.press("l", "l", "enter")
             await settle(pilot)
 
         assert snap_compare(snapshot_app(service, theme), terminal_size=SIZE, run_before=run_before)

@@ -4,7 +4,10 @@ One connection per thread (SQLite connections must not be shared across threads
 without a lock, and Textual workers run in threads). WAL lets readers and one
 writer work at once, ``busy_timeout`` makes a second process wait instead of
 failing, and every write runs in ``BEGIN IMMEDIATE`` so that two writers never
-deadlock upgrading a read lock.
+deadlock upgrading a read lock. A writer that holds the database longer than the
+busy timeout (indexing a 10 MB article for search takes seconds) does not make
+another writer fail either: :meth:`Store.transaction` tries again until
+:data:`WRITE_WAIT_SECONDS` have passed, and logs the wait.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -35,6 +40,10 @@ from reader.core.models import (
 from reader.core.text import clean_line
 
 BUSY_TIMEOUT_MS = 10_000
+WRITE_WAIT_SECONDS = 120.0
+"""How long a write waits for another writer's lock in all (busy timeouts included)."""
+
+log = logging.getLogger(__name__)
 SEARCH_SEPARATOR = "\n"
 """Between an article's paragraphs in the search index (the update trigger uses char(10))."""
 
@@ -391,12 +400,17 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on error."""
+        """A write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on error.
+
+        Waits out another writer's lock (see :meth:`_begin`); raises
+        ``sqlite3.OperationalError`` ("database is locked") only after
+        :data:`WRITE_WAIT_SECONDS`.
+        """
         connection = self.connection
         if connection.in_transaction:
             yield connection
             return
-        connection.execute("BEGIN IMMEDIATE")
+        self._begin(connection)
         try:
             yield connection
             connection.execute("COMMIT")
@@ -408,6 +422,26 @@ class Store:
             if isinstance(error, OSError) and is_disk_full(error):
                 raise DiskFullError(self.path) from None
             raise
+
+    def _begin(self, connection: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``, tried again while another connection holds the write lock."""
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        waited = False
+        while True:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    log.error("%s: could not start a write: %s", self.path, error)
+                    raise
+                if not waited:
+                    log.warning("%s: waiting for another writer (%s)", self.path, error)
+                    waited = True
+                time.sleep(0.05)
+                continue
+            if waited:
+                log.info("%s: the other writer is done; writing", self.path)
+            return
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.connection.execute(sql, params).fetchall()
@@ -1242,3 +1276,12 @@ def _split_sql(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         yield buffer
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    """The error says another connection holds a lock (SQLITE_BUSY / SQLITE_LOCKED)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    message = str(error).lower()
+    return "locked" in message or "busy" in message

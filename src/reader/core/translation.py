@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -485,7 +486,13 @@ class Translations:
             for sentence, outcome in zip(sentences, outcomes, strict=True)
             if outcome.error is None
         }
-        if pairs:
+        if not pairs:
+            return
+        try:
             self.store.cache_translations(
                 engine.model.model_id, source, target, engine.options, pairs
             )
+        except sqlite3.OperationalError as error:
+            # The cache only saves work: a database still locked after the store's
+            # long wait (or full) must not cost the reader the translations.
+            log.warning("translation cache not written (%d sentences): %s", len(pairs), error)

@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from reader.logfile import attach_log_file
 from reader.ui.keymap import MAX_KEYMAP_ENTRIES, Conflict
 from reader.ui.messages import ErrorReported
 from reader.ui.state import UiState, load_state, save_state
@@ -169,6 +170,7 @@ class ReaderApp(App[None]):
         return None
 
     def on_mount(self) -> None:
+        attach_log_file(self.service.paths.log_file)
         if self.keymap:
             self.set_keymap(self.keymap)
             self._report_keymap_problems()

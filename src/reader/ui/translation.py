@@ -6,9 +6,10 @@ kiwipiepy, the queue loads CTranslate2) is called from worker threads only.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -17,6 +18,7 @@ from reader.core.models import Sentence
 from reader.ui.split_worker import needs_helper, split_in_helper
 
 if TYPE_CHECKING:
+    from reader.core.models import Article
     from reader.core.translation_queue import TranslationEvent as QueueEvent
     from reader.service import ReaderService
 
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 _SPLIT_CACHE: OrderedDict[tuple[str, int], list[list[Sentence]]] = OrderedDict()
 _SPLIT_CACHE_SIZE = 32
 _split_lock = threading.Lock()
+PART_CHARACTERS = 20_000
+"""Characters of source text split (and then submitted) together when a long article
+is opened part by part; an article shorter than this is one part."""
 
 
 def split_paragraphs(
@@ -45,6 +50,86 @@ def split_paragraphs(
         while len(_SPLIT_CACHE) > _SPLIT_CACHE_SIZE:
             _SPLIT_CACHE.popitem(last=False)
     return result
+
+
+_warmed: set[str] = set()
+
+
+def warm_up(service: ReaderService, article: Article) -> None:
+    """Get ready to open ``article`` (call from a worker thread, e.g. when it is
+    previewed): start its language's sentence splitter in the background (the helper
+    process loads kiwipiepy for Korean, which takes seconds), so that opening it starts
+    translating at once. Only the first call per language does anything; errors are
+    left for the real split to report. The model is not preloaded here: importing
+    CTranslate2 holds the GIL, which would freeze the list the reader is using."""
+    _warm_splitter(service.direction_for(article)[0])
+
+
+def _warm_splitter(lang: str) -> None:
+    with _split_lock:
+        if lang in _warmed or not needs_helper(lang):
+            return
+        _warmed.add(lang)
+
+    def warm() -> None:
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            split_in_helper(["준비."], lang)
+
+    threading.Thread(target=warm, name="reader-splitter-warm-up", daemon=True).start()
+
+
+def split_in_parts(
+    service: ReaderService, paragraphs: list[str], lang: str, first: range
+) -> Iterator[tuple[int, list[list[Sentence]]]]:
+    """The sentences of ``paragraphs`` part by part, as ``(first paragraph, sentences)``:
+    the paragraphs of ``first`` (those on screen) first, then the rest in parts of
+    about :data:`PART_CHARACTERS`, so that a 10 MB article starts translating what the
+    reader sees before the rest is split. A finished article is cached whole like
+    :func:`split_paragraphs`'s (an unfinished one, when the reader left, is not).
+    """
+    key = (lang, hash(tuple(paragraphs)))
+    with _split_lock:
+        cached = _SPLIT_CACHE.get(key)
+        if cached is not None:
+            _SPLIT_CACHE.move_to_end(key)
+    if cached is not None:
+        yield 0, cached
+        return
+    result: list[list[Sentence]] = [[] for _ in paragraphs]
+    for start, stop in part_ranges([len(p) for p in paragraphs], first):
+        sentences = _split(service, paragraphs[start:stop], lang)
+        result[start:stop] = sentences
+        yield start, sentences
+    with _split_lock:
+        _SPLIT_CACHE[key] = result
+        while len(_SPLIT_CACHE) > _SPLIT_CACHE_SIZE:
+            _SPLIT_CACHE.popitem(last=False)
+
+
+def part_ranges(lengths: list[int], first: range) -> list[tuple[int, int]]:
+    """``(start, stop)`` paragraph ranges covering every paragraph once: ``first``, then
+    what follows it, then what precedes it, each at most :data:`PART_CHARACTERS` long
+    (or one paragraph). One range when the whole text is shorter than that."""
+    count = len(lengths)
+    if sum(lengths) <= PART_CHARACTERS:
+        return [(0, count)] if count else []
+    head = range(max(0, min(first.start, count)), max(0, min(first.stop, count)))
+    ranges = [(head.start, head.stop)] if head else []
+    ranges += _pieces(lengths, head.stop if head else 0, count)
+    ranges += _pieces(lengths, 0, head.start if head else 0)
+    return ranges
+
+
+def _pieces(lengths: list[int], start: int, stop: int) -> list[tuple[int, int]]:
+    pieces, begin, size = [], start, 0
+    for index in range(start, stop):
+        size += lengths[index]
+        if size >= PART_CHARACTERS:
+            pieces.append((begin, index + 1))
+            begin, size = index + 1, 0
+    if begin < stop:
+        pieces.append((begin, stop))
+    return pieces
 
 
 def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -92,13 +92,17 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
     DEFAULT_CSS = """
     AnnotateDialog { align: center middle; }
     AnnotateDialog > #annotate-body {
-        width: 76; max-width: 95%; height: auto; max-height: 95%;
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    AnnotateDialog .annotate-row { height: auto; }
-    AnnotateDialog .annotate-label { width: 8; padding-top: 1; color: $foreground 70%; }
+    AnnotateDialog .annotate-row { height: 1; margin-bottom: 1; }
+    AnnotateDialog .annotate-label { width: 8; color: $foreground 70%; }
     AnnotateDialog Input, AnnotateDialog Select { width: 1fr; }
-    AnnotateDialog #annotate-choices { height: auto; max-height: 6; border: none; }
+    AnnotateDialog Input { background: $boost; }
+    AnnotateDialog Input:focus { background: $accent 25%; }
+    AnnotateDialog #annotate-choices {
+        height: auto; max-height: 4; border: none; margin: -1 0 1 8;
+    }
     AnnotateDialog #annotate-sentence, AnnotateDialog #annotate-hint {
         color: $foreground 60%; height: auto;
     }
@@ -122,11 +126,11 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
     def compose(self) -> ComposeResult:
         draft = self.annotation
         title = "Edit term" if draft.term_id else "Add a term"
-        with Vertical(id="annotate-body"):
+        with VerticalScroll(id="annotate-body", can_focus=False):
             yield Label(Text(f"{title}  ({draft.lang})", style="bold"))
-            yield from self._row("Term", Input(draft.text, id="annotate-text"))
-            yield from self._row("Lemma", Input(draft.lemma, id="annotate-lemma"))
-            yield from self._row("Gloss", Input(draft.gloss, id="annotate-gloss"))
+            yield from self._row("Term", _field(draft.text, "annotate-text"))
+            yield from self._row("Lemma", _field(draft.lemma, "annotate-lemma"))
+            yield from self._row("Gloss", _field(draft.gloss, "annotate-gloss", select=True))
             yield OptionList(id="annotate-choices")
             status = draft.status if draft.status in STATUS_NAMES else "1"
             yield from self._row(
@@ -136,10 +140,11 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
                     value=status,
                     allow_blank=False,
                     id="annotate-status",
+                    compact=True,
                 ),
             )
-            yield from self._row("Tags", Input(" ".join(draft.tags), id="annotate-tags"))
-            yield from self._row("Note", Input(draft.note, id="annotate-note"))
+            yield from self._row("Tags", _field(" ".join(draft.tags), "annotate-tags"))
+            yield from self._row("Note", _field(draft.note, "annotate-note"))
             sentence = Text(draft.sentence, style="italic")
             if draft.sentence_translation:
                 sentence.append("\n" + draft.sentence_translation)
@@ -327,3 +332,10 @@ def save_annotation(service: ReaderService, form: Annotation) -> Term:
     term.text, term.lemma, term.gloss, term.note = text, lemma, form.gloss, form.note
     term.status, term.tags = form.status, form.tags
     return service.update_term(term)
+
+
+def _field(value: str, field_id: str, select: bool = False) -> Input:
+    """A one-row field (the form fits 80×24). Only the gloss selects its text on focus,
+    so that typing replaces a suggested gloss; any other field reached with tab keeps
+    its text and gets the cursor at its end."""
+    return Input(value, id=field_id, compact=True, select_on_focus=select)

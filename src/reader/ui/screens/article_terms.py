@@ -216,7 +216,14 @@ class ArticleTerms:
             self.open_form(annotation)
 
     def open_form(self, annotation: Annotation) -> None:
-        self.app.push_screen(AnnotateDialog(annotation), self._form_closed)
+        from_panel = self.panel().display and self.panel().list_has_focus
+
+        def closed(result: AnnotationResult | None) -> None:
+            if from_panel and self.panel().display:
+                self.panel().focus_list()
+            self._form_closed(result)
+
+        self.app.push_screen(AnnotateDialog(annotation), closed)
 
     def _form_closed(self, result: AnnotationResult | None) -> None:
         if result is None:

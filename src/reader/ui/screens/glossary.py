@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -52,6 +53,8 @@ STATUS_FILTERS: tuple[str | None, ...] = (
 """What ``s`` cycles through; ``learning`` is levels 1–5."""
 LANG_FILTERS: tuple[str | None, ...] = (None, "ko", "en")
 SORTS = ("date", "frequency", "alphabet")
+FOLLOW_DELAY = 0.2
+"""Seconds the cursor rests on a term before the open occurrences panel follows it."""
 FIRST_PAGE = 200
 """Terms shown before all are read: more than a screenful, read in a few milliseconds."""
 DELETE_CONFIRM_SECONDS = 3.0
@@ -151,6 +154,11 @@ class GlossaryScreen(Screen[None]):
         self.occurrences: list[Occurrence] = []
         self._delete_armed: tuple[int, float] | None = None
         self._side: tuple[Vertical, Static, OptionList] | None = None
+        self.analysis: tuple[int, int] | None = None
+        """(articles analysed so far, articles to analyse) while the analysis runs."""
+        self._follow_timer: Timer | None = None
+        self._occurrences_term: int | None = None
+        """The term the occurrences panel is for (late answers for others are dropped)."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -192,11 +200,25 @@ class GlossaryScreen(Screen[None]):
         """Analyse articles not analysed yet (in the helper process for Korean), so that
         frequencies and occurrences cover them; counts are refreshed after each step."""
         with self.reader_app.guard("analysing articles"):
-            while self.service.vocabulary_pending() and term_worker.call(
-                self.service, "ko", "index_vocabulary", VOCABULARY_BATCH
-            ):
-                frequencies = self.service.term_frequencies()
-                self.app.call_from_thread(self._set_frequencies, frequencies)
+            pending = self.service.vocabulary_pending_count()
+            done = 0
+            try:
+                while pending and done < pending:
+                    self.app.call_from_thread(self._set_analysis, (done, pending))
+                    analysed = term_worker.call(
+                        self.service, "ko", "index_vocabulary", VOCABULARY_BATCH
+                    )
+                    if not analysed:
+                        break
+                    done += analysed
+                    frequencies = self.service.term_frequencies()
+                    self.app.call_from_thread(self._set_frequencies, frequencies)
+            finally:
+                self.app.call_from_thread(self._set_analysis, None)
+
+    def _set_analysis(self, progress: tuple[int, int] | None) -> None:
+        self.analysis = progress
+        self._update_summary()
 
     def _set_first_page(self, terms: list[Term]) -> None:
         """The newest terms, shown while the rest load (a screenful is all that is seen)."""
@@ -237,9 +259,13 @@ class GlossaryScreen(Screen[None]):
         if not self.loaded:
             summary = "Glossary · loading…"
         else:
-            summary = (
-                f"Glossary · {len(table.terms):,} of {len(self.all_terms):,} terms"
+            summary = f"Glossary · {len(table.terms):,} of {len(self.all_terms):,} terms"
+            if self.analysis is not None:  # before the rest: a narrow screen cuts the end
+                done, total = self.analysis
+                summary += f" · analysing articles {done:,}/{total:,}…"
+            summary += (
                 f" · filter: {self.filter.describe()} · sorted by {self.order}"
+                " · arts: analysed articles containing it"
             )
         self.query_one("#glossary-summary", Static).update(Text(summary))
 
@@ -377,12 +403,29 @@ class GlossaryScreen(Screen[None]):
 
     @on(GlossaryTable.Selected)
     def show_occurrences(self, message: GlossaryTable.Selected) -> None:
+        self._open_occurrences(message.term, focus=True)
+
+    @on(GlossaryTable.Highlighted)
+    def follow_cursor(self, message: GlossaryTable.Highlighted) -> None:
+        """With the panel open, it shows the highlighted term's occurrences (once the
+        cursor rests, so that holding j stays smooth)."""
+        if self._side is None or not self._side[0].has_class("-shown"):
+            return
+        if self._follow_timer is not None:
+            self._follow_timer.stop()
         term = message.term
+        self._follow_timer = self.set_timer(
+            FOLLOW_DELAY, lambda: self._open_occurrences(term, focus=False)
+        )
+
+    def _open_occurrences(self, term: Term, focus: bool) -> None:
         side, _, options = self._side_panel()
         options.clear_options()
         side.add_class("-shown")
+        self.occurrences = []
+        self._occurrences_term = term.id
         self._show_detail(term, "looking for it in your articles…")
-        self.find_occurrences(term)
+        self.find_occurrences(term, focus)
 
     def _show_detail(self, term: Term, status: str) -> None:
         detail = Text(plain(term.text), style="bold")
@@ -394,14 +437,16 @@ class GlossaryScreen(Screen[None]):
         self._side_panel()[1].update(detail)
 
     @work(thread=True, exclusive=True, group="glossary-occurrences")
-    def find_occurrences(self, term: Term) -> None:
+    def find_occurrences(self, term: Term, focus: bool = True) -> None:
         with self.reader_app.guard("finding the term in articles"):
             found = term_worker.call(
                 self.service, term.lang, "term_occurrences", term.id, OCCURRENCE_LIMIT
             )
-            self.app.call_from_thread(self._show_occurrences, term, found)
+            self.app.call_from_thread(self._show_occurrences, term, found, focus)
 
-    def _show_occurrences(self, term: Term, found: list[Occurrence]) -> None:
+    def _show_occurrences(self, term: Term, found: list[Occurrence], focus: bool = True) -> None:
+        if self._occurrences_term != term.id:
+            return  # the cursor moved on to another term meanwhile
         self.occurrences = found
         options = self._occurrence_list()
         options.clear_options()
@@ -409,11 +454,11 @@ class GlossaryScreen(Screen[None]):
             label = Text(plain(occurrence.title) or "(untitled)", style="bold")
             label.append("\n" + plain(occurrence.sentence))
             options.add_option(Option(label))
-        count = f"{len(found)} occurrence{'s' if len(found) != 1 else ''}"
-        self._show_detail(term, f"{count} in analysed articles · enter opens one")
+        self._show_detail(term, occurrence_summary(found) + " · enter opens one")
         if found:
             options.highlighted = 0
-            options.focus()
+            if focus:
+                options.focus()
 
     @on(OptionList.OptionSelected, "#glossary-occurrences")
     def open_occurrence(self, event: OptionList.OptionSelected) -> None:
@@ -436,3 +481,13 @@ class GlossaryScreen(Screen[None]):
             self.query_one(GlossaryTable).focus()
             return
         self.app.pop_screen()
+
+
+def occurrence_summary(found: list[Occurrence]) -> str:
+    """ "12 occurrences in 11 articles": the table's ``arts`` counts articles, a term can
+    occur more than once in one."""
+    articles = len({occurrence.article_id for occurrence in found})
+    count = f"{len(found)} occurrence{'s' if len(found) != 1 else ''}"
+    where = f"{articles} article{'s' if articles != 1 else ''}"
+    first = f"the first {len(found)}: " if len(found) >= OCCURRENCE_LIMIT else ""
+    return f"{first}{count} in {where}"

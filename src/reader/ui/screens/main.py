@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from reader.core.models import Article, ArticleSummary, FeedKind
 from reader.ui.format import literal, plain
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
+from reader.ui.translation import warm_up
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.collections import (
@@ -312,6 +313,7 @@ class MainScreen(Screen[None]):
             with self.reader_app.guard("opening the article"):
                 article = self.service.article(article_id)
                 self.app.call_from_thread(self._show_preview, article)
+                warm_up(self.service, article)
                 if self.service.list_terms(limit=1):  # no glossary, nothing to analyse
                     self._highlight_preview(article)
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -23,18 +23,24 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
+from textual.timer import Timer
 
 from reader.ui.state import LAYOUTS
 from reader.ui.widgets.line_view import CachedLineView
 from reader.ui.widgets.word_cursor import WordCursor, sentence_words
 
 PLACEHOLDER = "···"
-"""Shown where a sentence's translation has not arrived yet."""
+"""Shown where a sentence's translation has not arrived yet, in reverse video: text
+(a summary ending in ``서···``) is never drawn that way, so the two cannot be confused."""
 GUTTER = " │ "
 SETTLE_STEP = 6
 """Paragraphs laid out per step in the background (each step is a few milliseconds)."""
 SETTLE_PAUSE = 0.004
 """Seconds between those steps, so that keys and repaints go first."""
+NEAR_SCREENS = 1
+"""Screens above and below the view that are laid out ahead of scrolling."""
+BLOCK_CACHE = 2_000
+"""Laid-out paragraphs kept; the oldest are dropped (their heights stay known)."""
 
 
 @dataclass
@@ -123,6 +129,13 @@ class BilingualView(CachedLineView, can_focus=True):
         paragraph: int
         sentence: int
 
+    @dataclass
+    class SelectionModeChanged(Message):
+        """``v`` started or stopped extending the word selection."""
+
+        view: BilingualView
+        extending: bool
+
     def __init__(
         self,
         *,
@@ -138,8 +151,17 @@ class BilingualView(CachedLineView, can_focus=True):
         self.notice: str | None = None
         """Shown in the translation pane instead of translations (e.g. no model installed)."""
         self._blocks: dict[int, _Block] = {}
-        self._settling = False
+        self._settle_timer: Timer | None = None
+        self._window_dirty = False
+        """Paragraphs near the view may still lack their layout."""
         self._starts: list[int] = []
+        """The first row of each paragraph."""
+        self._recount_pending = False
+        self._heights: list[int] = []
+        """Each paragraph's rows: exact where ``_exact`` says so, else an estimate."""
+        self._exact = bytearray()
+        self._source_cells: list[int] = []
+        self._target_cells: list[int] = []
         self._width = 0
         self.word = WordCursor()
         """The word cursor in the cursor's sentence; drawn once a word key is used."""
@@ -153,17 +175,23 @@ class BilingualView(CachedLineView, can_focus=True):
         self.units = units
         self.notice = notice
         self.set_reactive(BilingualView.cursor, (0, 0))
-        self._relayout()
+        self._starts = []
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self._relayout()
 
-    def set_sentences(self, spans: list[list[tuple[int, int]]]) -> None:
-        """Sentence boundaries arrived (splitting can be slow): keep the reader's paragraph."""
-        for unit, paragraph_spans in zip(self.units, spans, strict=True):
+    def set_sentences(self, spans: list[list[tuple[int, int]]], first: int = 0) -> None:
+        """Sentence boundaries of paragraphs ``first``… arrived (splitting can be slow, so
+        a long article gets them in parts): keep the reader's paragraph."""
+        touched = range(first, min(len(self.units), first + len(spans)))
+        for index, paragraph_spans in zip(touched, spans, strict=False):
+            unit = self.units[index]
             unit.spans = paragraph_spans or [(0, len(unit.source))]
             unit.targets = [None] * len(unit.spans)
             unit.failed.clear()
-        self.set_reactive(BilingualView.cursor, (self.cursor[0], 0))
-        self._relayout()
+            self._forget(index)
+        if self.cursor[0] in touched:
+            self.set_reactive(BilingualView.cursor, (self.cursor[0], 0))
+        self._recount()
 
     def set_translation(
         self, paragraph: int, sentence: int, text: str | None, failed: bool = False
@@ -185,10 +213,12 @@ class BilingualView(CachedLineView, can_focus=True):
                 unit.failed.discard(sentence)
             touched.add(paragraph)
         if len(touched) == 1:
-            self._invalidate(touched.pop())
+            paragraph = touched.pop()
+            self._target_cells[paragraph] = _target_cells(self.units[paragraph])
+            self._invalidate(paragraph)
         elif touched:
             for paragraph in touched:
-                self._blocks.pop(paragraph, None)
+                self._forget(paragraph)
             self._recount()
 
     def set_notice(self, notice: str | None) -> None:
@@ -217,6 +247,10 @@ class BilingualView(CachedLineView, can_focus=True):
         first = max(0, bisect_right(self._starts, top) - 1)
         last = max(first, bisect_right(self._starts, top + self.size.height) - 1)
         return range(first, min(len(self.units), last + 1))
+
+    def paragraphs_near_view(self) -> range:
+        """Paragraphs on screen and within a screen of it (the ones laid out first)."""
+        return self._window() if self._starts else self.visible_paragraphs()
 
     # -- cursor ----------------------------------------------------------------------
 
@@ -291,11 +325,18 @@ class BilingualView(CachedLineView, can_focus=True):
         selection = words.selection() if words is not None else None
         return None if selection is None else (self.cursor[0], *selection)
 
+    @property
+    def extending(self) -> bool:
+        """``v`` is extending the word selection."""
+        return self.word_active and self.word.anchor is not None
+
     def _move_word(self, delta: int) -> None:
+        """Move the word cursor; the first word key only shows it, on the first word."""
         words = self._words()
         if words is None:
             return
-        words.move(delta)
+        if self.word_active:
+            words.move(delta)
         self.word_active = True
         self._invalidate(self.cursor[0])
 
@@ -313,12 +354,14 @@ class BilingualView(CachedLineView, can_focus=True):
         words.toggle_extend()
         self.word_active = True
         self._invalidate(self.cursor[0])
+        self.post_message(self.SelectionModeChanged(self, self.extending))
 
     def end_selection(self) -> None:
         """Back to a single word (after the selection was annotated)."""
         if self.word.anchor is not None:
             self.word.anchor = None
             self._invalidate(self.cursor[0])
+            self.post_message(self.SelectionModeChanged(self, False))
 
     def _mark_word(self, text: Text, unit: ParagraphUnit, offset: int) -> None:
         """Draw the word cursor where it falls in ``text`` (``unit.source`` from ``offset``)."""
@@ -332,6 +375,8 @@ class BilingualView(CachedLineView, can_focus=True):
             text.stylize(self._style("bilingual--word"), start, end)
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        if self.extending:
+            self.post_message(self.SelectionModeChanged(self, False))
         self.word_active = False
         self._invalidate(old[0])
         if new[0] != old[0]:
@@ -365,6 +410,7 @@ class BilingualView(CachedLineView, can_focus=True):
 
     def clear_rendered(self) -> None:
         self._blocks.clear()
+        self._window_dirty = True
 
     def _content_width(self) -> int:
         return max(10, self.scrollable_content_region.width)
@@ -372,18 +418,23 @@ class BilingualView(CachedLineView, can_focus=True):
     def _relayout(self) -> None:
         """Start laying out again at the current width (e.g. after a resize or new text).
 
-        Only what is drawn is laid out at once; other paragraphs count with an
-        estimated height until :meth:`_settle_step` lays them out in small steps
-        between events, so a long article paints in the time of a screenful.
+        Every paragraph gets an estimated height at once (arithmetic on cached cell
+        counts); only the paragraphs on screen and within :data:`NEAR_SCREENS`
+        screens of it are laid out, a few per step between events
+        (:meth:`_settle_step`), and again wherever the reader scrolls. A long article
+        costs the same as a short one to open, and nothing runs once it is laid out
+        around the reader or while its screen is not shown.
         """
         self._width = self._content_width()
         self._blocks.clear()
+        self._source_cells = [_cells(unit.source) for unit in self.units]
+        self._target_cells = [_target_cells(unit) for unit in self.units]
+        self._heights = [self._estimate(index) for index in range(len(self.units))]
+        self._exact = bytearray(len(self.units))
         self._recount()
-        self._schedule_settle()
 
     def _height(self, paragraph: int) -> int:
-        block = self._blocks.get(paragraph)
-        return len(block.strips) if block is not None else self._estimate(paragraph)
+        return self._heights[paragraph]
 
     def _estimate(self, paragraph: int) -> int:
         """Rows a paragraph will probably take; exact once it is laid out."""
@@ -391,61 +442,95 @@ class BilingualView(CachedLineView, can_focus=True):
         gap = 1 if paragraph < len(self.units) - 1 else 0
         width = max(1, self._width)
         column = max(4, (width - len(GUTTER)) // 2)
-        source = cell_len(unit.source)
-        target = sum(cell_len(t) if t else len(PLACEHOLDER) for t in unit.targets) + len(
-            unit.targets
-        )
+        source = self._source_cells[paragraph]
+        target = self._target_cells[paragraph]
         if self.reading_layout == "side":
             return max(source // column, target // column) + 1 + gap
         if self.reading_layout == "source":
             return source // width + 1 + gap
         if self.reading_layout == "translation":
             return target // width + 1 + gap
-        sentences = sum(cell_len(unit.sentence(i)) // width + 1 for i in range(len(unit.spans)))
-        translations = sum(
-            (cell_len(t) if t else len(PLACEHOLDER)) // max(1, width - 2) + 1 for t in unit.targets
-        )
-        return sentences + translations + gap
+        sentences = len(unit.spans)
+        return source // width + target // max(1, width - 2) + 2 * sentences + gap
 
     def _recount(self) -> None:
-        starts, row = [], 0
-        for index in range(len(self.units)):
-            starts.append(row)
-            row += self._height(index)
+        """Row offsets from the heights; the paragraph at the top of the view stays put.
+
+        A paragraph above the view that is laid out (or changes) moves everything
+        below it, so the view scrolls by the same amount: what the reader is looking
+        at does not jump.
+        """
+        top = self.scroll_offset.y
+        anchor = 0
+        if top > 0 and len(self._starts) == len(self.units):
+            anchor = max(0, bisect_right(self._starts, top) - 1)
+        inside = top - self._starts[anchor] if anchor else 0
+        starts = list(accumulate(self._heights, initial=0))
+        total = starts.pop()
         self._starts = starts
-        self.virtual_size = Size(0, row)
+        self.virtual_size = Size(0, total)
+        if anchor:
+            wanted = starts[anchor] + min(inside, max(0, self._heights[anchor] - 1))
+            if wanted != top:
+                self.scroll_to(y=wanted, animate=False, immediate=True)
+        self._window_dirty = True
+        self._schedule_settle()
         self.refresh()
 
-    def _schedule_settle(self) -> None:
-        if not self._settling and len(self._blocks) < len(self.units):
-            self._settling = True
-            # A timer, not call_later: the screen repaints only when the message queue is
-            # empty, so a chain of call_later steps would hold the first paint back.
-            self.set_timer(SETTLE_PAUSE, self._settle_step)
+    def _deferred_recount(self) -> None:
+        """A paragraph drawn while painting turned out taller or shorter than counted."""
+        self._recount_pending = False
+        self._recount()
 
-    def _settle_step(self) -> None:
-        """Lay out a few paragraphs that only have an estimate, then yield to events."""
-        self._settling = False
-        changed = False
-        done = 0
-        for index in range(len(self.units)):
-            if index in self._blocks:
-                continue
-            estimate = self._estimate(index)
-            changed |= len(self._block(index).strips) != estimate
-            done += 1
-            if done == SETTLE_STEP:
-                break
-        if changed:
-            self._recount()
-            if self.show_cursor:
-                self._scroll_to_cursor()
+    def _window(self) -> range:
+        """Paragraphs on screen or within :data:`NEAR_SCREENS` screens of it."""
+        if not self._starts:
+            return range(0)
+        height = max(1, self.scrollable_content_region.height)
+        top = max(0, self.scroll_offset.y - NEAR_SCREENS * height)
+        bottom = self.scroll_offset.y + (1 + NEAR_SCREENS) * height
+        first = max(0, bisect_right(self._starts, top) - 1)
+        last = max(first, bisect_right(self._starts, bottom) - 1)
+        return range(first, min(len(self.units), last + 1))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._window_dirty = True
         self._schedule_settle()
 
-    def _invalidate(self, paragraph: int) -> None:
-        if paragraph >= len(self.units):
+    def _schedule_settle(self) -> None:
+        if self._settle_timer is None and self._window_dirty and self.units:
+            # A timer, not call_later: the screen repaints only when the message queue is
+            # empty, so a chain of call_later steps would hold the first paint back.
+            self._settle_timer = self.set_timer(SETTLE_PAUSE, self._settle_step)
+
+    def _settle_step(self) -> None:
+        """Lay out a few not yet laid out paragraphs near the view, then yield to events.
+
+        Stops when everything near the view is laid out, and while the view's screen
+        is not shown (the next paint there starts it again).
+        """
+        self._settle_timer = None
+        if not self.is_mounted or not self.screen.is_current:
             return
-        old_height = self._height(paragraph) if paragraph < len(self._starts) else -1
+        todo = [index for index in self._window() if not self._exact[index]]
+        if not todo:
+            self._window_dirty = False
+            return
+        changed = False
+        for index in todo[:SETTLE_STEP]:
+            old = self._heights[index]
+            changed |= len(self._block(index).strips) != old
+        if changed:
+            self._recount()
+        else:
+            self._schedule_settle()
+
+    def _invalidate(self, paragraph: int) -> None:
+        """Lay out one paragraph again now (the cursor entered or left it)."""
+        if paragraph >= len(self.units) or paragraph >= len(self._heights):
+            return
+        old_height = self._heights[paragraph]
         self._blocks.pop(paragraph, None)
         new = self._block(paragraph)
         if old_height == len(new.strips):
@@ -454,11 +539,23 @@ class BilingualView(CachedLineView, can_focus=True):
         else:
             self._recount()
 
+    def _forget(self, paragraph: int) -> None:
+        """The paragraph's content changed: drop its lines and estimate its height again
+        (it is laid out again when it is near the view)."""
+        self._blocks.pop(paragraph, None)
+        self._target_cells[paragraph] = _target_cells(self.units[paragraph])
+        self._exact[paragraph] = 0
+        self._heights[paragraph] = self._estimate(paragraph)
+
     def _block(self, paragraph: int) -> _Block:
         block = self._blocks.get(paragraph)
         if block is None:
             block = self._render_block(paragraph)
             self._blocks[paragraph] = block
+            self._heights[paragraph] = len(block.strips)
+            self._exact[paragraph] = 1
+            if len(self._blocks) > BLOCK_CACHE:
+                self._blocks.pop(next(iter(self._blocks)))
         return block
 
     # -- rendering -------------------------------------------------------------------
@@ -488,13 +585,18 @@ class BilingualView(CachedLineView, can_focus=True):
                 text.stylize(style, max(term_start, start) - start, min(term_end, end) - start)
 
     def set_terms(self, terms: dict[int, list[tuple[int, int, int]]]) -> None:
-        """Glossary terms per paragraph (offsets in the paragraph); redraws what changed."""
+        """Glossary terms per paragraph (offsets in the paragraph); redraws what changed.
+
+        Marks change styles, not wrapping, so heights stay as they are."""
+        changed = False
         for paragraph, unit in enumerate(self.units):
             found = terms.get(paragraph, [])
             if found != unit.terms:
                 unit.terms = found
                 self._blocks.pop(paragraph, None)
-        self._recount()
+                changed = True
+        if changed:
+            self.refresh()
 
     def _target_text(self, paragraph: int, highlight: int | None) -> Text:
         unit = self.units[paragraph]
@@ -541,8 +643,23 @@ class BilingualView(CachedLineView, can_focus=True):
                 )
                 rows = _rows_of(span, starts)
         if paragraph < len(self.units) - 1:
-            strips.append(Strip.blank(width, self._base_style))
+            strips.append(self._gap_row(width))
         return _Block(strips, rows)
+
+    def _gap_row(self, width: int) -> Strip:
+        """The blank row after a paragraph; side by side it carries the divider on."""
+        if self.reading_layout != "side":
+            return Strip.blank(width, self._base_style)
+        column = max(4, (width - len(GUTTER)) // 2)
+        blank = Strip.blank(column, self._base_style)
+        return Strip.join([blank, self._gutter(), blank]).adjust_cell_length(
+            width, self._base_style
+        )
+
+    def _gutter(self) -> Strip:
+        return Strip(
+            [*Text(GUTTER, style=self._style("bilingual--rule")).render(self.app.console)]
+        ).apply_style(self._base_style)
 
     def _side_by_side(
         self, paragraph: int, highlight: int | None, width: int
@@ -553,9 +670,7 @@ class BilingualView(CachedLineView, can_focus=True):
         right, right_starts = self._wrap(self._target_text(paragraph, highlight), column)
         height = max(len(left), len(right))
         blank = Strip.blank(column, self._base_style)
-        gutter = Strip(
-            [*Text(GUTTER, style=self._style("bilingual--rule")).render(self.app.console)]
-        ).apply_style(self._base_style)
+        gutter = self._gutter()
         strips = [
             Strip.join(
                 [
@@ -626,13 +741,16 @@ class BilingualView(CachedLineView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
+        if self._window_dirty:
+            self._schedule_settle()
         if not self._starts or row >= self.virtual_size.height:
             return Strip.blank(width, self._base_style)
         paragraph = bisect_right(self._starts, row) - 1
-        counted = self._height(paragraph)
+        counted = self._heights[paragraph]
         block = self._block(paragraph)
-        if len(block.strips) != counted:
-            self.call_later(self._recount)
+        if len(block.strips) != counted and not self._recount_pending:
+            self._recount_pending = True
+            self.call_later(self._deferred_recount)
         inside = row - self._starts[paragraph]
         if inside >= len(block.strips):
             return Strip.blank(width, self._base_style)
@@ -659,3 +777,16 @@ def _rows_of(span: tuple[int, int], line_starts: list[int]) -> tuple[int, int]:
     first = max(0, bisect_right(line_starts, span[0]) - 1)
     last = max(first, bisect_right(line_starts, max(span[0], span[1] - 1)) - 1)
     return first, last
+
+
+def _cells(text: str) -> int:
+    """Terminal cells of ``text``, estimated in C time: wide (CJK, Hangul) characters
+    take three UTF-8 bytes and two cells, ASCII one byte and one cell."""
+    if text.isascii():
+        return len(text)
+    return (len(text.encode("utf-8", "surrogatepass")) + len(text)) // 2
+
+
+def _target_cells(unit: ParagraphUnit) -> int:
+    """Estimated cells of a paragraph's translation column, placeholders included."""
+    return sum(_cells(t) if t else len(PLACEHOLDER) for t in unit.targets) + len(unit.targets)

@@ -25,8 +25,9 @@ from reader.ui.format import plain
 from reader.ui.widgets.line_view import CursorLineView
 
 STATUS_MARKS = {"known": "K", "ignored": "I"}
-COLUMNS = (("st", 3), ("term", 18), ("lemma", 14), ("gloss", 0), ("lang", 5), ("freq", 5))
-"""Column titles and widths; the gloss column (0) takes what is left."""
+COLUMNS = (("st", 3), ("term", 18), ("lemma", 14), ("gloss", 0), ("lang", 5), ("arts", 5))
+"""Column titles and widths; the gloss column (0) takes what is left. ``arts`` is how
+many analysed articles contain the term (the summary line says so)."""
 NARROW = 70
 """Below this width the lemma column is left out."""
 
@@ -199,7 +200,7 @@ class GlossaryTable(CursorLineView, can_focus=True):
             "lemma": (plain(term.lemma), meta),
             "gloss": (plain(term.gloss).replace("\n", " "), Style()),
             "lang": (term.lang, meta),
-            "freq": (str(self.frequencies.get(term.id, "")), meta),
+            "arts": (str(self.frequencies.get(term.id, "")), meta),
         }
         row = Text(no_wrap=True)
         for name, size in column_widths(width):

@@ -20,6 +20,16 @@ if TYPE_CHECKING:
     from reader.core.terms import Suggestion
 
 
+class SuggestionList(OptionList):
+    """The panel's list: ``j``/``k`` move in it like everywhere else in reader (while it
+    has the focus they must not reach the article behind it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Next suggestion", show=False, id="suggestion_down"),
+        Binding("k", "cursor_up", "Previous suggestion", show=False, id="suggestion_up"),
+    ]
+
+
 class SuggestionsPanel(Vertical):
     """Ranked suggestions; ``enter`` or ``a`` hands the highlighted one to the screen."""
 
@@ -50,15 +60,19 @@ class SuggestionsPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Suggested terms", id="suggestions-title")
         yield Static("", id="suggestions-note")
-        yield OptionList(id="suggestions-list")
+        yield SuggestionList(id="suggestions-list")
 
     def show_loading(self) -> None:
-        self.suggestions = []
-        self.query_one(OptionList).clear_options()
+        """Say that suggestions are on their way; the old ones stay until they come."""
         self.query_one("#suggestions-note", Static).update("finding key terms…")
 
     def show(self, suggestions: list[Suggestion]) -> None:
-        """Fill the list: text, how often it occurs, and the status if it is a term already."""
+        """Fill the list: text, how often it occurs, and the status if it is a term already.
+
+        The highlight stays on the suggestion it was on (the list is filled again after
+        each annotation), or on the same row when that one is gone."""
+        previous = self.highlighted
+        row = self.query_one(OptionList).highlighted or 0
         self.suggestions = suggestions
         options = self.query_one(OptionList)
         options.clear_options()
@@ -71,10 +85,17 @@ class SuggestionsPanel(Vertical):
         note = "enter or a: annotate" if suggestions else "no candidates in this article"
         self.query_one("#suggestions-note", Static).update(note)
         if suggestions:
-            options.highlighted = 0
+            texts = [suggestion.text for suggestion in suggestions]
+            if previous is not None and previous.text in texts:
+                row = texts.index(previous.text)
+            options.highlighted = min(row, len(suggestions) - 1)
 
     def focus_list(self) -> None:
         self.query_one(OptionList).focus()
+
+    @property
+    def list_has_focus(self) -> bool:
+        return self.query_one(OptionList).has_focus
 
     @property
     def highlighted(self) -> Suggestion | None:
