@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +30,7 @@ from reader.core.models import (
 from reader.core.store import Store
 from reader.core.text import clean_line, detect_language, split_plain_text, strip_controls
 from reader.core.urls import is_web_url, split_url
+from reader.logfile import attach_log_file
 from reader.paths import Paths, get_paths
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ class ReaderService:
     def __init__(self, paths: Paths | None = None, config: Config | None = None) -> None:
         self.paths = paths or get_paths()
         self.paths.ensure()
-        route_warnings_to(self.paths.log_file)
+        attach_log_file(self.paths.log_file)  # warnings go to reader.log, not the screen
         self.config = config or load_config(self.paths.config_file)
         self._store: Store | None = None
         self._term_index: TermIndex | None = None
@@ -1783,32 +1783,6 @@ class ReaderService:
             finally:
                 client.close()
         return results
-
-
-_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def route_warnings_to(log_file: Path) -> None:
-    """Send reader's warnings to ``reader.log``, not the terminal.
-
-    Without a handler Python prints them raw on stderr, which is the TUI's screen and
-    would add lines to the CLI's one-line errors. The file is opened at the first
-    warning; calling again with another file (tests switch READER_HOME) replaces it.
-    """
-    logger = logging.getLogger("reader")
-    for handler in list(logger.handlers):
-        if isinstance(handler, logging.FileHandler) and getattr(handler, "reader_log", False):
-            if handler.baseFilename == str(log_file.absolute()):
-                return
-            logger.removeHandler(handler)
-            handler.close()
-    handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
-    handler.reader_log = True  # type: ignore[attr-defined]
-    handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
-    logger.addHandler(handler)
-    if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
 
 
 def _looks_like_pair(text: str) -> bool:
