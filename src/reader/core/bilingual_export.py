@@ -35,9 +35,9 @@ NIGHT_COLOURS = {
     "translation": "#a9c1d9",
     "rule": "#303744",
     "panel": "#252b35",
-    "term-1": "#5a2f2a",
-    "term-2": "#584a22",
-    "term-3": "#2e4a2e",
+    "term-1": "#581c18",
+    "term-2": "#006488",
+    "term-3": "#005c18",
 }
 """The default theme's colours (themes/night.toml; a test keeps them the same)."""
 
