@@ -93,7 +93,7 @@ def describe_size(size: int) -> str:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[BinaryIO]:
+def atomic_output(path: Path, private: bool = False) -> Iterator[BinaryIO]:
     """A binary file to write ``path``'s new content into; it replaces ``path`` only
     when the block ends without an exception.
 
@@ -101,17 +101,20 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     atomic) with a hidden name ending in ``.tmp``; it is fsynced before the rename,
     and removed when the block raises (a full disk, an error of the writer). Its
     permissions are those a new file would get (the umask applies), or those of the
-    file it replaces; a symbolic link is kept and its target replaced. Raises
+    file it replaces; ``private`` makes them 0600 from the start, whatever the old
+    file had (secrets). A symbolic link is kept and its target replaced. Raises
     OSError as ``open`` and ``write`` do.
     """
     if path.is_symlink():  # write where the link points, and keep the link
         path = path.resolve()
     remove_stale_temporaries(path)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
-    handle = os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb")
+    mode = 0o600 if private else 0o666
+    handle = os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb")
     try:
         with contextlib.suppress(OSError):
-            os.fchmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
+            if not private:
+                os.fchmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
         with handle:
             yield handle
             handle.flush()
@@ -146,9 +149,9 @@ def remove_stale_temporaries(path: Path) -> int:
     return removed
 
 
-def write_file_atomically(path: Path, data: bytes) -> None:
+def write_file_atomically(path: Path, data: bytes, private: bool = False) -> None:
     """Replace ``path`` with ``data`` through :func:`atomic_output`."""
-    with atomic_output(path) as handle:
+    with atomic_output(path, private) as handle:
         handle.write(data)
 
 

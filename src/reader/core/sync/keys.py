@@ -7,10 +7,11 @@ The key is never printed or logged; error messages name the account, not the key
 from __future__ import annotations
 
 import contextlib
-import os
 import stat
 from pathlib import Path
 from typing import Any, Literal
+
+from reader.core.files import write_file_atomically
 
 KeyStore = Literal["keyring", "file"]
 KEYRING_SERVICE = "reader-feed-accounts"
@@ -61,15 +62,7 @@ def _write_private(path: Path, key: str) -> None:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.parent.chmod(0o700)
-        temporary = path.with_name(path.name + ".tmp")
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(key)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
+        write_file_atomically(path, key.encode("ascii"), private=True)
     except OSError as error:
         raise AccountKeyError(
             f"cannot keep the account key in {path.parent}: {error.strerror}"
