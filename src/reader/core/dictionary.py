@@ -47,6 +47,7 @@ from reader.core.dictionary_formats import (
     open_dictionary,
     text_field,
 )
+from reader.core.files import path_text
 
 SCHEMA_VERSION = 1
 DATABASE_NAME = "dictionaries.sqlite"
@@ -269,18 +270,19 @@ class DictionaryStore:
         Raises :class:`DictionaryError` for a file that cannot be read, is of no known
         format, is malformed or holds too many entries; nothing is changed then.
         """
+        shown = path_text(path)
         try:
             opened = open_dictionary(path, progress)
         except DictionaryFormatError as error:
-            raise DictionaryError(f"{path.name}: {error}") from None
+            raise DictionaryError(f"{shown}: {error}") from None
         except OSError as error:
-            raise DictionaryError(f"{path.name}: cannot read: {error.strerror or error}") from None
+            raise DictionaryError(f"{shown}: cannot read: {error.strerror or error}") from None
         try:
             return self._import(opened, path)
         except DictionaryFormatError as error:
-            raise DictionaryError(f"{path.name}: {error}") from None
+            raise DictionaryError(f"{shown}: {error}") from None
         except OSError as error:
-            raise DictionaryError(f"{path.name}: cannot read: {error.strerror or error}") from None
+            raise DictionaryError(f"{shown}: cannot read: {error.strerror or error}") from None
         finally:
             opened.close()
 
