@@ -1729,6 +1729,12 @@ class ReaderService:
             raise ServiceError(f"no account named {clean_line(name)[:60]!r}")
         return found
 
+    def account_of_feed(self, feed_id: int) -> Account | None:
+        """The account whose server a feed comes from, or None for one of the user's own."""
+        from reader.core.sync import engine
+
+        return engine.account_of_feed(self.store, feed_id)
+
     def account_remove(self, name: str) -> Account:
         """Forget the account and its key; its starred and annotated articles stay."""
         from reader.core.sync import engine, keys

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -15,13 +15,17 @@ from textual.widgets.tree import TreeNode
 from reader.core.models import Feed, FeedKind
 from reader.ui.format import plain
 
+if TYPE_CHECKING:
+    from reader.core.sync.engine import Account
+
 
 @dataclass(frozen=True)
 class Collection:
     """What an article list shows: a smart collection or one feed."""
 
     key: str
-    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``folder:<name>`` or ``feed:<id>``."""
+    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``folder:<name>``,
+    ``account:<name>`` (every feed of a feed-server account) or ``feed:<id>``."""
     title: str
     feed_id: int | None = None
     unread_only: bool = False
@@ -30,7 +34,9 @@ class Collection:
     query: str = ""
     """For ``search``: what the user typed."""
     folder: str | None = None
-    """For ``folder:<name>``: every feed filed in that folder."""
+    """For ``folder:<name>``: every feed filed in that folder (and the folders in it)."""
+    account: str | None = None
+    """For an account and its folders: the account's name (its feeds are read-only)."""
 
     def filters(self) -> dict[str, Any]:
         """The store's filters for this collection (not for ``search``, which has ids)."""
@@ -86,7 +92,23 @@ def feed_collection(feed: Feed) -> Collection:
 
 
 def folder_collection(folder: str) -> Collection:
-    return Collection(f"folder:{folder}", plain(folder), folder=folder)
+    """A folder of the user's own feeds (an account's feeds are not in it)."""
+    return Collection(f"folder:{folder}", plain(folder), kind=FeedKind.FEED, folder=folder)
+
+
+def account_collection(name: str) -> Collection:
+    """Every feed of one feed-server account (they are filed in the folder ``name``)."""
+    return Collection(
+        f"account:{name}", plain(name), kind=FeedKind.ACCOUNT, folder=name, account=name
+    )
+
+
+def account_folder_collection(account: str, folder: str) -> Collection:
+    """One server-side group of an account (the folder ``account/group``)."""
+    title = plain(folder.removeprefix(f"{account}/"))
+    return Collection(
+        f"account-folder:{folder}", title, kind=FeedKind.ACCOUNT, folder=folder, account=account
+    )
 
 
 @dataclass
@@ -98,6 +120,7 @@ class CollectionCounts:
     local: int
     demo: int
     feeds: list[Feed]
+    accounts: list[Account] = field(default_factory=list)
 
 
 def _suffix(count: int | None = None, failed: bool = False) -> Text:
@@ -156,7 +179,7 @@ class CollectionTree(Tree[Collection]):
         folded = {
             key
             for key, node in self._collection_nodes.items()
-            if key.startswith("folder:") and not node.is_expanded
+            if key.startswith(("folder:", "account:", "account-folder:")) and not node.is_expanded
         }
         self.clear()
         self._collection_nodes.clear()
@@ -190,7 +213,46 @@ class CollectionTree(Tree[Collection]):
         for feed in subscribed:
             if not feed.folder:
                 self._add_feed(self.root, feed)
+        for account in counts.accounts:
+            self._add_account(account, counts.feeds, folded)
         self.select_key(selected, announce=False)
+
+    def _add_account(self, account: Account, feeds: list[Feed], folded: set[str]) -> None:
+        """The account, then its server's groups with their feeds, then its other feeds."""
+        collection = account_collection(account.name)
+        node = self._add(
+            self.root,
+            collection,
+            _suffix(account.unread, bool(account.last_error)),
+            expand=collection.key not in folded,
+        )
+        own = sorted(
+            (
+                feed
+                for feed in feeds
+                if feed.kind is FeedKind.ACCOUNT
+                and feed.folder is not None
+                and (feed.folder == account.name or feed.folder.startswith(f"{account.name}/"))
+            ),
+            key=lambda feed: (feed_name(feed).casefold(), feed.id),
+        )
+        groups: dict[str, list[Feed]] = {}
+        for feed in own:
+            if feed.folder != account.name:
+                groups.setdefault(str(feed.folder), []).append(feed)
+        for folder in sorted(groups, key=lambda name: (plain(name).casefold(), name)):
+            group = account_folder_collection(account.name, folder)
+            parent = self._add(
+                node,
+                group,
+                _suffix(sum(feed.unread for feed in groups[folder])),
+                expand=group.key not in folded,
+            )
+            for feed in groups[folder]:
+                self._add_feed(parent, feed)
+        for feed in own:
+            if feed.folder == account.name:
+                self._add_feed(node, feed)
 
     def _add_feed(self, parent: TreeNode[Collection], feed: Feed) -> None:
         node = self._add(parent, feed_collection(feed), _suffix(feed.unread, bool(feed.last_error)))
