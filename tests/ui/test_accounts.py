@@ -73,11 +73,14 @@ async def test_r_refreshes_and_syncs_and_a_read_key_reaches_the_server(
         await settle(pilot)
         app.screen.query_one(CollectionTree).select_key("account:home")
         await settle(pilot)
-        fever.add_items(7, 2)  # read on the phone meanwhile: two new items
+        fever.add_items(7, 2)  # meanwhile on the phone: two new items, one old one read
+        fever.unread.discard(1)
         await pilot.press("R")
         await settle(pilot)
         assert app.screen.query_one(ArticleList).total == 5
         assert any("synced home 2 new" in str(n.message) for n in app._notifications)
+        tree_text = tree_lines(app.screen.query_one(CollectionTree))
+        assert any(line.strip().endswith("home 4") for line in tree_text), tree_text
 
         article_list = app.screen.query_one(ArticleList)
         article_list.focus()
