@@ -1768,11 +1768,12 @@ class ReaderService:
         self.retention()  # the same rule as for feeds: never starred or annotated articles
         return results
 
-    def account_push(self) -> list[SyncResult]:
-        """Send every account's queued flag changes now, without pulling (the app calls
-        this after a change; a failure leaves the change queued for the next sync)."""
+    def account_push(self, timeout: float | None = None) -> list[SyncResult]:
+        """Send every account's queued flag changes now, without pulling (the app and
+        ``reader read`` … call this after a change; a failure leaves the change queued
+        for the next sync). ``timeout``: the most seconds one request may take."""
         from reader.core.sync import engine, keys
-        from reader.core.sync.fever import FeverClient
+        from reader.core.sync.fever import REQUEST_SECONDS, FeverClient
 
         results = []
         for account in self.accounts():
@@ -1783,7 +1784,7 @@ class ReaderService:
             except keys.AccountKeyError as error:
                 results.append(engine.SyncResult(account.name, error=str(error)))
                 continue
-            client = FeverClient(account.url, api_key)
+            client = FeverClient(account.url, api_key, timeout=timeout or REQUEST_SECONDS)
             try:
                 results.append(engine.push_account(self.store, account, client))
             finally:
