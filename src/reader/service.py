@@ -783,7 +783,30 @@ class ReaderService:
             for term_id, term_lang, pattern, status in self.store.term_patterns()
             if term_lang == lang
         }
-        return terms.rank_suggestions(candidates, lang, frequencies, documents, existing, limit)
+        levels, target = self._word_levels(lang, list(candidates), existing)
+        return terms.rank_suggestions(
+            candidates, lang, frequencies, documents, existing, limit, levels, target
+        )
+
+    def _word_levels(
+        self, lang: str, patterns: list[str], existing: dict[str, tuple[int, str]]
+    ) -> tuple[dict[str, int], int]:
+        """The installed dictionaries' word levels of these Korean patterns, and the
+        level the reader learns now (from the levels of the terms they know)."""
+        from reader.core.dictionary import DictionaryError
+        from reader.core.word_levels import pattern_lemma, target_level
+
+        if lang != "ko" or not self.paths.dictionaries_database.exists():
+            return {}, 1
+        known = [pattern for pattern, (_, status) in existing.items() if status == "known"]
+        lemmas = {pattern: pattern_lemma(pattern) for pattern in [*patterns, *known]}
+        try:
+            ranks = self.dictionaries.level_ranks(set(lemmas.values()))
+        except DictionaryError:
+            return {}, 1
+        by_pattern = {pattern: ranks[lemma] for pattern, lemma in lemmas.items() if lemma in ranks}
+        target = target_level(by_pattern[pattern] for pattern in known if pattern in by_pattern)
+        return by_pattern, target
 
     def article_difficulty(self, article_id: int) -> Difficulty:
         """Share of the article's distinct content words that are known or ignored."""

@@ -433,6 +433,30 @@ class DictionaryStore:
                     found.append((match, row))
         return found[:limit]
 
+    def level_ranks(self, lemmas: Iterable[str]) -> dict[str, int]:
+        """The word level rank (1 초급 … 3 고급, see :mod:`reader.core.word_levels`) of each
+        lemma some installed dictionary gives a level, the lowest when they differ."""
+        from reader.core.word_levels import level_rank
+
+        keys: dict[str, list[str]] = {}
+        for lemma in lemmas:
+            keys.setdefault(lemma_key(lemma), []).append(lemma)
+        ranks: dict[str, int] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, level in self.connection.execute(
+                f"SELECT lemma, level FROM entries WHERE level != '' AND lemma IN ({marks})",
+                chunk,
+            ):
+                rank = level_rank(level)
+                if rank is None:
+                    continue
+                for lemma in keys.get(key, ()):
+                    ranks[lemma] = min(rank, ranks.get(lemma, rank))
+        return ranks
+
     def lookup(self, word: str, lemma: str, english: bool, limit: int = 50) -> LookupResult:
         """Entries for ``word`` whose lemma (computed by the caller) is ``lemma``."""
         keys = [lemma_key(word), lemma_key(lemma)]
