@@ -1283,21 +1283,44 @@ class ReaderService:
 
     def _dictionary_gloss(self, sentence: MinedSentence) -> str:
         """The first glosses of the installed dictionaries' exact entry, or empty."""
+        glosses = self.dictionary_glosses(sentence.word, sentence.lemma, sentence.lang, exact=True)
+        return "; ".join(gloss for gloss, _ in glosses[:3])
+
+    def dictionary_glosses(
+        self, word: str, lemma: str, lang: str, *, exact: bool = False, limit: int = 6
+    ) -> list[tuple[str, str]]:
+        """Glosses the installed dictionaries give a word, as (gloss, dictionary name):
+        for a Korean word its English equivalents, for an English word the Korean
+        headwords that translate it; exact-lemma entries first (only those with
+        ``exact``). Empty without dictionaries. ``lemma`` comes from the caller, so
+        this never analyses text."""
         from reader.core.dictionary import DictionaryError
 
-        if not self.paths.dictionaries_database.exists():
-            return ""
+        if not self.paths.dictionaries_database.exists() or not word.strip():
+            return []
         try:
-            result = self.dictionaries.lookup(
-                sentence.word, sentence.lemma, english=sentence.lang == "en", limit=5
-            )
+            result = self.dictionaries.lookup(word, lemma or word, english=lang == "en", limit=20)
         except DictionaryError:
-            return ""
+            return []
+        found: list[tuple[str, str]] = []
         for entry in result.entries:
-            glosses = [sense.gloss for sense in entry.senses if sense.gloss][:3]
-            if entry.match == "exact" and glosses:
-                return "; ".join(glosses)
-        return ""
+            if exact and entry.match != "exact":
+                continue
+            if entry.match == "compound":
+                break
+            if lang == "en":
+                glosses = [entry.headword] if entry.match == "gloss" else []
+            else:
+                glosses = [
+                    part.strip()
+                    for sense in entry.senses
+                    for part in sense.gloss.split(";")
+                    if part.strip()
+                ][:3]
+            for gloss in glosses:
+                if gloss not in (known for known, _ in found):
+                    found.append((gloss, entry.dictionary))
+        return found[:limit]
 
     # -- translation ---------------------------------------------------------------------
 

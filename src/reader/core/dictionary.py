@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -186,24 +187,34 @@ def dictionary_name(info: DictionaryInfo) -> str:
 
 
 class DictionaryStore:
-    """The dictionaries database: install, list, remove, look up."""
+    """The dictionaries database: install, list, remove, look up. Safe to use from
+    several threads (the app looks words up in workers): each has its own connection."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._connection: sqlite3.Connection | None = None
+        self._local = threading.local()
+        self._all_connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @property
     def connection(self) -> sqlite3.Connection:
-        if self._connection is None:
-            self._connection = self._open()
-        return self._connection
+        """This thread's connection, opened on first use."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._open()
+            self._local.connection = connection
+            with self._lock:
+                self._all_connections.append(connection)
+        return connection
 
     def _open(self) -> sqlite3.Connection:
         """Open (and on first use create) the database; raises :class:`DictionaryError`
         for a file that is not a dictionaries database or is from a newer reader, which
         is then left untouched."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection = sqlite3.connect(
+            self.path, timeout=30, isolation_level=None, check_same_thread=False
+        )
         try:
             self._prepare(connection)
         except sqlite3.DatabaseError as error:
@@ -258,9 +269,11 @@ class DictionaryStore:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self._lock:
+            for connection in self._all_connections:
+                connection.close()
+            self._all_connections.clear()
+        self._local = threading.local()
 
     # -- install -------------------------------------------------------------------------
 
