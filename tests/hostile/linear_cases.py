@@ -49,7 +49,7 @@ def _parse_feed(data: bytes) -> object:
 def _english(text: str) -> object:
     from reader.core import sentences
 
-    return sentences._split_cached.__wrapped__(text, "en")  # type: ignore[attr-defined]
+    return sentences._split_cached.__wrapped__(text, "en")
 
 
 def _long_sentence(text: str) -> object:

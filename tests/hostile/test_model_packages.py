@@ -115,7 +115,7 @@ def assert_other_commands_work(tiny_packages: TinyPackages) -> None:
 
 # -- 34: metadata of the wrong type or size, a broken tokenizer --------------------------------
 
-BAD_METADATA = {
+BAD_METADATA: dict[str, bytes | dict[str, object]] = {
     "languages is a number": tiny_metadata(languages=5),
     "from_codes is text": tiny_metadata(from_codes="ko"),
     "a 5,000-digit version": tiny_metadata(package_version="9" * 5000),
