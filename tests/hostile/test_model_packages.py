@@ -437,9 +437,10 @@ def test_special_files_in_an_installed_package_are_refused_without_reading(
     else:
         (folder.parent / "elsewhere.bin").write_bytes(b"x")
         model_bin.symlink_to(folder.parent / "elsewhere.bin")
-    listing = run_reader("models", "list", timeout=30)
+    # A read of the FIFO would block for ever; 120 s bounds that yet outlasts a loaded start-up.
+    listing = run_reader("models", "list", timeout=120)
     assert listing.returncode == 0 and "link or a special file" in listing.stderr
-    result = run_reader("translate", "--from", "ko", input="고양이.", timeout=30)
+    result = run_reader("translate", "--from", "ko", input="고양이.", timeout=120)
     assert_one_line_failure(result, "reader models install ko-en")
 
 
