@@ -48,6 +48,19 @@ async def wait_for(pilot: object, condition: object, seconds: float = 10) -> Non
     raise AssertionError("condition not met in time")
 
 
+async def show_account(pilot: object) -> ArticleList:
+    """Settle, open the account's collection and focus its list."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await settle(pilot)
+    pilot.app.screen.query_one(CollectionTree).select_key("account:home")
+    await settle(pilot)
+    article_list = pilot.app.screen.query_one(ArticleList)
+    article_list.focus()
+    return article_list
+
+
 async def test_the_sidebar_shows_the_account_its_folders_and_unread(
     synced: ReaderService,
 ) -> None:
@@ -70,20 +83,16 @@ async def test_r_refreshes_and_syncs_and_a_read_key_reaches_the_server(
 ) -> None:
     app = make_app(synced)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(pilot)
-        app.screen.query_one(CollectionTree).select_key("account:home")
-        await settle(pilot)
+        article_list = await show_account(pilot)
         fever.add_items(7, 2)  # meanwhile on the phone: two new items, one old one read
         fever.unread.discard(1)
         await pilot.press("R")
         await settle(pilot)
-        assert app.screen.query_one(ArticleList).total == 5
+        assert article_list.total == 5
         assert any("synced home 2 new" in str(n.message) for n in app._notifications)
         tree_text = tree_lines(app.screen.query_one(CollectionTree))
         assert any(line.strip().endswith("home 4") for line in tree_text), tree_text
 
-        article_list = app.screen.query_one(ArticleList)
-        article_list.focus()
         highlighted = article_list.highlighted
         assert highlighted is not None and not highlighted.read
         remote_id = int(str(highlighted.url).rsplit("/", 1)[1])
@@ -98,16 +107,13 @@ async def test_r_on_an_account_article_syncs_only_that_account(
 ) -> None:
     app = make_app(synced)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(pilot)
-        app.screen.query_one(CollectionTree).select_key("account:home")
-        await settle(pilot)
-        app.screen.query_one(ArticleList).focus()
+        article_list = await show_account(pilot)
         fever.add_items(7, 1)
         before = len(fever.calls)
         await pilot.press("r")
         await settle(pilot)
         assert any("items" in call for call in fever.calls[before:])
-        assert app.screen.query_one(ArticleList).total == 4
+        assert article_list.total == 4
         messages = [str(n.message) for n in app._notifications]
         assert not any("not from a feed" in message for message in messages)
 
@@ -117,11 +123,8 @@ async def test_a_server_down_is_one_notification_and_changes_stay_queued(
 ) -> None:
     app = make_app(synced)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(pilot)
-        app.screen.query_one(CollectionTree).select_key("account:home")
-        await settle(pilot)
+        await show_account(pilot)
         fever.mode = "500"
-        app.screen.query_one(ArticleList).focus()
         await pilot.press("m")
         await settle(pilot)
         await pilot.press("R")
