@@ -1215,13 +1215,8 @@ def _dict_list(service: ReaderService, args: argparse.Namespace) -> int:
             f"{dictionary.name}\t{dictionary.title}\t{dictionary.format}\t"
             f"{dictionary.entry_count:,} entries"
         )
-        print(f"  {_credit_line(dictionary)}")
+        print(f"  {dictionary.credit}")
     return 0
-
-
-def _credit_line(dictionary: Dictionary) -> str:
-    parts = [dictionary.licence and f"licence: {dictionary.licence}", dictionary.attribution]
-    return " · ".join(part for part in parts if part) or "no licence or attribution given"
 
 
 def _dict_remove(service: ReaderService, args: argparse.Namespace) -> int:
@@ -1294,25 +1289,12 @@ def _print_lookup(result: LookupResult) -> None:
         if entry.match != match:
             match = entry.match
             print(_MATCH_HEADINGS[match])
-        print(_entry_heading(entry))
-        for number, sense in enumerate(entry.senses, 1):
-            text = " — ".join(part for part in (sense.gloss, sense.definition) if part)
-            if sense.native:
-                text = f"{text} ({sense.native})" if text else sense.native
+        print(f"  {entry.heading}  [{entry.dictionary}]")
+        for number, text in enumerate(entry.sense_lines(), 1):
             print(f"    {number}. {text}")
     print("Sources:")
     for name, dictionary in result.dictionaries.items():
-        print(f"  [{name}] {dictionary.title}: {_credit_line(dictionary)}")
-
-
-def _entry_heading(entry: LookupEntry) -> str:
-    heading = entry.headword
-    if entry.hanja:
-        heading += f" ({entry.hanja})"
-    if entry.reading and entry.reading != entry.headword:
-        heading += f" [{entry.reading}]"
-    details = ", ".join(part for part in (entry.pos, entry.level) if part)
-    return f"  {heading}" + (f"  {details}" if details else "") + f"  [{entry.dictionary}]"
+        print(f"  [{name}] {dictionary.title}: {dictionary.credit}")
 
 
 def _add_dictionary_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

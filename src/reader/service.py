@@ -1649,9 +1649,9 @@ class ReaderService:
         except DictionaryError as error:
             raise ServiceError(str(error)) from None
 
-    def dict_lookup(self, word: str, limit: int = 50) -> LookupResult:
+    def dict_lookup(self, word: str, limit: int = 50, lemma: str | None = None) -> LookupResult:
         """Entries for a word as it appears in text, found by its lemma (kiwipiepy is
-        loaded only for a Korean word), best first."""
+        loaded only for a Korean word whose ``lemma`` the caller did not give), best first."""
         from reader.core.dictionary import DictionaryError, lemma_of, word_language
 
         word = clean_line(word)
@@ -1661,7 +1661,7 @@ class ReaderService:
             raise ServiceError(f"too long to look up (more than {MAX_LOOKUP_CHARS} characters)")
         try:
             return self.dictionaries.lookup(
-                word, lemma_of(word), english=word_language(word) == "en", limit=limit
+                word, lemma or lemma_of(word), english=word_language(word) == "en", limit=limit
             )
         except DictionaryError as error:
             raise ServiceError(str(error)) from None

@@ -12,6 +12,7 @@ from reader.core.models import EntryData
 from reader.core.terms import Candidate, rank_suggestions
 from reader.core.word_levels import level_weight, pattern_lemma, target_level
 from reader.service import ReaderService
+from tests.dictionary.conftest import krdict_xml
 
 ARTICLE = [
     "정부는 외교 협력을 강조했다. 외교 협력은 경제에 도움이 된다.",
@@ -43,28 +44,12 @@ BEGINNER_WORDS = [
 """Twenty 초급 words the reader can mark known, so that 중급 becomes the level to learn."""
 
 
-def krdict(levels: dict[str, str]) -> str:
-    entries = "".join(
-        f'<LexicalEntry att="id" val="{number}"><feat att="partOfSpeech" val="명사"/>'
-        f'<feat att="vocabularyLevel" val="{level}"/>'
-        f'<Lemma><feat att="writtenForm" val="{word}"/></Lemma><Sense att="id" val="1">'
-        f'<Equivalent><feat att="language" val="영어"/><feat att="lemma" val="{word} gloss"/>'
-        "</Equivalent></Sense></LexicalEntry>"
-        for number, (word, level) in enumerate(levels.items(), 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><LexicalResource><GlobalInformation>'
-        '<feat att="label" val="한국어기초사전 (levels test)"/></GlobalInformation>'
-        f'<Lexicon><feat att="language" val="kor"/>{entries}</Lexicon></LexicalResource>'
-    )
-
-
 @pytest.fixture
 def service(tmp_path: Path, reader_home: Path) -> Iterator[ReaderService]:
     service = ReaderService()
     dictionary = tmp_path / "levels.xml"
     words = {**LEVELS, **dict.fromkeys(BEGINNER_WORDS, "초급")}
-    dictionary.write_text(krdict(words), encoding="utf-8")
+    dictionary.write_text(krdict_xml(words), encoding="utf-8")
     service.dict_install(dictionary)
     yield service
     service.close()

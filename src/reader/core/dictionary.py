@@ -113,6 +113,12 @@ class Dictionary:
     installed: str
     source_file: str
 
+    @property
+    def credit(self) -> str:
+        """Its licence and attribution, for wherever its text is shown."""
+        parts = [self.licence and f"licence: {self.licence}", self.attribution]
+        return " · ".join(part for part in parts if part) or "no licence or attribution given"
+
 
 @dataclass(frozen=True)
 class LookupEntry:
@@ -128,6 +134,28 @@ class LookupEntry:
     senses: tuple[Sense, ...]
     dictionary: str
     """The name of the dictionary it comes from (see :class:`LookupResult.dictionaries`)."""
+
+    @property
+    def heading(self) -> str:
+        """``외교 (外交) [외ː교]  명사, 중급``: the headword, its hanja and reading, part of
+        speech and level, as far as the dictionary gives them."""
+        heading = self.headword
+        if self.hanja:
+            heading += f" ({self.hanja})"
+        if self.reading and self.reading != self.headword:
+            heading += f" [{self.reading}]"
+        details = ", ".join(part for part in (self.pos, self.level) if part)
+        return heading + (f"  {details}" if details else "")
+
+    def sense_lines(self) -> list[str]:
+        """Each sense as one line: gloss — definition (native text)."""
+        lines = []
+        for sense in self.senses:
+            text = " — ".join(part for part in (sense.gloss, sense.definition) if part)
+            if sense.native:
+                text = f"{text} ({sense.native})" if text else sense.native
+            lines.append(text)
+        return lines
 
 
 @dataclass(frozen=True)

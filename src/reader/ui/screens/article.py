@@ -534,6 +534,9 @@ class ArticleScreen(Screen[None]):
     def action_edit_term(self) -> None:
         self.terms.edit()
 
+    def action_lookup(self) -> None:
+        self.terms.lookup()
+
     def action_delete_term(self) -> None:
         self.terms.delete()
 

@@ -43,6 +43,7 @@ TERM_BINDINGS = [
     Binding("K", "term_status('known')", "Term known", show=False, id="term_status_known"),
     Binding("I", "term_status('ignored')", "Term ignored", show=False, id="term_status_ignored"),
     Binding("S", "toggle_suggestions", "Suggestions", id="toggle_suggestions"),
+    Binding("L", "lookup", "Look up", show=False, id="lookup"),
 ]
 """Keys of the article screen that act on terms."""
 
@@ -214,6 +215,27 @@ class ArticleTerms:
         annotation = self._selection_annotation()
         if annotation is not None:
             self.open_form(annotation)
+
+    def lookup(self) -> None:
+        """Look the words under the word cursor up in the installed dictionaries; from
+        there ``a`` opens the annotation form on them."""
+        from reader.ui.dialogs.lookup import LookupAnswer, LookupDialog, LookupWord
+
+        annotation = self._selection_annotation()
+        if annotation is None or not annotation.text.strip():
+            self.screen.notify("Move the word cursor (h/l) to a word first.", markup=False)
+            return
+
+        def closed(answer: LookupAnswer) -> None:
+            if answer == "annotate":
+                match = self.term_under_cursor()
+                if match is not None:
+                    self.edit(match.term_id)
+                else:
+                    self.open_form(annotation)
+
+        word = LookupWord(annotation.text.strip(), annotation.lang)
+        self.app.push_screen(LookupDialog(word), closed)
 
     def open_form(self, annotation: Annotation) -> None:
         from_panel = self.panel().display and self.panel().list_has_focus
