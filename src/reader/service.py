@@ -1227,7 +1227,12 @@ class ReaderService:
         if number < 1 or number > len(found):
             raise ServiceError(f"no mined sentence {number}: `reader mine` lists {len(found)}")
         chosen = found[number - 1]
-        result = self.add_term(
+        return chosen, self.add_mined(chosen, gloss)
+
+    def add_mined(self, chosen: MinedSentence, gloss: str | None = None) -> TermResult:
+        """Add a mined sentence's word as a term, with that sentence and its translation
+        as its context; the gloss is ``gloss``, else the dictionaries' first glosses."""
+        return self.add_term(
             chosen.lemma,
             gloss=gloss if gloss is not None else self._dictionary_gloss(chosen),
             lang=chosen.lang,
@@ -1236,7 +1241,6 @@ class ReaderService:
             sentence_translation=chosen.translation,
             article_id=chosen.article_id,
         )
-        return chosen, result
 
     def _stored_articles(self) -> Iterator[StoredArticle]:
         from reader.core.mining import StoredArticle

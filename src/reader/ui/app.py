@@ -291,6 +291,22 @@ class ReaderApp(App[None]):
         else:
             screen.article_id = article_id
 
+    def open_article_at(self, article_id: int, paragraph: int, offset: int) -> None:
+        """Read an article with the sentence cursor on the sentence holding ``offset``
+        of ``paragraph`` (an occurrence or a mined sentence chosen elsewhere)."""
+        from reader.ui.screens.article import ArticleScreen
+
+        self.open_article(article_id)
+        screen = self.get_screen(ARTICLE_SCREEN)
+        if isinstance(screen, ArticleScreen):
+            screen.terms.go_to_offset(paragraph, offset)
+
+    def action_mining(self) -> None:
+        from reader.ui.screens.mining import MiningScreen
+
+        if not isinstance(self.screen, MiningScreen):
+            self.push_screen(MiningScreen())
+
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen, section_for
 

@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from reader.service import ReaderService
 
 HELPER_METHODS = frozenset(
-    {"term_occurrences", "index_vocabulary", "article_difficulty", "refresh_term_patterns"}
+    {
+        "term_occurrences",
+        "index_vocabulary",
+        "article_difficulty",
+        "refresh_term_patterns",
+        "mine_sentences",
+    }
 )
 """Service methods that may be run whole in the helper process."""
 

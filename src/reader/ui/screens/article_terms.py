@@ -43,7 +43,7 @@ TERM_BINDINGS = [
     Binding("K", "term_status('known')", "Term known", show=False, id="term_status_known"),
     Binding("I", "term_status('ignored')", "Term ignored", show=False, id="term_status_ignored"),
     Binding("S", "toggle_suggestions", "Suggestions", id="toggle_suggestions"),
-    Binding("L", "lookup", "Look up", show=False, id="lookup"),
+    Binding("L", "lookup", "Look up", show=False, id="look_up_word"),
 ]
 """Keys of the article screen that act on terms."""
 

@@ -463,17 +463,9 @@ class GlossaryScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#glossary-occurrences")
     def open_occurrence(self, event: OptionList.OptionSelected) -> None:
         occurrence = self.occurrences[event.option_index]
-        self.reader_app.open_article(occurrence.article_id)
-        self._focus_occurrence(occurrence)
-
-    def _focus_occurrence(self, occurrence: Occurrence) -> None:
-        """Put the article's sentence cursor on the occurrence (once the article is read)."""
-        from reader.ui.app import ARTICLE_SCREEN
-        from reader.ui.screens.article import ArticleScreen
-
-        screen = self.app.get_screen(ARTICLE_SCREEN)
-        if isinstance(screen, ArticleScreen):
-            screen.terms.go_to_offset(occurrence.paragraph, occurrence.start)
+        self.reader_app.open_article_at(
+            occurrence.article_id, occurrence.paragraph, occurrence.start
+        )
 
     def action_back(self) -> None:
         focused = self.focused

@@ -41,11 +41,13 @@ def _classes() -> dict[str, type[DOMNode]]:
     from reader.ui.dialogs.add_feed import AddFeedDialog
     from reader.ui.dialogs.annotate import AnnotateDialog
     from reader.ui.dialogs.confirm import ConfirmDialog
+    from reader.ui.dialogs.lookup import LookupDialog
     from reader.ui.dialogs.prompt import PromptDialog
     from reader.ui.screens.article import ArticleScreen
     from reader.ui.screens.database_error import DatabaseErrorScreen
     from reader.ui.screens.glossary import GlossaryScreen
     from reader.ui.screens.main import MainScreen
+    from reader.ui.screens.mining import MinedList, MiningScreen
     from reader.ui.screens.translator import TranslatorScreen
     from reader.ui.widgets.article_list import ArticleList
     from reader.ui.widgets.bilingual import BilingualView
@@ -59,6 +61,7 @@ def _classes() -> dict[str, type[DOMNode]]:
             ReaderApp, AddFeedDialog, AnnotateDialog, ConfirmDialog, PromptDialog, ArticleScreen,
             DatabaseErrorScreen, GlossaryScreen, MainScreen, TranslatorScreen, ArticleList,
             BilingualView, CollectionTree, GlossaryTable, SuggestionsPanel, HelpScreen,
+            LookupDialog, MiningScreen, MinedList,
         )
     }  # fmt: skip
 
@@ -77,6 +80,8 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
         ("Suggestions panel", c["SuggestionsPanel"].BINDINGS),
         ("Annotation form", c["AnnotateDialog"].BINDINGS),
         ("Glossary", [*c["GlossaryScreen"].BINDINGS, *c["GlossaryTable"].BINDINGS]),
+        ("Dictionary lookup", c["LookupDialog"].BINDINGS),
+        ("Sentence mining", [*c["MiningScreen"].BINDINGS, *c["MinedList"].BINDINGS]),
         (
             "Dialogs and this list",
             [
@@ -109,6 +114,8 @@ def key_contexts() -> list[KeyContext]:
         KeyContext("the translation", _layers(c["BilingualView"], c["TranslatorScreen"], app)),
         KeyContext("the glossary", _layers(c["GlossaryTable"], c["GlossaryScreen"], app)),
         KeyContext("the annotation form", _layers(c["AnnotateDialog"], app)),
+        KeyContext("the dictionary lookup", _layers(c["LookupDialog"], app)),
+        KeyContext("sentence mining", _layers(c["MinedList"], c["MiningScreen"], app)),
         KeyContext("a prompt", _layers(c["PromptDialog"], app)),
         KeyContext("adding a feed", _layers(c["AddFeedDialog"], app)),
         KeyContext("a question", _layers(c["ConfirmDialog"], app)),
@@ -122,6 +129,8 @@ SECTION_OF_SCREEN = {
     "ArticleScreen": "Article",
     "TranslatorScreen": "Translator",
     "GlossaryScreen": "Glossary",
+    "LookupDialog": "Dictionary lookup",
+    "MiningScreen": "Sentence mining",
     "AnnotateDialog": "Annotation form",
     "PromptDialog": "Dialogs and this list",
     "AddFeedDialog": "Dialogs and this list",

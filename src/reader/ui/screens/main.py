@@ -85,6 +85,7 @@ class MainScreen(Screen[None]):
             id="undo_mark_read",
         ),
         Binding("g", "app.glossary", "Glossary", id="glossary"),
+        Binding("M", "app.mining", "Sentence mining", show=False, id="open_mining"),
         Binding("D", "sort_by_difficulty", "Easiest first", show=False, id="sort_by_difficulty"),
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
