@@ -9,11 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from reader.ui.host import ReaderModal
 
-class PromptDialog(ModalScreen[str | None]):
+
+class PromptDialog(ReaderModal[str | None]):
     """Ask for one line of text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.core.models import Article, ArticleSummary, Sentence
 from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
 from reader.ui.format import literal, plain
-from reader.ui.messages import ArticleFlagsChanged
+from reader.ui.host import ReaderScreen
+from reader.ui.messages import ArticleFlagsChanged, OpenNextUnread
 from reader.ui.screens.article_terms import TERM_BINDINGS, ArticleTerms
 from reader.ui.state import LAYOUTS
 from reader.ui.translation import (
@@ -28,8 +29,7 @@ from reader.ui.widgets.key_hints import KeyHints
 from reader.ui.widgets.suggestions import SuggestionsPanel
 
 if TYPE_CHECKING:
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
+    pass
 
 LAYOUT_NAMES = {
     "side": "side by side",
@@ -40,7 +40,7 @@ LAYOUT_NAMES = {
 assert set(LAYOUT_NAMES) == set(LAYOUTS)
 
 
-class ArticleScreen(Screen[None]):
+class ArticleScreen(ReaderScreen[None]):
     """One article, source and translation aligned by paragraph."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,19 +95,11 @@ class ArticleScreen(Screen[None]):
         """The open article's translation jobs, finished ones included."""
         return tuple(self._jobs)
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
-
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
         yield Static(id="article-meta")
         yield SuggestionsPanel(id="suggestions")
-        yield BilingualView(id="bilingual", reading_layout=self.reader_app.ui_state.layout)
+        yield BilingualView(id="bilingual", reading_layout=self.host.ui_state.layout)
         yield KeyHints(self.BINDINGS)
 
     def open(self, article_id: int) -> None:
@@ -153,7 +145,7 @@ class ArticleScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="article")
     def load(self, generation: int) -> None:
         """Read the article, mark it read, then split and translate it part by part."""
-        with self.reader_app.guard("opening the article"):
+        with self.guard("opening the article"):
             article = self.service.article(self.article_id)
             article.paragraphs = [plain(paragraph) for paragraph in article.paragraphs]
             direction = self.service.direction_for(article)
@@ -410,7 +402,7 @@ class ArticleScreen(Screen[None]):
         generation = self._generation
 
         def run() -> None:
-            with self.reader_app.guard("translating"):
+            with self.guard("translating"):
                 self._split_and_translate(article, direction, generation)
 
         self.run_worker(run, thread=True, exclusive=True, group="article")
@@ -433,19 +425,12 @@ class ArticleScreen(Screen[None]):
 
     def _open_unread(self, direction: int) -> None:
         """Go straight to the next unread article of the list this one was opened from."""
-        from reader.ui.screens.main import MainScreen
-
-        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
-        summary = main.step_to_unread(direction) if main is not None else None
-        if summary is None:
-            self.notify("No more unread articles in this list.", markup=False)
-            return
-        self.open(summary.id)
+        self.app.post_message(OpenNextUnread(direction))
 
     def action_cycle_layout(self) -> None:
         layout = self.query_one(BilingualView).cycle_layout()
-        self.reader_app.ui_state.layout = layout
-        self.reader_app.save_ui_state()
+        self.host.ui_state.layout = layout
+        self.host.save_ui_state()
         self._update_meta()
 
     def action_swap_direction(self) -> None:
@@ -491,7 +476,7 @@ class ArticleScreen(Screen[None]):
         value = not getattr(article, flag)
 
         def write() -> None:
-            with self.reader_app.guard("saving the article"):
+            with self.guard("saving the article"):
                 if flag == "read":
                     self.service.set_read([article.id], value)
                 else:
@@ -507,11 +492,11 @@ class ArticleScreen(Screen[None]):
 
     def action_open_browser(self) -> None:
         if self.article is not None:
-            self.reader_app.open_in_browser(self.article.url)
+            self.open_in_browser(self.article.url)
 
     def action_fetch_full(self) -> None:
         def fetch() -> None:
-            with self.reader_app.guard("fetching the full text"):
+            with self.guard("fetching the full text"):
                 result = self.service.fetch_full(self.article_id)
                 if not result.extracted:
                     self.app.call_from_thread(

@@ -9,7 +9,7 @@ it; everything that may analyse Korean runs in a worker, through
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 
@@ -23,10 +23,11 @@ from reader.ui.dialogs.annotate import (
 )
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from reader.core.models import Article
     from reader.core.terms import Suggestion, TermMatch
     from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
     from reader.ui.screens.article import ArticleScreen
     from reader.ui.widgets.bilingual import BilingualView
     from reader.ui.widgets.suggestions import SuggestionsPanel
@@ -105,8 +106,8 @@ class ArticleTerms:
         """(paragraph, offset) to put the cursor on once the article shows."""
 
     @property
-    def app(self) -> ReaderApp:
-        return self.screen.reader_app
+    def app(self) -> App[None]:
+        return cast("App[None]", self.screen.app)
 
     @property
     def service(self) -> ReaderService:
@@ -143,7 +144,7 @@ class ArticleTerms:
             return
 
         def rematch() -> None:
-            with self.app.guard("highlighting terms"):
+            with self.screen.guard("highlighting terms"):
                 self.highlight(article)
 
         self.screen.run_worker(rematch, thread=True, exclusive=True, group="article-terms")
@@ -247,7 +248,7 @@ class ArticleTerms:
         found = term_id
 
         def load() -> None:
-            with self.app.guard("opening the term"):
+            with self.screen.guard("opening the term"):
                 term = self.service.term(found)
                 self.app.call_from_thread(self.open_form, Annotation.of_term(term))
 
@@ -268,7 +269,7 @@ class ArticleTerms:
         self._delete_armed = None
 
         def delete() -> None:
-            with self.app.guard("deleting the term"):
+            with self.screen.guard("deleting the term"):
                 self.service.delete_term(match.term_id)
                 self.app.call_from_thread(
                     self._form_closed, AnnotationResult(deleted=match.term_id)
@@ -285,7 +286,7 @@ class ArticleTerms:
             return
 
         def write() -> None:
-            with self.app.guard("setting the term's status"):
+            with self.screen.guard("setting the term's status"):
                 if match is not None:
                     term = set_term_status(self.service, match.term_id, status)
                 else:
@@ -321,7 +322,7 @@ class ArticleTerms:
         panel.show_loading()
 
         def suggest() -> None:
-            with self.app.guard("finding key terms"):
+            with self.screen.guard("finding key terms"):
                 article = self.service.article(article_id)
                 lang = self.service.article_language(article)
                 term_worker.analyse(self.service, [article.title, *article.paragraphs], lang)

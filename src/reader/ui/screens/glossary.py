@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -31,13 +30,12 @@ from reader.ui.dialogs.annotate import (
     set_term_status,
 )
 from reader.ui.format import plain
+from reader.ui.host import ReaderScreen
 from reader.ui.widgets.glossary_table import GlossaryHeader, GlossaryTable
 from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.core.terms import Occurrence
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
 
 STATUS_FILTERS: tuple[str | None, ...] = (
     None,
@@ -109,7 +107,7 @@ def sort_terms(terms: list[Term], order: str, frequencies: dict[int, int]) -> li
     return sorted(terms, key=lambda term: (term.created, term.id), reverse=True)
 
 
-class GlossaryScreen(Screen[None]):
+class GlossaryScreen(ReaderScreen[None]):
     """All terms; ``enter`` lists where the highlighted one occurs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -160,14 +158,6 @@ class GlossaryScreen(Screen[None]):
         self._occurrences_term: int | None = None
         """The term the occurrences panel is for (late answers for others are dropped)."""
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
-
     def compose(self) -> ComposeResult:
         yield Static(id="glossary-summary")
         with Horizontal(id="glossary-columns"), Vertical(id="glossary-main"):
@@ -185,7 +175,7 @@ class GlossaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="glossary")
     def load(self, keep: int | None = None) -> None:
         """Show the newest terms at once, then every term, then per-term article counts."""
-        with self.reader_app.guard("loading the glossary"):
+        with self.guard("loading the glossary"):
             if not self.loaded:
                 first = self.service.list_terms(limit=FIRST_PAGE)
                 if len(first) == FIRST_PAGE:
@@ -199,7 +189,7 @@ class GlossaryScreen(Screen[None]):
     def index_vocabulary(self) -> None:
         """Analyse articles not analysed yet (in the helper process for Korean), so that
         frequencies and occurrences cover them; counts are refreshed after each step."""
-        with self.reader_app.guard("analysing articles"):
+        with self.guard("analysing articles"):
             pending = self.service.vocabulary_pending_count()
             done = 0
             try:
@@ -369,7 +359,7 @@ class GlossaryScreen(Screen[None]):
         self._delete_armed = None
 
         def delete() -> None:
-            with self.reader_app.guard("deleting the term"):
+            with self.guard("deleting the term"):
                 self.service.delete_term(term.id)
                 self.app.call_from_thread(self._forget, term)
 
@@ -389,7 +379,7 @@ class GlossaryScreen(Screen[None]):
             return
 
         def write() -> None:
-            with self.reader_app.guard("setting the status"):
+            with self.guard("setting the status"):
                 updated = set_term_status(self.service, term.id, status)
                 self.app.call_from_thread(self._replace, updated)
 
@@ -438,7 +428,7 @@ class GlossaryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="glossary-occurrences")
     def find_occurrences(self, term: Term, focus: bool = True) -> None:
-        with self.reader_app.guard("finding the term in articles"):
+        with self.guard("finding the term in articles"):
             found = term_worker.call(
                 self.service, term.lang, "term_occurrences", term.id, OCCURRENCE_LIMIT
             )
@@ -463,17 +453,7 @@ class GlossaryScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#glossary-occurrences")
     def open_occurrence(self, event: OptionList.OptionSelected) -> None:
         occurrence = self.occurrences[event.option_index]
-        self.reader_app.open_article(occurrence.article_id)
-        self._focus_occurrence(occurrence)
-
-    def _focus_occurrence(self, occurrence: Occurrence) -> None:
-        """Put the article's sentence cursor on the occurrence (once the article is read)."""
-        from reader.ui.app import ARTICLE_SCREEN
-        from reader.ui.screens.article import ArticleScreen
-
-        screen = self.app.get_screen(ARTICLE_SCREEN)
-        if isinstance(screen, ArticleScreen):
-            screen.terms.go_to_offset(occurrence.paragraph, occurrence.start)
+        self.open_article(occurrence.article_id, occurrence.paragraph, occurrence.start)
 
     def action_back(self) -> None:
         focused = self.focused

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from reader.core.models import Article, ArticleSummary, FeedKind
 from reader.ui.format import literal, plain
+from reader.ui.host import ReaderScreen
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
 from reader.ui.translation import warm_up
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
@@ -30,8 +30,7 @@ from reader.ui.widgets.key_hints import KeyHints, first_key
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult
-    from reader.service import AddFeedResult, ReaderService
-    from reader.ui.app import ReaderApp
+    from reader.service import AddFeedResult
 
 
 MAX_FAILURE_NOTICES = 3
@@ -41,7 +40,7 @@ PREVIEW_DELAY = 0.12
 """Seconds the list cursor must rest before the preview loads (holding j stays smooth)."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReaderScreen[None]):
     """Collections on the left, the list and a preview on the right (stacked when narrow)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -98,20 +97,12 @@ class MainScreen(Screen[None]):
         self._undo: _BulkChange | None = None
         """The last bulk change of read state, which ``u`` reverts."""
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
-
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
         with Horizontal(id="columns"):
             yield CollectionTree(id="collections")
             with Container(id="reading"):
-                yield ArticleList(id="articles", clock=self.reader_app.clock)
+                yield ArticleList(id="articles", clock=self.host.clock)
                 with Vertical(id="preview-pane"):
                     yield Static(id="preview-title")
                     yield Static(id="preview-meta")
@@ -125,9 +116,9 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="startup")
     def start(self) -> None:
         """Offer the demo on a fresh home, then load the tree and the first collection."""
-        with self.reader_app.guard("opening the library"):
-            demo_feed = self.service.ensure_demo(force=self.reader_app.show_demo)
-            start_with = WELCOME if self.reader_app.show_demo and demo_feed else ALL_UNREAD
+        with self.guard("opening the library"):
+            demo_feed = self.service.ensure_demo(force=self.host.show_demo)
+            start_with = WELCOME if self.host.show_demo and demo_feed else ALL_UNREAD
             self.app.call_from_thread(self._set_collection, start_with)
             self._load_articles_now(start_with)
             self._load_collections_now()
@@ -144,7 +135,7 @@ class MainScreen(Screen[None]):
         )
 
     def _load_collections_now(self) -> None:
-        with self.reader_app.guard("loading collections"):
+        with self.guard("loading collections"):
             service = self.service
             counts = CollectionCounts(
                 unread=service.count_articles(unread=True),
@@ -191,7 +182,7 @@ class MainScreen(Screen[None]):
         return self.service.list_articles(**collection.filters(), limit=limit, offset=offset)
 
     def _load_articles_now(self, collection: Collection, keep: _Position | None = None) -> None:
-        with self.reader_app.guard(f"loading {collection.title}"):
+        with self.guard(f"loading {collection.title}"):
             if collection.key == "search":
                 self._search_results = self.service.search(collection.query, limit=1000)
                 total = len(self._search_results)
@@ -292,7 +283,7 @@ class MainScreen(Screen[None]):
         generation, offset = message.generation, message.offset
 
         def fetch() -> None:
-            with self.reader_app.guard("loading articles"):
+            with self.guard("loading articles"):
                 rows = self._query(collection, offset, PAGE_SIZE)
                 self.app.call_from_thread(message.article_list.add_page, generation, offset, rows)
                 self._send_difficulties(rows)
@@ -310,7 +301,7 @@ class MainScreen(Screen[None]):
 
     def preview_article(self, article_id: int) -> None:
         def fetch() -> None:
-            with self.reader_app.guard("opening the article"):
+            with self.guard("opening the article"):
                 article = self.service.article(article_id)
                 self.app.call_from_thread(self._show_preview, article)
                 warm_up(self.service, article)
@@ -358,8 +349,8 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).focus()
 
     @on(ArticleList.Selected)
-    def open_article(self, message: ArticleList.Selected) -> None:
-        self.reader_app.open_article(message.summary.id)
+    def open_selected(self, message: ArticleList.Selected) -> None:
+        self.open_article(message.summary.id)
 
     @on(ArticleFlagsChanged)
     def article_flags_changed(self, message: ArticleFlagsChanged) -> None:
@@ -409,7 +400,7 @@ class MainScreen(Screen[None]):
         """Flip read or starred in a worker, then tell every list and count."""
 
         def write() -> None:
-            with self.reader_app.guard("saving the article"):
+            with self.guard("saving the article"):
                 if flag == "read":
                     self.service.set_read([summary.id], value)
                 else:
@@ -456,7 +447,7 @@ class MainScreen(Screen[None]):
     def action_open_browser(self) -> None:
         summary = self._highlighted()
         if summary is not None:
-            self.reader_app.open_in_browser(summary.url)
+            self.open_in_browser(summary.url)
 
     def action_search(self) -> None:
         from reader.ui.dialogs.prompt import PromptDialog
@@ -477,7 +468,7 @@ class MainScreen(Screen[None]):
         collection = self.collection
 
         def count() -> None:
-            with self.reader_app.guard("counting unread articles"):
+            with self.guard("counting unread articles"):
                 unread = self._unread_ids(collection)
                 self.app.call_from_thread(self._confirm_mark_read, collection, unread)
 
@@ -505,7 +496,7 @@ class MainScreen(Screen[None]):
 
     def _mark_read(self, collection: Collection, article_ids: list[int]) -> None:
         def write() -> None:
-            with self.reader_app.guard("marking articles read"):
+            with self.guard("marking articles read"):
                 changed = self.service.mark_read(article_ids, True)
                 self.app.call_from_thread(self._bulk_change_done, changed, True, collection)
 
@@ -515,7 +506,7 @@ class MainScreen(Screen[None]):
         """Remember what changed for ``u`` (until the next bulk change) and say so."""
         self._undo = _BulkChange(changed, read, collection.title)
         state = "read" if read else "unread"
-        undo_key = first_key(self.reader_app.keys_for(_binding("undo_mark_read")))
+        undo_key = first_key(self.keys_for(_binding("undo_mark_read")))
         self.notify(
             f"Marked {_articles(len(changed))} {state} in {collection.title}.",
             title=f"Undo: press {undo_key}",
@@ -534,7 +525,7 @@ class MainScreen(Screen[None]):
         self._undo = None
 
         def write() -> None:
-            with self.reader_app.guard("undoing the change"):
+            with self.guard("undoing the change"):
                 self.service.mark_read(undo.article_ids, not undo.read)
                 state = "unread" if undo.read else "read"
                 message = (
@@ -580,7 +571,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh_worker(self, feed_ids: list[int] | None) -> None:
-        with self.reader_app.guard("refreshing feeds"):
+        with self.guard("refreshing feeds"):
             if feed_ids is None:
                 count = len(self.service.store.feeds(FeedKind.FEED))
                 self.app.call_from_thread(self.notify, "Refreshing…", markup=False, timeout=2)
@@ -625,7 +616,7 @@ class MainScreen(Screen[None]):
             return
 
         def fetch() -> None:
-            with self.reader_app.guard("fetching the full text"):
+            with self.guard("fetching the full text"):
                 result = self.service.fetch_full(summary.id)
                 self.app.call_from_thread(self._show_preview, result.article)
                 done = (

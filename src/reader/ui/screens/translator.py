@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
 from reader.core.translation_queue import JobFailed, SentenceDone
+from reader.ui.host import ReaderScreen
 from reader.ui.translation import (
     EventBatch,
     TranslationEvents,
@@ -27,13 +27,12 @@ from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
+    pass
 
 DEBOUNCE_SECONDS = 0.6
 
 
-class TranslatorScreen(Screen[None]):
+class TranslatorScreen(ReaderScreen[None]):
     """Live translation of typed or pasted text; ``ctrl+s`` keeps it as a Local article."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,14 +48,6 @@ class TranslatorScreen(Screen[None]):
         self._batch = EventBatch(lambda: self.post_message(TranslationEvents()))
         self._debounce: Timer | None = None
         self.direction: tuple[str, str] = ("ko", "en")
-
-    @property
-    def reader_app(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
 
     def compose(self) -> ComposeResult:
         yield Static("Translator — type or paste Korean or English text", id="article-title")
@@ -88,7 +79,7 @@ class TranslatorScreen(Screen[None]):
         )
 
     def _translate(self, text: str) -> None:
-        with self.reader_app.guard("translating"):
+        with self.guard("translating"):
             paragraphs = split_plain_text(text)
             direction = self.service.direction_for(text) if paragraphs else self.direction
             sentences = split_paragraphs(self.service, paragraphs, direction[0])
@@ -146,7 +137,7 @@ class TranslatorScreen(Screen[None]):
         text = self.query_one(TextArea).text
 
         def save() -> None:
-            with self.reader_app.guard("saving the text"):
+            with self.guard("saving the text"):
                 result = self.service.save_text(text)
                 title = result.article.title
                 self.app.call_from_thread(self.notify, f"Saved to Local: {title}", markup=False)
