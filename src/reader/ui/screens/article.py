@@ -11,19 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.core.models import Article, ArticleSummary, Sentence
-from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
 from reader.ui.format import literal, plain
 from reader.ui.host import ReaderScreen
 from reader.ui.messages import ArticleFlagsChanged, OpenNextUnread
 from reader.ui.screens.article_terms import TERM_BINDINGS, ArticleTerms
 from reader.ui.state import LAYOUTS
-from reader.ui.translation import (
-    EventBatch,
-    TranslationEvents,
-    passthrough_results,
-    split_in_parts,
-    translation_plan,
-)
+from reader.ui.translation import passthrough_results, split_in_parts, translation_plan
+from reader.ui.translation_job import TranslationEvents, TranslationJob
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
 from reader.ui.widgets.suggestions import SuggestionsPanel
@@ -66,16 +60,16 @@ class ArticleScreen(ReaderScreen[None]):
         self.article_id = 0
         self.article: Article | None = None
         self.direction: tuple[str, str] = ("ko", "en")
-        self._jobs: dict[int, tuple[int, int] | None] = {}
-        """The open article's translation jobs (one per part) and their (done, total)."""
-        self._stale_jobs: set[int] = set()
-        """Cancelled jobs: events of theirs still in flight are dropped."""
+        self.jobs = TranslationJob(
+            lambda: self.service.translation_queue,
+            lambda: self.post_message(TranslationEvents()),
+        )
+        """The open article's translation jobs (one per part)."""
         self._generation = 0
         """Raised whenever the article's work is cancelled: a loader of an older
         generation stops at its next part, and its jobs are cancelled."""
         self._all_submitted = False
         self._interrupted = False
-        self._batch = EventBatch(lambda: self.post_message(TranslationEvents()))
         self.done = 0
         self.total = 0
         self.status = "loading…"
@@ -88,12 +82,12 @@ class ArticleScreen(ReaderScreen[None]):
     @property
     def job_id(self) -> int | None:
         """The newest translation job of the open article, None when none runs."""
-        return max(self._jobs, default=None)
+        return self.jobs.newest
 
     @property
     def job_ids(self) -> tuple[int, ...]:
         """The open article's translation jobs, finished ones included."""
-        return tuple(self._jobs)
+        return self.jobs.ids
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
@@ -209,7 +203,7 @@ class ArticleScreen(ReaderScreen[None]):
         spans = [[(s.start, s.end) for s in paragraph] for paragraph in sentences]
         self.query_one(BilingualView).set_sentences(spans, first=start)
         self.terms.apply_pending(sentences_known=True)
-        if not any(self._jobs.values()):
+        if not self.jobs.counts:
             # Until the queue reports, the header counts the sentences split so far.
             self.total += sum(len(paragraph) for paragraph in sentences)
             self._update_meta()
@@ -260,8 +254,8 @@ class ArticleScreen(ReaderScreen[None]):
         view = self.query_one(BilingualView)
         if skip:
             rows = [
-                (start + paragraph, number, text, failed)
-                for paragraph, number, text, failed in passthrough_results(sentences, skip)
+                row._replace(paragraph=start + row.paragraph)
+                for row in passthrough_results(sentences, skip)
             ]
             self.app.call_from_thread(view.set_translations, rows)
         if len(skip) == len(sentences):
@@ -282,43 +276,37 @@ class ArticleScreen(ReaderScreen[None]):
         events (cached sentences come within milliseconds) always find it registered."""
         if generation != self._generation:
             return
-        job_id = self.service.translation_queue.submit(
+        self.jobs.submit(
             paragraphs,
-            direction[0],
-            direction[1],
-            self._batch.add,
+            direction,
             article_id=article_id,
-            priority=0,
             first_paragraphs=tuple(self.query_one(BilingualView).visible_paragraphs()),
             paragraph_directions=own,
         )
-        self._jobs[job_id] = None
         self._set_status("translating…")
 
     def _submitted_all(self, generation: int) -> None:
         if generation != self._generation:
             return
         self._all_submitted = True
-        if not self._jobs:
+        if not self.jobs:
             self._set_status("nothing to translate")
         else:
             self._update_progress()
 
     def _finished(self) -> bool:
         """Every part is split and submitted and every job has finished."""
-        return self._all_submitted and all(
-            progress is not None and progress[0] >= progress[1] for progress in self._jobs.values()
-        )
+        return self._all_submitted and self.jobs.all_done()
 
     def _update_progress(self) -> None:
-        known = [progress for progress in self._jobs.values() if progress is not None]
-        self.done = sum(done for done, _ in known)
-        self.total = sum(total for _, total in known)
+        counts = self.jobs.counts
+        self.done = sum(count.done for count in counts)
+        self.total = sum(count.total for count in counts)
         if self.status == "no translation":
             pass
         elif self._finished():
-            self.status = "translated" if self._jobs else "nothing to translate"
-        elif self._jobs:
+            self.status = "translated" if self.jobs else "nothing to translate"
+        elif self.jobs:
             self.status = "translating…"
         self._update_meta()
 
@@ -352,21 +340,12 @@ class ArticleScreen(ReaderScreen[None]):
     @on(TranslationEvents)
     def apply_translations(self) -> None:
         """Apply everything the queue reported since the last batch, with one repaint."""
-        results = []
-        progressed = False
-        for event in self._batch.drain():
-            if event.job_id in self._stale_jobs or event.job_id not in self._jobs:
-                continue
-            if isinstance(event, SentenceDone):
-                results.append((event.paragraph, event.sentence, event.target, bool(event.error)))
-            elif isinstance(event, JobProgress):
-                self._jobs[event.job_id] = (event.done, event.total)
-                progressed = True
-            elif isinstance(event, JobFailed):
-                self._set_notice(event.message)
-        if results:
-            self.query_one(BilingualView).set_translations(results)
-        if progressed:
+        update = self.jobs.drain()
+        for failure in update.failures:
+            self._set_notice(failure)
+        if update.sentences:
+            self.query_one(BilingualView).set_translations(update.sentences)
+        if update.progressed:
             self._update_progress()
 
     def _set_notice(self, notice: str) -> None:
@@ -381,10 +360,7 @@ class ArticleScreen(ReaderScreen[None]):
     def cancel_translation(self) -> None:
         """Stop the article's loader at its next part and cancel its jobs."""
         self._generation += 1
-        for job_id in self._jobs:
-            self._stale_jobs.add(job_id)
-            self.service.translation_queue.cancel(job_id)
-        self._jobs.clear()
+        self.jobs.cancel()
         self._all_submitted = False
 
     def _restart_translation(self, direction: tuple[str, str]) -> None:

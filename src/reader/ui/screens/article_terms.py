@@ -21,6 +21,7 @@ from reader.ui.dialogs.annotate import (
     save_annotation,
     set_term_status,
 )
+from reader.ui.highlights import find_terms, term_levels
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -48,30 +49,6 @@ TERM_BINDINGS = [
 """Keys of the article screen that act on terms."""
 
 DELETE_CONFIRM_SECONDS = 3.0
-STATUS_LEVELS = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3}
-"""Highlight level (``$reader-term-1..3``) of each learning status: new, learning,
-almost known. Known and ignored terms are not marked."""
-
-
-def find_terms(service: ReaderService, article: Article, lang: str) -> list[list[TermMatch]]:
-    """The glossary's terms in each paragraph of an article (call from a worker thread):
-    stale term patterns and the article's analysis are made in the helper process."""
-    if service.term_patterns_outdated():
-        term_worker.call(service, "ko", "refresh_term_patterns")
-    term_worker.analyse(service, [article.title, *article.paragraphs], lang)
-    return [service.match_terms(paragraph, lang) for paragraph in article.paragraphs]
-
-
-def term_levels(matches: list[list[TermMatch]]) -> dict[int, list[tuple[int, int, int]]]:
-    """What :meth:`BilingualView.set_terms` takes: (start, end, level) per paragraph."""
-    return {
-        paragraph: [
-            (match.start, match.end, STATUS_LEVELS[match.status])
-            for match in found
-            if match.status in STATUS_LEVELS
-        ]
-        for paragraph, found in enumerate(matches)
-    }
 
 
 def sentence_at(view: BilingualView, paragraph: int, offset: int) -> tuple[str, str | None]:

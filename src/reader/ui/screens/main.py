@@ -14,11 +14,12 @@ from textual.widgets import Header, Static
 
 from reader.core.models import Article, ArticleSummary, FeedKind
 from reader.ui.format import literal, plain
+from reader.ui.highlights import find_terms, term_levels
 from reader.ui.host import ReaderScreen
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
 from reader.ui.translation import warm_up
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
-from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit, TermMark
 from reader.ui.widgets.collections import (
     ALL_UNREAD,
     WELCOME,
@@ -313,15 +314,11 @@ class MainScreen(ReaderScreen[None]):
     def _highlight_preview(self, article: Article) -> None:
         """Mark the glossary's terms in the preview (worker thread; Korean is analysed in
         the helper process)."""
-        from reader.ui.screens.article_terms import find_terms, term_levels
-
         article.paragraphs = [plain(paragraph) for paragraph in article.paragraphs]
         matches = find_terms(self.service, article, self.service.article_language(article))
         self.app.call_from_thread(self._show_preview_terms, article.id, term_levels(matches))
 
-    def _show_preview_terms(
-        self, article_id: int, levels: dict[int, list[tuple[int, int, int]]]
-    ) -> None:
+    def _show_preview_terms(self, article_id: int, levels: dict[int, list[TermMark]]) -> None:
         summary = self.query_one(ArticleList).highlighted
         if summary is not None and summary.id == article_id:
             self.query_one("#preview", BilingualView).set_terms(levels)

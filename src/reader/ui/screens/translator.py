@@ -13,16 +13,9 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
-from reader.core.translation_queue import JobFailed, SentenceDone
 from reader.ui.host import ReaderScreen
-from reader.ui.translation import (
-    EventBatch,
-    TranslationEvents,
-    passthrough_results,
-    split_paragraphs,
-    to_submit,
-    translation_plan,
-)
+from reader.ui.translation import passthrough_results, split_paragraphs, to_submit, translation_plan
+from reader.ui.translation_job import TranslationEvents, TranslationJob
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
 
@@ -43,9 +36,10 @@ class TranslatorScreen(ReaderScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.job_id: int | None = None
-        self._stale_jobs: set[int] = set()
-        self._batch = EventBatch(lambda: self.post_message(TranslationEvents()))
+        self.jobs = TranslationJob(
+            lambda: self.service.translation_queue,
+            lambda: self.post_message(TranslationEvents()),
+        )
         self._debounce: Timer | None = None
         self.direction: tuple[str, str] = ("ko", "en")
 
@@ -93,13 +87,7 @@ class TranslatorScreen(ReaderScreen[None]):
                 rows = passthrough_results(sentences, skip)
                 self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
             if len(skip) < len(paragraphs):
-                self.job_id = self.service.translation_queue.submit(
-                    to_submit(sentences, skip),
-                    direction[0],
-                    direction[1],
-                    self._batch.add,
-                    paragraph_directions=own,
-                )
+                self.jobs.submit(to_submit(sentences, skip), direction, paragraph_directions=own)
 
     def _show(self, units: list[ParagraphUnit], direction: tuple[str, str]) -> None:
         self.direction = direction
@@ -110,22 +98,19 @@ class TranslatorScreen(ReaderScreen[None]):
     @on(TranslationEvents)
     def apply_translations(self) -> None:
         view = self.query_one(BilingualView)
-        results = []
-        for event in self._batch.drain():
-            if event.job_id in self._stale_jobs:
-                continue
-            if isinstance(event, SentenceDone):
-                results.append((event.paragraph, event.sentence, event.target, bool(event.error)))
-            elif isinstance(event, JobFailed):
-                view.set_notice(event.message)
-        if results:
-            view.set_translations(results)
+        update = self.jobs.drain()
+        for failure in update.failures:
+            view.set_notice(failure)
+        if update.sentences:
+            view.set_translations(update.sentences)
+
+    @property
+    def job_id(self) -> int | None:
+        """The running translation job, None when none runs."""
+        return self.jobs.newest
 
     def _cancel(self) -> None:
-        if self.job_id is not None:
-            self._stale_jobs.add(self.job_id)
-            self.service.translation_queue.cancel(self.job_id)
-        self.job_id = None
+        self.jobs.cancel()
 
     def action_back(self) -> None:
         self.app.pop_screen()

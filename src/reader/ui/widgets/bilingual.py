@@ -11,8 +11,8 @@ leaves and enters.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import ClassVar
 
@@ -27,6 +27,12 @@ from textual.timer import Timer
 
 from reader.ui.state import LAYOUTS
 from reader.ui.widgets.line_view import CachedLineView
+from reader.ui.widgets.paragraphs import (
+    ParagraphUnit,
+    SentenceTranslation,
+    TermMark,
+    WordSelection,
+)
 from reader.ui.widgets.word_cursor import WordCursor, sentence_words
 
 PLACEHOLDER = "···"
@@ -42,27 +48,14 @@ NEAR_SCREENS = 1
 BLOCK_CACHE = 2_000
 """Laid-out paragraphs kept; the oldest are dropped (their heights stay known)."""
 
-
-@dataclass
-class ParagraphUnit:
-    """One paragraph: its text, its sentences (as offsets) and their translations."""
-
-    source: str
-    spans: list[tuple[int, int]]
-    targets: list[str | None] = field(default_factory=list)
-    failed: set[int] = field(default_factory=set)
-    terms: list[tuple[int, int, int]] = field(default_factory=list)
-    """Glossary terms in the source: (start, end, level 1-3), drawn with ``$reader-term-N``."""
-
-    def __post_init__(self) -> None:
-        if not self.spans:
-            self.spans = [(0, len(self.source))]
-        if len(self.targets) != len(self.spans):
-            self.targets = [None] * len(self.spans)
-
-    def sentence(self, index: int) -> str:
-        start, end = self.spans[index]
-        return self.source[start:end]
+__all__ = [
+    "PLACEHOLDER",
+    "BilingualView",
+    "ParagraphUnit",
+    "SentenceTranslation",
+    "TermMark",
+    "WordSelection",
+]
 
 
 @dataclass
@@ -197,9 +190,9 @@ class BilingualView(CachedLineView, can_focus=True):
         self, paragraph: int, sentence: int, text: str | None, failed: bool = False
     ) -> None:
         """A translated sentence arrived (or failed): redraw just its paragraph."""
-        self.set_translations([(paragraph, sentence, text, failed)])
+        self.set_translations([SentenceTranslation(paragraph, sentence, text, failed)])
 
-    def set_translations(self, results: Sequence[tuple[int, int, str | None, bool]]) -> None:
+    def set_translations(self, results: Sequence[SentenceTranslation]) -> None:
         """Several sentences arrived: each touched paragraph is laid out again once."""
         touched: set[int] = set()
         for paragraph, sentence, text, failed in results:
@@ -318,12 +311,12 @@ class BilingualView(CachedLineView, can_focus=True):
             self.word.reset(sentence_words(unit.source, unit.spans[sentence]))
         return self.word
 
-    def word_selection(self) -> tuple[int, int, int] | None:
+    def word_selection(self) -> WordSelection | None:
         """(paragraph, start, end) of the selected words: the word cursor's selection, or
         the sentence's first word before a word key was used."""
         words = self._words()
         selection = words.selection() if words is not None else None
-        return None if selection is None else (self.cursor[0], *selection)
+        return None if selection is None else WordSelection(self.cursor[0], *selection)
 
     @property
     def extending(self) -> bool:
@@ -584,13 +577,14 @@ class BilingualView(CachedLineView, can_focus=True):
                 style = self._style(f"bilingual--term-{min(max(level, 1), 3)}")
                 text.stylize(style, max(term_start, start) - start, min(term_end, end) - start)
 
-    def set_terms(self, terms: dict[int, list[tuple[int, int, int]]]) -> None:
-        """Glossary terms per paragraph (offsets in the paragraph); redraws what changed.
+    def set_terms(self, terms: Mapping[int, Sequence[tuple[int, int, int]]]) -> None:
+        """Glossary terms per paragraph (term marks, offsets in the paragraph); redraws
+        what changed.
 
         Marks change styles, not wrapping, so heights stay as they are."""
         changed = False
         for paragraph, unit in enumerate(self.units):
-            found = terms.get(paragraph, [])
+            found = [TermMark(*mark) for mark in terms.get(paragraph, [])]
             if found != unit.terms:
                 unit.terms = found
                 self._blocks.pop(paragraph, None)
