@@ -77,7 +77,7 @@ class ArticleScreen(ReaderScreen[None]):
         """The model translating the article (named in the header)."""
         self.models_here: list[str] = []
         """The installed models for the article's direction (listed in the command palette)."""
-        self.terms = ArticleTerms(self)
+        self.terms = ArticleTerms()
 
     @property
     def job_id(self) -> int | None:
@@ -95,6 +95,7 @@ class ArticleScreen(ReaderScreen[None]):
         yield SuggestionsPanel(id="suggestions")
         yield BilingualView(id="bilingual", reading_layout=self.host.ui_state.layout)
         yield KeyHints(self.BINDINGS)
+        yield self.terms
 
     def open(self, article_id: int) -> None:
         """Show another article. The screen is made once and reused: pushing a mounted
@@ -103,6 +104,7 @@ class ArticleScreen(ReaderScreen[None]):
         self._interrupted = False
         self.article_id = article_id
         self.article = None
+        self.terms.open(article_id)
         self.done = self.total = 0
         self.status = "loading…"
         self.query_one("#article-title", Static).update("", layout=False)
@@ -193,9 +195,7 @@ class ArticleScreen(ReaderScreen[None]):
         units = [ParagraphUnit(paragraph, []) for paragraph in article.paragraphs]
         self.query_one(BilingualView).show(units)
         self._update_meta()
-        self.terms.matches = []
-        self.terms.load_suggestions()
-        self.terms.apply_pending()
+        self.terms.show_article(article)
 
     def _show_sentences(self, start: int, sentences: list[list[Sentence]], generation: int) -> None:
         if generation != self._generation:
