@@ -54,9 +54,6 @@ class AddFeedDialog(ReaderModal[None]):
             yield Input(id="prompt-add")
             yield Static(Text(HINT), id="prompt-hint")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
-
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         url = event.value.strip()

@@ -154,8 +154,6 @@ class AnnotateDialog(ReaderModal[AnnotationResult | None]):
             yield widget
 
     def on_mount(self) -> None:
-        for field_input in self.query(Input):
-            field_input.cursor_blink = False
         self.query_one("#annotate-choices", OptionList).display = False
         self.query_one("#annotate-gloss", Input).focus()
         self.prefill()

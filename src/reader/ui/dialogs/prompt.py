@@ -33,9 +33,6 @@ class PromptDialog(ReaderModal[str | None]):
             yield Input(id=f"prompt-{self.kind}")
             yield Label(Text(self.hint), id="prompt-hint")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
-
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

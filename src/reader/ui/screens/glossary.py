@@ -267,7 +267,6 @@ class GlossaryScreen(ReaderScreen[None]):
         field = next(found, None)
         if field is None:
             field = Input(placeholder="text in term, lemma or gloss", id="glossary-filter")
-            field.cursor_blink = False
             self.mount(field, before="#glossary-columns")
         return field
 

@@ -52,9 +52,7 @@ class TranslatorScreen(ReaderScreen[None]):
         yield KeyHints(self.BINDINGS, with_app_keys=False)
 
     def on_mount(self) -> None:
-        text_area = self.query_one(TextArea)
-        text_area.cursor_blink = False
-        text_area.focus()
+        self.query_one(TextArea).focus()
 
     def on_unmount(self) -> None:
         self._cancel()
