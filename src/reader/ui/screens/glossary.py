@@ -9,7 +9,6 @@ whatever the size of the glossary.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -31,80 +30,31 @@ from reader.ui.dialogs.annotate import (
 )
 from reader.ui.format import plain
 from reader.ui.host import ReaderScreen
+from reader.ui.screens.glossary_filter import (
+    LANG_FILTERS,
+    OCCURRENCE_LIMIT,
+    SORTS,
+    STATUS_FILTERS,
+    GlossaryFilter,
+    occurrence_summary,
+    sort_terms,
+)
 from reader.ui.widgets.glossary_table import GlossaryHeader, GlossaryTable
 from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.core.terms import Occurrence
 
-STATUS_FILTERS: tuple[str | None, ...] = (
-    None,
-    "learning",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "known",
-    "ignored",
-)
-"""What ``s`` cycles through; ``learning`` is levels 1–5."""
-LANG_FILTERS: tuple[str | None, ...] = (None, "ko", "en")
-SORTS = ("date", "frequency", "alphabet")
 FOLLOW_DELAY = 0.2
 """Seconds the cursor rests on a term before the open occurrences panel follows it."""
 FIRST_PAGE = 200
 """Terms shown before all are read: more than a screenful, read in a few milliseconds."""
 DELETE_CONFIRM_SECONDS = 3.0
-OCCURRENCE_LIMIT = 50
 VOCABULARY_BATCH = 100
 """Articles analysed per background step (their words count towards frequencies)."""
 
 
-@dataclass
-class GlossaryFilter:
-    """What the table shows: a status, a language, a tag and text in term, lemma or gloss."""
-
-    status: str | None = None
-    lang: str | None = None
-    tag: str | None = None
-    text: str = ""
-
-    def matches(self, term: Term) -> bool:
-        if self.status == "learning":
-            if term.status not in ("1", "2", "3", "4", "5"):
-                return False
-        elif self.status is not None and term.status != self.status:
-            return False
-        if self.lang is not None and term.lang != self.lang:
-            return False
-        if self.tag is not None and self.tag not in term.tags:
-            return False
-        if self.text:
-            needle = self.text.casefold()
-            return any(needle in value.casefold() for value in (term.text, term.lemma, term.gloss))
-        return True
-
-    def describe(self) -> str:
-        parts = []
-        if self.status:
-            parts.append(f"status {self.status}")
-        if self.lang:
-            parts.append(self.lang)
-        if self.tag:
-            parts.append(f"#{self.tag}")
-        if self.text:
-            parts.append(f"“{self.text}”")
-        return ", ".join(parts) or "all"
-
-
-def sort_terms(terms: list[Term], order: str, frequencies: dict[int, int]) -> list[Term]:
-    """Newest first (``date``), most frequent first, or by lemma."""
-    if order == "frequency":
-        return sorted(terms, key=lambda term: (-frequencies.get(term.id, 0), term.lemma))
-    if order == "alphabet":
-        return sorted(terms, key=lambda term: term.lemma.casefold())
-    return sorted(terms, key=lambda term: (term.created, term.id), reverse=True)
+__all__ = ["GlossaryFilter", "GlossaryScreen", "occurrence_summary", "sort_terms"]
 
 
 class GlossaryScreen(ReaderScreen[None]):
@@ -460,13 +410,3 @@ class GlossaryScreen(ReaderScreen[None]):
             self.query_one(GlossaryTable).focus()
             return
         self.app.pop_screen()
-
-
-def occurrence_summary(found: list[Occurrence]) -> str:
-    """ "12 occurrences in 11 articles": the table's ``arts`` counts articles, a term can
-    occur more than once in one."""
-    articles = len({occurrence.article_id for occurrence in found})
-    count = f"{len(found)} occurrence{'s' if len(found) != 1 else ''}"
-    where = f"{articles} article{'s' if articles != 1 else ''}"
-    first = f"the first {len(found)}: " if len(found) >= OCCURRENCE_LIMIT else ""
-    return f"{first}{count} in {where}"
