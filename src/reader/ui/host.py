@@ -54,8 +54,8 @@ class ReaderHost(KeySource, Protocol):
     def effective_keys(self, binding: Binding) -> list[str]: ...
 
 
-class _Hosted(MessagePump):
-    """The host and its service for a screen or a dialog."""
+class Hosted(MessagePump):
+    """The host and its service, for a screen, a dialog or a widget that works with them."""
 
     @property
     def host(self) -> ReaderHost:
@@ -81,9 +81,9 @@ class _Hosted(MessagePump):
         self.host.open_in_browser(url)
 
 
-class ReaderScreen(Screen[ResultType], _Hosted):
+class ReaderScreen(Screen[ResultType], Hosted):
     """A full screen of the reader."""
 
 
-class ReaderModal(ModalScreen[ResultType], _Hosted):
+class ReaderModal(ModalScreen[ResultType], Hosted):
     """A dialog of the reader, shown over a screen."""

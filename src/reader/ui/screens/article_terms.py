@@ -12,7 +12,7 @@ for kiwipiepy.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.widget import Widget
@@ -26,16 +26,13 @@ from reader.ui.dialogs.annotate import (
     set_term_status,
 )
 from reader.ui.highlights import find_terms, term_levels
+from reader.ui.host import Hosted
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.suggestions import SuggestionsPanel
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
     from reader.core.models import Article
     from reader.core.terms import Suggestion, TermMatch
-    from reader.service import ReaderService
-    from reader.ui.host import ReaderHost
 
 TERM_BINDINGS = [
     Binding("enter,A", "annotate", "Annotate", id="annotate"),
@@ -73,7 +70,7 @@ def sentence_containing(view: BilingualView, text: str) -> tuple[str, str | None
     return "", None
 
 
-class ArticleTerms(Widget):
+class ArticleTerms(Widget, Hosted):
     """Term actions and highlights of the article shown in the screen."""
 
     DEFAULT_CSS = """
@@ -93,17 +90,6 @@ class ArticleTerms(Widget):
         """The glossary's terms in each paragraph of the open article."""
         self.pending: tuple[int, int] | None = None
         """(paragraph, offset) to put the cursor on once the article shows."""
-
-    @property
-    def host(self) -> ReaderHost:
-        return cast("ReaderHost", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.host.service
-
-    def guard(self, context: str) -> AbstractContextManager[None]:
-        return self.host.guard(context)
 
     @property
     def view(self) -> BilingualView:
