@@ -49,6 +49,16 @@ def entries(count: int, start: int = 0) -> list[EntryData]:
     return result
 
 
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text fields and areas do not blink in UI tests: a snapshot must not depend on the
+    half second it is taken in. (The app itself keeps Textual's blinking cursor.)"""
+    from textual.widgets import Input, TextArea
+
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget.cursor_blink, "_default", False)
+
+
 @pytest.fixture
 def service() -> Iterator[ReaderService]:
     """A service over the test's own READER_HOME, with one feed of twelve articles."""

@@ -7,7 +7,9 @@ import pkgutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
+import reader
 import reader.core
 
 HEAVY = (
@@ -131,3 +133,82 @@ def test_first_korean_article_never_freezes_the_screen() -> None:
     assert int(total) == 2
     assert kiwi_loaded == "False"
     assert float(longest_gap) < 0.5
+
+
+def _imports_of(path: Path, module: str) -> set[str]:
+    """Every ``reader`` module a file imports, lazily, under TYPE_CHECKING or at the top."""
+    import ast
+
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([base] if base else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name == "reader" or name.startswith("reader.")}
+
+
+def _reader_import_graph() -> dict[str, set[str]]:
+    """Module -> the reader modules it imports (names that are not modules are dropped)."""
+    root = Path(reader.__file__).parent
+    modules: dict[str, Path] = {}
+    for path in root.rglob("*.py"):
+        parts = ["reader", *path.relative_to(root).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return {name: _imports_of(path, name) & set(modules) for name, path in modules.items()}
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for imported in graph.get(todo.pop(), set()):
+            if imported not in seen:
+                seen.add(imported)
+                todo.append(imported)
+    return seen
+
+
+def _under(names: set[str], *packages: str) -> set[str]:
+    return {name for name in names if any(name == p or name.startswith(p + ".") for p in packages)}
+
+
+def test_no_screen_dialog_or_widget_imports_the_app() -> None:
+    """Screens reach the app through ReaderHost; importing it back made a 9-file cycle."""
+    graph = _reader_import_graph()
+    places = _under(set(graph), "reader.ui.screens", "reader.ui.dialogs", "reader.ui.widgets")
+    assert len(places) > 15
+    offenders = {
+        name: sorted(_under(_reachable(graph, name), "reader.ui.app"))
+        for name in sorted(places)
+        if _under(_reachable(graph, name), "reader.ui.app")
+    }
+    assert offenders == {}
+
+
+def test_widgets_import_no_service_screens_or_app() -> None:
+    """Widgets draw what they are given: they never fetch it or drive screens."""
+    graph = _reader_import_graph()
+    widgets = _under(set(graph), "reader.ui.widgets")
+    assert "reader.ui.widgets.bilingual" in widgets
+    forbidden = ("reader.service", "reader.ui.screens", "reader.ui.dialogs", "reader.ui.app")
+    offenders = {
+        name: sorted(_under(_reachable(graph, name), *forbidden))
+        for name in sorted(widgets)
+        if _under(_reachable(graph, name), *forbidden)
+    }
+    assert offenders == {}
+
+
+def test_the_ui_package_has_no_import_cycle_through_the_app() -> None:
+    """The app imports the screens; nothing the app imports leads back to it."""
+    graph = _reader_import_graph()
+    assert "reader.ui.app" not in _reachable(graph, "reader.ui.app")

@@ -22,7 +22,8 @@ from textual.screen import Screen
 
 from reader.logfile import attach_log_file
 from reader.ui.keymap import MAX_KEYMAP_ENTRIES, Conflict
-from reader.ui.messages import ErrorReported
+from reader.ui.keys import APP_BINDINGS
+from reader.ui.messages import ErrorReported, OpenArticle, OpenNextUnread
 from reader.ui.state import UiState, load_state, save_state
 from reader.ui.themes import (
     FALLBACK_THEME,
@@ -34,6 +35,7 @@ from reader.ui.themes import (
 
 if TYPE_CHECKING:
     from reader.service import ReaderService
+    from reader.ui.host import ReaderHost
 
 
 ARTICLE_SCREEN = "article"
@@ -46,12 +48,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "back_or_quit", "Back/Quit", id="quit"),
-        Binding("question_mark", "help", "Keys", id="help"),
-        Binding("ctrl+p", "command_palette", "Commands", id="command_palette"),
-        Binding("T", "translator", "Translator", show=False, id="translator"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -110,7 +107,7 @@ class ReaderApp(App[None]):
     def _find_key_conflicts(self) -> None:
         """Replay Textual's key lookup with the keymap: which keys clash, which are lost."""
         from reader.ui.keymap import find_conflicts, lost_keys, user_conflicts
-        from reader.ui.screens.help import key_contexts
+        from reader.ui.keys import key_contexts
 
         contexts = key_contexts()
         conflicts = find_conflicts(contexts, self.keymap)
@@ -119,7 +116,7 @@ class ReaderApp(App[None]):
 
     def _report_keymap_problems(self) -> None:
         """Typos, clashes and an oversized [keys] table are each reported once, at start."""
-        from reader.ui.screens.help import all_binding_ids
+        from reader.ui.keys import all_binding_ids
 
         config = self.service.paths.config_file
         if self.keymap_entries > MAX_KEYMAP_ENTRIES:
@@ -277,8 +274,9 @@ class ReaderApp(App[None]):
         elif not (isinstance(self.screen, MainScreen) and self.screen.leave_search()):
             self.exit()
 
-    def open_article(self, article_id: int) -> None:
-        """Read an article in the one article screen (made on first use, then reused)."""
+    def open_article(self, article_id: int, paragraph: int | None = None, offset: int = 0) -> None:
+        """Read an article in the one article screen (made on first use, then reused);
+        with ``paragraph``, the sentence cursor goes to ``offset`` there once it shows."""
         from reader.ui.screens.article import ArticleScreen
 
         if not self.is_screen_installed(ARTICLE_SCREEN):
@@ -290,16 +288,24 @@ class ReaderApp(App[None]):
             screen.open(article_id)
         else:
             screen.article_id = article_id
-
-    def open_article_at(self, article_id: int, paragraph: int, offset: int) -> None:
-        """Read an article with the sentence cursor on the sentence holding ``offset``
-        of ``paragraph`` (an occurrence or a mined sentence chosen elsewhere)."""
-        from reader.ui.screens.article import ArticleScreen
-
-        self.open_article(article_id)
-        screen = self.get_screen(ARTICLE_SCREEN)
-        if isinstance(screen, ArticleScreen):
+        if paragraph is not None:
             screen.terms.go_to_offset(paragraph, offset)
+
+    @on(OpenArticle)
+    def open_article_asked(self, message: OpenArticle) -> None:
+        self.open_article(message.article_id, message.paragraph, message.offset)
+
+    @on(OpenNextUnread)
+    def open_next_unread(self, message: OpenNextUnread) -> None:
+        """The next unread article of the main screen's list (its cursor moves there)."""
+        from reader.ui.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        summary = main.step_to_unread(message.direction) if main is not None else None
+        if summary is None:
+            self.notify("No more unread articles in this list.", markup=False)
+            return
+        self.open_article(summary.id)
 
     def action_mining(self) -> None:
         from reader.ui.screens.mining import MiningScreen
@@ -308,7 +314,8 @@ class ReaderApp(App[None]):
             self.push_screen(MiningScreen())
 
     def action_help(self) -> None:
-        from reader.ui.screens.help import HelpScreen, section_for
+        from reader.ui.keys import section_for
+        from reader.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(section_for(self.screen, self.focused)))
@@ -341,7 +348,7 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action bound on this screen, then Textual's own commands."""
-        from reader.ui.screens.help import pretty_keys
+        from reader.ui.keys import pretty_keys
 
         seen: set[str] = set()
         titles: set[str] = set()
@@ -416,3 +423,10 @@ def _log_to_file(path: object, line: str) -> None:
             handle.write(f"{stamp} ERROR {line}\n")
     except OSError:
         pass
+
+
+if TYPE_CHECKING:
+
+    def _is_a_host(app: ReaderApp) -> ReaderHost:
+        """mypy proves here that the app is what screens take it for."""
+        return app

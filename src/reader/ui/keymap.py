@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from textual.binding import Binding
 from textual.keys import format_key, key_to_character
@@ -29,6 +30,18 @@ SHOWN_AS = {
     "pageup": "pageup",
     "pagedown": "pagedown",
 }
+
+
+class KeySource(Protocol):
+    """Where the key hints read the keys each binding really has (the app)."""
+
+    def shown_app_bindings(self) -> list[Binding]:
+        """The app-wide bindings every screen's key hints end with."""
+        ...
+
+    def keys_for(self, binding: Binding) -> str:
+        """The keys ``binding`` answers to after the user's keymap, ``""`` when none."""
+        ...
 
 
 def key_list(keys: str) -> list[str]:

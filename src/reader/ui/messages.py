@@ -28,3 +28,22 @@ class ArticleFlagsChanged(Message):
 @dataclass
 class CollectionsChanged(Message):
     """Feeds or unread counts changed (refresh, add feed, mark all read)."""
+
+
+@dataclass
+class OpenArticle(Message):
+    """Show an article in the article screen; the app handles it (screens never open
+    one another)."""
+
+    article_id: int
+    paragraph: int | None = None
+    """With ``offset``: where to put the sentence cursor (an occurrence in the glossary)."""
+    offset: int = 0
+
+
+@dataclass
+class OpenNextUnread(Message):
+    """From the article screen: open the next (1) or previous (-1) unread article of the
+    list it was opened from; the app asks the main screen to step its cursor there."""
+
+    direction: int

@@ -9,17 +9,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
-
-from textual.message import Message
 
 from reader.core.models import Sentence
 from reader.ui.split_worker import needs_helper, split_in_helper
+from reader.ui.widgets.paragraphs import SentenceTranslation
 
 if TYPE_CHECKING:
     from reader.core.models import Article
-    from reader.core.translation_queue import TranslationEvent as QueueEvent
     from reader.service import ReaderService
 
 
@@ -188,43 +186,10 @@ def to_submit(sentences: list[list[Sentence]], skip: set[int]) -> list[list[Sent
 
 def passthrough_results(
     sentences: list[list[Sentence]], skip: set[int]
-) -> list[tuple[int, int, str | None, bool]]:
+) -> list[SentenceTranslation]:
     """``set_translations`` rows that show skipped paragraphs' sentences as their own."""
     return [
-        (paragraph, number, sentence.text, False)
+        SentenceTranslation(paragraph, number, sentence.text)
         for paragraph in sorted(skip)
         for number, sentence in enumerate(sentences[paragraph])
     ]
-
-
-class TranslationEvents(Message):
-    """Translation events are waiting in a screen's :class:`EventBatch`."""
-
-
-class EventBatch:
-    """Collects the queue's events on its thread; the screen drains them once per message.
-
-    A cached article reports hundreds of sentences within milliseconds; posting and
-    handling a message (and a repaint) for each would keep the event loop busy for
-    seconds, so only the first event of a batch posts a message.
-    """
-
-    def __init__(self, notify: Callable[[], object]) -> None:
-        self._notify = notify
-        self._events: list[QueueEvent] = []
-        self._lock = threading.Lock()
-        self._scheduled = False
-
-    def add(self, event: QueueEvent) -> None:
-        with self._lock:
-            self._events.append(event)
-            if self._scheduled:
-                return
-            self._scheduled = True
-        self._notify()
-
-    def drain(self) -> list[QueueEvent]:
-        with self._lock:
-            events, self._events = self._events, []
-            self._scheduled = False
-        return events

@@ -5,29 +5,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from reader.ui.format import plain
+from reader.ui.host import ReaderModal
 
 if TYPE_CHECKING:
     from reader.service import AddFeedResult
-    from reader.ui.app import ReaderApp
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_SECONDS = 0.2
 HINT = "The address of a feed or of a web page that links one"
 
 
-class AddFeedDialog(ModalScreen[None]):
+class AddFeedDialog(ReaderModal[None]):
     """Ask for an address and fetch it with visible progress; ``added`` gets the result.
 
     Closing the dialog (escape) while a fetch runs does not stop the fetch: the feed is
@@ -55,9 +54,6 @@ class AddFeedDialog(ModalScreen[None]):
             yield Input(id="prompt-add")
             yield Static(Text(HINT), id="prompt-hint")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
-
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         url = event.value.strip()
@@ -83,11 +79,12 @@ class AddFeedDialog(ModalScreen[None]):
 
     def _add(self, url: str) -> None:
         """Fetch in an app worker (it outlives the dialog); failures are shown, not raised."""
-        app = cast("ReaderApp", self.app)
+        app = self.app
+        service = self.service
 
         def fetch() -> None:
             try:
-                result = app.service.add_feed(url)
+                result = service.add_feed(url)
             except Exception as error:  # shown to the user, who fixes the address
                 app.call_from_thread(self._failed, str(error) or type(error).__name__)
                 return

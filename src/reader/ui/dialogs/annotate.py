@@ -8,23 +8,22 @@ from workers and fill only the fields the user has not typed into yet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from reader.core.models import TERM_STATUSES, Term
 from reader.ui import term_worker
+from reader.ui.host import ReaderModal
 
 if TYPE_CHECKING:
     from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
 
 STATUS_NAMES = {
     "1": "1 new",
@@ -80,7 +79,7 @@ class AnnotationResult:
     deleted: int | None = None
 
 
-class AnnotateDialog(ModalScreen[AnnotationResult | None]):
+class AnnotateDialog(ReaderModal[AnnotationResult | None]):
     """Term, lemma, gloss (with choices), status, tags and note of one term."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -114,14 +113,6 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
         self._edited: set[str] = set()
         """Fields the user typed into: workers never overwrite them."""
         self._choices: list[str] = []
-
-    @property
-    def reader_app(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
 
     def compose(self) -> ComposeResult:
         draft = self.annotation
@@ -163,8 +154,6 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
             yield widget
 
     def on_mount(self) -> None:
-        for field_input in self.query(Input):
-            field_input.cursor_blink = False
         self.query_one("#annotate-choices", OptionList).display = False
         self.query_one("#annotate-gloss", Input).focus()
         self.prefill()
@@ -178,7 +167,7 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
         the installed dictionaries' (labelled with the dictionary's name)."""
         draft = self.annotation
         text = draft.text.strip()
-        with self.reader_app.guard("looking up the term"):
+        with self.guard("looking up the term"):
             if draft.lemma:  # the glossary's lookup needs the text's analysis all the same
                 term_worker.analyse(self.service, [text], draft.lang)
             lemma = draft.lemma or term_worker.lemma(self.service, text, draft.lang)
@@ -192,7 +181,7 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
     def suggest(self) -> None:
         """The engine's translation of the term and of its sentence, when a model is there."""
         draft = self.annotation
-        with self.reader_app.guard("translating the term"):
+        with self.guard("translating the term"):
             found = self.service.gloss_suggestions(draft.text.strip(), draft.sentence, draft.lang)
             choices = [
                 (text, "engine" if what == "term" else "in the sentence") for what, text in found
@@ -281,7 +270,7 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
 
     @work(thread=True, exclusive=True, group="annotate-save")
     def save(self, form: Annotation) -> None:
-        with self.reader_app.guard("saving the term"):
+        with self.guard("saving the term"):
             term = save_annotation(self.service, form)
             self.app.call_from_thread(self.dismiss, AnnotationResult(term=term))
 
@@ -292,7 +281,7 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
             return
 
         def delete() -> None:
-            with self.reader_app.guard("deleting the term"):
+            with self.guard("deleting the term"):
                 self.service.delete_term(term_id)
                 self.app.call_from_thread(self.dismiss, AnnotationResult(deleted=term_id))
 

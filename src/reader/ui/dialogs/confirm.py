@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from reader.ui.host import ReaderModal
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(ReaderModal[bool]):
     """Ask before a change that touches many articles; ``y`` agrees, ``n``/escape do not."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

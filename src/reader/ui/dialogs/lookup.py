@@ -16,16 +16,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.ui import term_worker
 from reader.ui.format import plain
+from reader.ui.host import ReaderModal
 
 if TYPE_CHECKING:
     from reader.core.dictionary import LookupResult
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
 
 MATCH_HEADINGS = {
     "exact": "",
@@ -46,7 +44,7 @@ class LookupWord:
     lang: str
 
 
-class LookupDialog(ModalScreen[LookupAnswer]):
+class LookupDialog(ReaderModal[LookupAnswer]):
     """Dictionary entries for one word; the lookup runs in a worker."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,17 +70,6 @@ class LookupDialog(ModalScreen[LookupAnswer]):
         self.word = word
         self.result: LookupResult | None = None
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        from reader.ui.app import ReaderApp
-
-        assert isinstance(self.app, ReaderApp)
-        return self.app
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
-
     def compose(self) -> ComposeResult:
         with Vertical(id="lookup-body"):
             yield Static(Text(plain(self.word.text)), id="lookup-title")
@@ -97,7 +84,7 @@ class LookupDialog(ModalScreen[LookupAnswer]):
     def look_up(self) -> None:
         """The lemma (from the helper process for Korean), then the dictionaries."""
         word = self.word
-        with self.reader_app.guard("looking up the word"):
+        with self.guard("looking up the word"):
             if not self.service.dict_list():
                 note = Text("No dictionary installed: run `reader dict install FILE`.")
                 self.app.call_from_thread(self._show_text, note)

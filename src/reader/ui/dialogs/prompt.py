@@ -9,11 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from reader.ui.host import ReaderModal
 
-class PromptDialog(ModalScreen[str | None]):
+
+class PromptDialog(ReaderModal[str | None]):
     """Ask for one line of text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,9 +32,6 @@ class PromptDialog(ModalScreen[str | None]):
             yield Label(Text(self.prompt_title, style="bold"))
             yield Input(id=f"prompt-{self.kind}")
             yield Label(Text(self.hint), id="prompt-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:

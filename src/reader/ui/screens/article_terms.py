@@ -1,9 +1,12 @@
 """The article screen's glossary side: highlights, the annotation form, status keys,
 editing and deleting the term under the word cursor, and the suggestions panel.
 
-The article screen owns one :class:`ArticleTerms` and forwards its term actions to
-it; everything that may analyse Korean runs in a worker, through
-:mod:`reader.ui.term_worker`, so the screen never waits for kiwipiepy.
+:class:`ArticleTerms` is a widget of the article screen without a display of its
+own: the screen tells it which article is shown (:meth:`ArticleTerms.show_article`)
+and forwards its term keys to it; it works on its sibling views (the bilingual view,
+the suggestions panel) and runs its own workers. Everything that may analyse Korean
+runs in a worker, through :mod:`reader.ui.term_worker`, so the screen never waits
+for kiwipiepy.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import time
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
+from textual.widget import Widget
 
 from reader.ui import term_worker
 from reader.ui.dialogs.annotate import (
@@ -21,15 +25,14 @@ from reader.ui.dialogs.annotate import (
     save_annotation,
     set_term_status,
 )
+from reader.ui.highlights import find_terms, term_levels
+from reader.ui.host import Hosted
+from reader.ui.widgets.bilingual import BilingualView
+from reader.ui.widgets.suggestions import SuggestionsPanel
 
 if TYPE_CHECKING:
     from reader.core.models import Article
     from reader.core.terms import Suggestion, TermMatch
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
-    from reader.ui.screens.article import ArticleScreen
-    from reader.ui.widgets.bilingual import BilingualView
-    from reader.ui.widgets.suggestions import SuggestionsPanel
 
 TERM_BINDINGS = [
     Binding("enter,A", "annotate", "Annotate", id="annotate"),
@@ -48,30 +51,6 @@ TERM_BINDINGS = [
 """Keys of the article screen that act on terms."""
 
 DELETE_CONFIRM_SECONDS = 3.0
-STATUS_LEVELS = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3}
-"""Highlight level (``$reader-term-1..3``) of each learning status: new, learning,
-almost known. Known and ignored terms are not marked."""
-
-
-def find_terms(service: ReaderService, article: Article, lang: str) -> list[list[TermMatch]]:
-    """The glossary's terms in each paragraph of an article (call from a worker thread):
-    stale term patterns and the article's analysis are made in the helper process."""
-    if service.term_patterns_outdated():
-        term_worker.call(service, "ko", "refresh_term_patterns")
-    term_worker.analyse(service, [article.title, *article.paragraphs], lang)
-    return [service.match_terms(paragraph, lang) for paragraph in article.paragraphs]
-
-
-def term_levels(matches: list[list[TermMatch]]) -> dict[int, list[tuple[int, int, int]]]:
-    """What :meth:`BilingualView.set_terms` takes: (start, end, level) per paragraph."""
-    return {
-        paragraph: [
-            (match.start, match.end, STATUS_LEVELS[match.status])
-            for match in found
-            if match.status in STATUS_LEVELS
-        ]
-        for paragraph, found in enumerate(matches)
-    }
 
 
 def sentence_at(view: BilingualView, paragraph: int, offset: int) -> tuple[str, str | None]:
@@ -92,11 +71,19 @@ def sentence_containing(view: BilingualView, text: str) -> tuple[str, str | None
     return "", None
 
 
-class ArticleTerms:
-    """Term actions of one article screen."""
+class ArticleTerms(Widget, Hosted):
+    """Term actions and highlights of the article shown in the screen."""
 
-    def __init__(self, screen: ArticleScreen) -> None:
-        self.screen = screen
+    DEFAULT_CSS = """
+    ArticleTerms { display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.article: Article | None = None
+        """The article shown, once it is read (see :meth:`show_article`)."""
+        self.article_id = 0
+        """The article being opened or shown."""
         self.lang = "en"
         """The article's language, for analysis and new terms."""
         self._delete_armed: tuple[int, float] | None = None
@@ -106,18 +93,23 @@ class ArticleTerms:
         """(paragraph, offset) to put the cursor on once the article shows."""
 
     @property
-    def app(self) -> ReaderApp:
-        return self.screen.reader_app
-
-    @property
-    def service(self) -> ReaderService:
-        return self.screen.service
-
-    @property
     def view(self) -> BilingualView:
-        from reader.ui.widgets.bilingual import BilingualView
-
         return self.screen.query_one(BilingualView)
+
+    # -- the article -----------------------------------------------------------------
+
+    def open(self, article_id: int) -> None:
+        """Another article is being opened: nothing of the last one applies."""
+        self.article_id = article_id
+        self.article = None
+
+    def show_article(self, article: Article) -> None:
+        """The article is read and painted: its suggestions, and the pending place."""
+        self.article = article
+        self.article_id = article.id
+        self.matches = []
+        self.load_suggestions()
+        self.apply_pending()
 
     # -- highlights ------------------------------------------------------------------
 
@@ -129,7 +121,7 @@ class ArticleTerms:
         self.service.article_difficulty(article.id)  # its words, for the list's difficulty
 
     def _show_matches(self, article_id: int, matches: list[list[TermMatch]]) -> None:
-        if self.screen.article is None or self.screen.article.id != article_id:
+        if self.article is None or self.article.id != article_id:
             return
         self.matches = matches
         self.view.set_terms(term_levels(matches))
@@ -139,15 +131,15 @@ class ArticleTerms:
 
     def refresh_highlights(self) -> None:
         """The glossary changed: match again (the analyses are cached by now)."""
-        article = self.screen.article
+        article = self.article
         if article is None:
             return
 
         def rematch() -> None:
-            with self.app.guard("highlighting terms"):
+            with self.guard("highlighting terms"):
                 self.highlight(article)
 
-        self.screen.run_worker(rematch, thread=True, exclusive=True, group="article-terms")
+        self.run_worker(rematch, thread=True, exclusive=True, group="article-terms")
 
     # -- going to an occurrence -------------------------------------------------------
 
@@ -159,7 +151,7 @@ class ArticleTerms:
 
     def apply_pending(self, sentences_known: bool = False) -> None:
         """Move to the pending place: its paragraph now, its sentence once split."""
-        if self.pending is None or self.screen.article is None:
+        if self.pending is None or self.article is None:
             return
         paragraph, offset = self.pending
         view = self.view
@@ -175,7 +167,7 @@ class ArticleTerms:
 
     def _selection_annotation(self) -> Annotation | None:
         """A new term from the words under the word cursor, with their sentence."""
-        article = self.screen.article
+        article = self.article
         selection = self.view.word_selection()
         if article is None or selection is None:
             return None
@@ -251,9 +243,9 @@ class ArticleTerms:
         if result is None:
             return
         if result.term is not None:
-            self.screen.notify(f"Saved {result.term.text}.", markup=False, timeout=2)
+            self.notify(f"Saved {result.term.text}.", markup=False, timeout=2)
         elif result.deleted is not None:
-            self.screen.notify("Deleted the term.", markup=False, timeout=2)
+            self.notify("Deleted the term.", markup=False, timeout=2)
         self.view.end_selection()
         self.refresh_highlights()
         self.load_suggestions()
@@ -263,40 +255,40 @@ class ArticleTerms:
         if term_id is None:
             match = self.term_under_cursor()
             if match is None:
-                self.screen.notify("No glossary term under the cursor.", markup=False)
+                self.notify("No glossary term under the cursor.", markup=False)
                 return
             term_id = match.term_id
         found = term_id
 
         def load() -> None:
-            with self.app.guard("opening the term"):
+            with self.guard("opening the term"):
                 term = self.service.term(found)
                 self.app.call_from_thread(self.open_form, Annotation.of_term(term))
 
-        self.screen.run_worker(load, thread=True, group="article-terms-edit")
+        self.run_worker(load, thread=True, group="article-terms-edit")
 
     def delete(self) -> None:
         """Delete the term under the cursor when the key is pressed twice in a row."""
         match = self.term_under_cursor()
         if match is None:
-            self.screen.notify("No glossary term under the cursor.", markup=False)
+            self.notify("No glossary term under the cursor.", markup=False)
             return
         now = time.monotonic()
         armed = self._delete_armed
         if armed is None or armed[0] != match.term_id or now - armed[1] > DELETE_CONFIRM_SECONDS:
             self._delete_armed = (match.term_id, now)
-            self.screen.notify("Press D again to delete this term.", markup=False, timeout=3)
+            self.notify("Press D again to delete this term.", markup=False, timeout=3)
             return
         self._delete_armed = None
 
         def delete() -> None:
-            with self.app.guard("deleting the term"):
+            with self.guard("deleting the term"):
                 self.service.delete_term(match.term_id)
                 self.app.call_from_thread(
                     self._form_closed, AnnotationResult(deleted=match.term_id)
                 )
 
-        self.screen.run_worker(delete, thread=True, group="article-terms-edit")
+        self.run_worker(delete, thread=True, group="article-terms-edit")
 
     def set_status(self, status: str) -> None:
         """Set the status of the term under the cursor; selected words that are not a
@@ -307,7 +299,7 @@ class ArticleTerms:
             return
 
         def write() -> None:
-            with self.app.guard("setting the term's status"):
+            with self.guard("setting the term's status"):
                 if match is not None:
                     term = set_term_status(self.service, match.term_id, status)
                 else:
@@ -317,13 +309,11 @@ class ArticleTerms:
                     term = save_annotation(self.service, annotation)
                 self.app.call_from_thread(self._form_closed, AnnotationResult(term=term))
 
-        self.screen.run_worker(write, thread=True, group="article-terms-edit")
+        self.run_worker(write, thread=True, group="article-terms-edit")
 
     # -- suggestions -----------------------------------------------------------------
 
     def panel(self) -> SuggestionsPanel:
-        from reader.ui.widgets.suggestions import SuggestionsPanel
-
         return self.screen.query_one(SuggestionsPanel)
 
     def toggle_suggestions(self) -> None:
@@ -336,29 +326,29 @@ class ArticleTerms:
             self.view.focus()
 
     def load_suggestions(self) -> None:
-        article_id = self.screen.article_id
+        article_id = self.article_id
         panel = self.panel()
         if not panel.display or not article_id:
             return
         panel.show_loading()
 
         def suggest() -> None:
-            with self.app.guard("finding key terms"):
+            with self.guard("finding key terms"):
                 article = self.service.article(article_id)
                 lang = self.service.article_language(article)
                 term_worker.analyse(self.service, [article.title, *article.paragraphs], lang)
                 found = self.service.suggest_terms(article_id)
                 self.app.call_from_thread(self._show_suggestions, article_id, found)
 
-        self.screen.run_worker(suggest, thread=True, exclusive=True, group="article-suggestions")
+        self.run_worker(suggest, thread=True, exclusive=True, group="article-suggestions")
 
     def _show_suggestions(self, article_id: int, suggestions: list[Suggestion]) -> None:
-        if self.screen.article_id == article_id:
+        if self.article_id == article_id:
             self.panel().show(suggestions)
 
     def accept(self, suggestion: Suggestion) -> None:
         """Open the form on a suggestion, with the first sentence it occurs in."""
-        article = self.screen.article
+        article = self.article
         sentence, translation = sentence_containing(self.view, suggestion.text)
         if suggestion.term_id is not None:
             self.edit(suggestion.term_id)

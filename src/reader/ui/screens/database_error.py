@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.ui.format import plain
+from reader.ui.host import ReaderScreen
 
 
-class DatabaseErrorScreen(Screen[None]):
+class DatabaseErrorScreen(ReaderScreen[None]):
     """A damaged, foreign or too-new database must not look like an empty library."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

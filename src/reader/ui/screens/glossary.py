@@ -9,15 +9,13 @@ whatever the size of the glossary.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -31,85 +29,35 @@ from reader.ui.dialogs.annotate import (
     set_term_status,
 )
 from reader.ui.format import plain
+from reader.ui.host import ReaderScreen
+from reader.ui.screens.glossary_filter import (
+    LANG_FILTERS,
+    OCCURRENCE_LIMIT,
+    SORTS,
+    STATUS_FILTERS,
+    GlossaryFilter,
+    occurrence_summary,
+    sort_terms,
+)
 from reader.ui.widgets.glossary_table import GlossaryHeader, GlossaryTable
 from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.core.terms import Occurrence
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
 
-STATUS_FILTERS: tuple[str | None, ...] = (
-    None,
-    "learning",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "known",
-    "ignored",
-)
-"""What ``s`` cycles through; ``learning`` is levels 1–5."""
-LANG_FILTERS: tuple[str | None, ...] = (None, "ko", "en")
-SORTS = ("date", "frequency", "alphabet")
 FOLLOW_DELAY = 0.2
 """Seconds the cursor rests on a term before the open occurrences panel follows it."""
 FIRST_PAGE = 200
 """Terms shown before all are read: more than a screenful, read in a few milliseconds."""
 DELETE_CONFIRM_SECONDS = 3.0
-OCCURRENCE_LIMIT = 50
 VOCABULARY_BATCH = 100
 """Articles analysed per background step (their words count towards frequencies)."""
 
 
-@dataclass
-class GlossaryFilter:
-    """What the table shows: a status, a language, a tag and text in term, lemma or gloss."""
-
-    status: str | None = None
-    lang: str | None = None
-    tag: str | None = None
-    text: str = ""
-
-    def matches(self, term: Term) -> bool:
-        if self.status == "learning":
-            if term.status not in ("1", "2", "3", "4", "5"):
-                return False
-        elif self.status is not None and term.status != self.status:
-            return False
-        if self.lang is not None and term.lang != self.lang:
-            return False
-        if self.tag is not None and self.tag not in term.tags:
-            return False
-        if self.text:
-            needle = self.text.casefold()
-            return any(needle in value.casefold() for value in (term.text, term.lemma, term.gloss))
-        return True
-
-    def describe(self) -> str:
-        parts = []
-        if self.status:
-            parts.append(f"status {self.status}")
-        if self.lang:
-            parts.append(self.lang)
-        if self.tag:
-            parts.append(f"#{self.tag}")
-        if self.text:
-            parts.append(f"“{self.text}”")
-        return ", ".join(parts) or "all"
+__all__ = ["GlossaryFilter", "GlossaryScreen", "occurrence_summary", "sort_terms"]
 
 
-def sort_terms(terms: list[Term], order: str, frequencies: dict[int, int]) -> list[Term]:
-    """Newest first (``date``), most frequent first, or by lemma."""
-    if order == "frequency":
-        return sorted(terms, key=lambda term: (-frequencies.get(term.id, 0), term.lemma))
-    if order == "alphabet":
-        return sorted(terms, key=lambda term: term.lemma.casefold())
-    return sorted(terms, key=lambda term: (term.created, term.id), reverse=True)
-
-
-class GlossaryScreen(Screen[None]):
+class GlossaryScreen(ReaderScreen[None]):
     """All terms; ``enter`` lists where the highlighted one occurs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -160,14 +108,6 @@ class GlossaryScreen(Screen[None]):
         self._occurrences_term: int | None = None
         """The term the occurrences panel is for (late answers for others are dropped)."""
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
-
     def compose(self) -> ComposeResult:
         yield Static(id="glossary-summary")
         with Horizontal(id="glossary-columns"), Vertical(id="glossary-main"):
@@ -185,7 +125,7 @@ class GlossaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="glossary")
     def load(self, keep: int | None = None) -> None:
         """Show the newest terms at once, then every term, then per-term article counts."""
-        with self.reader_app.guard("loading the glossary"):
+        with self.guard("loading the glossary"):
             if not self.loaded:
                 first = self.service.list_terms(limit=FIRST_PAGE)
                 if len(first) == FIRST_PAGE:
@@ -199,7 +139,7 @@ class GlossaryScreen(Screen[None]):
     def index_vocabulary(self) -> None:
         """Analyse articles not analysed yet (in the helper process for Korean), so that
         frequencies and occurrences cover them; counts are refreshed after each step."""
-        with self.reader_app.guard("analysing articles"):
+        with self.guard("analysing articles"):
             pending = self.service.vocabulary_pending_count()
             done = 0
             try:
@@ -277,7 +217,6 @@ class GlossaryScreen(Screen[None]):
         field = next(found, None)
         if field is None:
             field = Input(placeholder="text in term, lemma or gloss", id="glossary-filter")
-            field.cursor_blink = False
             self.mount(field, before="#glossary-columns")
         return field
 
@@ -369,7 +308,7 @@ class GlossaryScreen(Screen[None]):
         self._delete_armed = None
 
         def delete() -> None:
-            with self.reader_app.guard("deleting the term"):
+            with self.guard("deleting the term"):
                 self.service.delete_term(term.id)
                 self.app.call_from_thread(self._forget, term)
 
@@ -389,7 +328,7 @@ class GlossaryScreen(Screen[None]):
             return
 
         def write() -> None:
-            with self.reader_app.guard("setting the status"):
+            with self.guard("setting the status"):
                 updated = set_term_status(self.service, term.id, status)
                 self.app.call_from_thread(self._replace, updated)
 
@@ -438,7 +377,7 @@ class GlossaryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="glossary-occurrences")
     def find_occurrences(self, term: Term, focus: bool = True) -> None:
-        with self.reader_app.guard("finding the term in articles"):
+        with self.guard("finding the term in articles"):
             found = term_worker.call(
                 self.service, term.lang, "term_occurrences", term.id, OCCURRENCE_LIMIT
             )
@@ -463,9 +402,7 @@ class GlossaryScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#glossary-occurrences")
     def open_occurrence(self, event: OptionList.OptionSelected) -> None:
         occurrence = self.occurrences[event.option_index]
-        self.reader_app.open_article_at(
-            occurrence.article_id, occurrence.paragraph, occurrence.start
-        )
+        self.open_article(occurrence.article_id, occurrence.paragraph, occurrence.start)
 
     def action_back(self) -> None:
         focused = self.focused
@@ -473,13 +410,3 @@ class GlossaryScreen(Screen[None]):
             self.query_one(GlossaryTable).focus()
             return
         self.app.pop_screen()
-
-
-def occurrence_summary(found: list[Occurrence]) -> str:
-    """ "12 occurrences in 11 articles": the table's ``arts`` counts articles, a term can
-    occur more than once in one."""
-    articles = len({occurrence.article_id for occurrence in found})
-    count = f"{len(found)} occurrence{'s' if len(found) != 1 else ''}"
-    where = f"{articles} article{'s' if articles != 1 else ''}"
-    first = f"the first {len(found)}: " if len(found) >= OCCURRENCE_LIMIT else ""
-    return f"{first}{count} in {where}"

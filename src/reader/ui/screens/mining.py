@@ -15,18 +15,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.ui import term_worker
 from reader.ui.format import plain
+from reader.ui.host import ReaderScreen
 from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.core.mining import MinedSentence
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
 
 MINED_LIMIT = 200
 """Sentences listed: one per word, the most useful words first."""
@@ -41,7 +39,7 @@ class MinedList(OptionList):
     ]
 
 
-class MiningScreen(Screen[None]):
+class MiningScreen(ReaderScreen[None]):
     """i+1 sentences of the whole library, loaded in a worker."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,17 +60,6 @@ class MiningScreen(Screen[None]):
         self.added: set[int] = set()
         """Rows whose word was added as a term here."""
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        from reader.ui.app import ReaderApp
-
-        assert isinstance(self.app, ReaderApp)
-        return self.app
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
-
     def compose(self) -> ComposeResult:
         yield Static("Sentence mining: finding sentences with one new word…", id="mining-summary")
         yield MinedList(id="mining-list")
@@ -85,7 +72,7 @@ class MiningScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="mining")
     def load(self) -> None:
-        with self.reader_app.guard("mining sentences"):
+        with self.guard("mining sentences"):
             found = term_worker.call(self.service, "ko", "mine_sentences", MINED_LIMIT)
             self.app.call_from_thread(self._show, found)
 
@@ -119,7 +106,7 @@ class MiningScreen(Screen[None]):
             return
 
         def add() -> None:
-            with self.reader_app.guard("adding the word"):
+            with self.guard("adding the word"):
                 term_worker.analyse(self.service, [chosen.lemma], chosen.lang)
                 result = self.service.add_mined(chosen)
                 self.app.call_from_thread(self._added, index, result.term.text)
@@ -142,7 +129,7 @@ class MiningScreen(Screen[None]):
     def action_open(self) -> None:
         chosen = self.highlighted
         if chosen is not None:
-            self.reader_app.open_article_at(chosen.article_id, chosen.paragraph, chosen.start)
+            self.open_article(chosen.article_id, chosen.paragraph, chosen.start)
 
     def action_reload(self) -> None:
         self.query_one("#mining-summary", Static).update("Finding sentences again…")

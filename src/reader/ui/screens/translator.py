@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
-from reader.core.translation_queue import JobFailed, SentenceDone
-from reader.ui.translation import (
-    EventBatch,
-    TranslationEvents,
-    passthrough_results,
-    split_paragraphs,
-    to_submit,
-    translation_plan,
-)
+from reader.ui.host import ReaderScreen
+from reader.ui.translation import passthrough_results, split_paragraphs, to_submit, translation_plan
+from reader.ui.translation_job import TranslationEvents, TranslationJob
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
-    from reader.service import ReaderService
-    from reader.ui.app import ReaderApp
+    pass
 
 DEBOUNCE_SECONDS = 0.6
 
 
-class TranslatorScreen(Screen[None]):
+class TranslatorScreen(ReaderScreen[None]):
     """Live translation of typed or pasted text; ``ctrl+s`` keeps it as a Local article."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,19 +36,12 @@ class TranslatorScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.job_id: int | None = None
-        self._stale_jobs: set[int] = set()
-        self._batch = EventBatch(lambda: self.post_message(TranslationEvents()))
+        self.jobs = TranslationJob(
+            lambda: self.service.translation_queue,
+            lambda: self.post_message(TranslationEvents()),
+        )
         self._debounce: Timer | None = None
         self.direction: tuple[str, str] = ("ko", "en")
-
-    @property
-    def reader_app(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
-
-    @property
-    def service(self) -> ReaderService:
-        return self.reader_app.service
 
     def compose(self) -> ComposeResult:
         yield Static("Translator — type or paste Korean or English text", id="article-title")
@@ -67,9 +52,7 @@ class TranslatorScreen(Screen[None]):
         yield KeyHints(self.BINDINGS, with_app_keys=False)
 
     def on_mount(self) -> None:
-        text_area = self.query_one(TextArea)
-        text_area.cursor_blink = False
-        text_area.focus()
+        self.query_one(TextArea).focus()
 
     def on_unmount(self) -> None:
         self._cancel()
@@ -88,7 +71,7 @@ class TranslatorScreen(Screen[None]):
         )
 
     def _translate(self, text: str) -> None:
-        with self.reader_app.guard("translating"):
+        with self.guard("translating"):
             paragraphs = split_plain_text(text)
             direction = self.service.direction_for(text) if paragraphs else self.direction
             sentences = split_paragraphs(self.service, paragraphs, direction[0])
@@ -102,13 +85,7 @@ class TranslatorScreen(Screen[None]):
                 rows = passthrough_results(sentences, skip)
                 self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
             if len(skip) < len(paragraphs):
-                self.job_id = self.service.translation_queue.submit(
-                    to_submit(sentences, skip),
-                    direction[0],
-                    direction[1],
-                    self._batch.add,
-                    paragraph_directions=own,
-                )
+                self.jobs.submit(to_submit(sentences, skip), direction, paragraph_directions=own)
 
     def _show(self, units: list[ParagraphUnit], direction: tuple[str, str]) -> None:
         self.direction = direction
@@ -119,22 +96,19 @@ class TranslatorScreen(Screen[None]):
     @on(TranslationEvents)
     def apply_translations(self) -> None:
         view = self.query_one(BilingualView)
-        results = []
-        for event in self._batch.drain():
-            if event.job_id in self._stale_jobs:
-                continue
-            if isinstance(event, SentenceDone):
-                results.append((event.paragraph, event.sentence, event.target, bool(event.error)))
-            elif isinstance(event, JobFailed):
-                view.set_notice(event.message)
-        if results:
-            view.set_translations(results)
+        update = self.jobs.drain()
+        for failure in update.failures:
+            view.set_notice(failure)
+        if update.sentences:
+            view.set_translations(update.sentences)
+
+    @property
+    def job_id(self) -> int | None:
+        """The running translation job, None when none runs."""
+        return self.jobs.newest
 
     def _cancel(self) -> None:
-        if self.job_id is not None:
-            self._stale_jobs.add(self.job_id)
-            self.service.translation_queue.cancel(self.job_id)
-        self.job_id = None
+        self.jobs.cancel()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -146,7 +120,7 @@ class TranslatorScreen(Screen[None]):
         text = self.query_one(TextArea).text
 
         def save() -> None:
-            with self.reader_app.guard("saving the text"):
+            with self.guard("saving the text"):
                 result = self.service.save_text(text)
                 title = result.article.title
                 self.app.call_from_thread(self.notify, f"Saved to Local: {title}", markup=False)

@@ -7,16 +7,13 @@ these hints are computed once per screen, with the user's keymap applied.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import cast
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from reader.ui.keymap import hint_key, key_list
-
-if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
+from reader.ui.keymap import KeySource, hint_key, key_list
 
 SEPARATOR = "  "
 
@@ -51,7 +48,7 @@ class KeyHints(Static):
         self._shown_width = -1
 
     def on_mount(self) -> None:
-        app: ReaderApp = self.app  # type: ignore[assignment]
+        app = cast(KeySource, self.app)
         app_bindings = app.shown_app_bindings() if self.with_app_keys else []
         self.hints = []
         for binding in [*app_bindings, *self.bindings]:

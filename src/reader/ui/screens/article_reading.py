@@ -1,0 +1,357 @@
+"""Reading one article: opening it, splitting it part by part, translating it, and the
+header that says how far that got.
+
+:class:`ArticleReading` is the article screen without its keys; the screen
+(:class:`~reader.ui.screens.article.ArticleScreen`) adds the bindings and actions.
+A new article, a new direction, a new model or leaving the screen cancels the work
+under way (its generation), so no late part or translation lands on the next.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.core.models import Article, ArticleSummary, Sentence
+from reader.ui.format import literal, plain
+from reader.ui.host import ReaderScreen
+from reader.ui.messages import ArticleFlagsChanged
+from reader.ui.screens.article_terms import ArticleTerms
+from reader.ui.state import LAYOUTS
+from reader.ui.translation import passthrough_results, split_in_parts, translation_plan
+from reader.ui.translation_job import TranslationEvents, TranslationJob
+from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+
+LAYOUT_NAMES = {
+    "side": "side by side",
+    "translation": "translation only",
+    "source": "source only",
+    "interlinear": "interlinear",
+}
+assert set(LAYOUT_NAMES) == set(LAYOUTS)
+
+
+class ArticleReading(ReaderScreen[None]):
+    """One article, source and translation aligned by paragraph, loaded and translated."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.article_id = 0
+        self.article: Article | None = None
+        self.direction: tuple[str, str] = ("ko", "en")
+        self.jobs = TranslationJob(
+            lambda: self.service.translation_queue,
+            lambda: self.post_message(TranslationEvents()),
+        )
+        """The open article's translation jobs (one per part)."""
+        self._generation = 0
+        """Raised whenever the article's work is cancelled: a loader of an older
+        generation stops at its next part, and its jobs are cancelled."""
+        self._all_submitted = False
+        self._interrupted = False
+        self.done = 0
+        self.total = 0
+        self.status = "loading…"
+        self.model_name = ""
+        """The model translating the article (named in the header)."""
+        self.models_here: list[str] = []
+        """The installed models for the article's direction (listed in the command palette)."""
+        self.terms = ArticleTerms()
+
+    @property
+    def job_id(self) -> int | None:
+        """The newest translation job of the open article, None when none runs."""
+        return self.jobs.newest
+
+    @property
+    def job_ids(self) -> tuple[int, ...]:
+        """The open article's translation jobs, finished ones included."""
+        return self.jobs.ids
+
+    def open(self, article_id: int) -> None:
+        """Show another article. The screen is made once and reused: pushing a mounted
+        screen costs far less than composing a new one."""
+        self.cancel_translation()
+        self._interrupted = False
+        self.article_id = article_id
+        self.article = None
+        self.terms.open(article_id)
+        self.done = self.total = 0
+        self.status = "loading…"
+        self.query_one("#article-title", Static).update("", layout=False)
+        self.query_one(BilingualView).show([])
+        self.load(self._generation)
+
+    def on_screen_suspend(self) -> None:
+        """Leaving the article stops its splitting and translation; a dialog over it
+        (keys, palette) does not."""
+        if isinstance(self.app.screen, ModalScreen):
+            return
+        unfinished = self.article is not None and not self._finished()
+        self.cancel_translation()
+        self._interrupted = unfinished
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (the translator): finish what leaving stopped, and
+        show glossary changes made there."""
+        if self._interrupted:
+            self._interrupted = False
+            self._restart_translation(self.direction)
+        self.terms.refresh_highlights()
+
+    def on_unmount(self) -> None:
+        self.cancel_translation()
+
+    # -- loading ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="article")
+    def load(self, generation: int) -> None:
+        """Read the article, mark it read, then split and translate it part by part."""
+        with self.guard("opening the article"):
+            article = self.service.article(self.article_id)
+            article.paragraphs = [plain(paragraph) for paragraph in article.paragraphs]
+            direction = self.service.direction_for(article)
+            self.app.call_from_thread(self._show, article, direction, generation)
+            if generation != self._generation:
+                return
+            if not article.read:
+                self.service.set_read([article.id], True)
+                self.push_flag_changes()
+                article.read = True
+                self._announce(article)
+            self._split_and_translate(article, direction, generation)
+
+    def _split_and_translate(
+        self, article: Article, direction: tuple[str, str], generation: int
+    ) -> None:
+        """Split the paragraphs near the view first and submit them, then the rest in
+        parts (call from a worker thread). Stops at the next part once the reader has
+        left or opened another article."""
+        self._find_models(direction)
+        near = self.app.call_from_thread(self.query_one(BilingualView).paragraphs_near_view)
+        parts = split_in_parts(self.service, article.paragraphs, direction[0], near)
+        for number, (start, sentences) in enumerate(parts):
+            if generation != self._generation:
+                return
+            self.app.call_from_thread(self._show_sentences, start, sentences, generation)
+            self._submit_part(article, direction, start, sentences, generation)
+            if number == 0:
+                # Term analysis shares the helper process with splitting: after the
+                # first part, so that it cannot hold up the first translations.
+                self.app.call_from_thread(self.terms.refresh_highlights)
+        self.app.call_from_thread(self._submitted_all, generation)
+
+    def _announce(self, article: ArticleSummary) -> None:
+        summary = ArticleSummary(
+            **{k: getattr(article, k) for k in ArticleSummary.__dataclass_fields__}
+        )
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                screen.post_message(ArticleFlagsChanged(summary))
+
+    def _show(self, article: Article, direction: tuple[str, str], generation: int) -> None:
+        """Paint the text at once; sentences and translations follow."""
+        if generation != self._generation:
+            return
+        self.article = article
+        self.direction = direction
+        self.done = self.total = 0
+        self.query_one("#article-title", Static).update(
+            literal(article.title or "(untitled)"), layout=False
+        )
+        units = [ParagraphUnit(paragraph, []) for paragraph in article.paragraphs]
+        self.query_one(BilingualView).show(units)
+        self._update_meta()
+        self.terms.show_article(article)
+
+    def _show_sentences(self, start: int, sentences: list[list[Sentence]], generation: int) -> None:
+        if generation != self._generation:
+            return
+        spans = [[(s.start, s.end) for s in paragraph] for paragraph in sentences]
+        self.query_one(BilingualView).set_sentences(spans, first=start)
+        self.terms.apply_pending(sentences_known=True)
+        if not self.jobs.counts:
+            # Until the queue reports, the header counts the sentences split so far.
+            self.total += sum(len(paragraph) for paragraph in sentences)
+            self._update_meta()
+
+    def _update_meta(self) -> None:
+        """Feed, date, direction, progress, read state, star, layout: what matters most
+        first, since a narrow header cuts the end (the word selection mode leads)."""
+        article = self.article
+        view = self.query_one(BilingualView)
+        parts = ["selecting words (v: stop)"] if view.extending else []
+        if article is not None:
+            parts += [article.feed_title, (article.published or "")[:10]]
+        source, target = self.direction
+        parts.append(f"{source} → {target}")
+        parts.append(self.model_name)
+        more = "" if self._all_submitted else "+"
+        if self.status == "translating…" and self.total:
+            parts.append(f"translating {self.done}/{self.total}{more}")
+        elif self.status == "translated":
+            parts.append(f"{self.done}/{self.total} translated")
+        else:
+            parts.append(self.status)
+        if article is not None:
+            parts.append("read" if article.read else "unread")
+            if article.starred:
+                parts.append("★")
+        parts.append(LAYOUT_NAMES[view.reading_layout])
+        meta = literal(" · ".join(p for p in parts if p))
+        self.query_one("#article-meta", Static).update(meta, layout=False)
+
+    # -- translation -----------------------------------------------------------------
+
+    def _submit_part(
+        self,
+        article: Article,
+        direction: tuple[str, str],
+        start: int,
+        sentences: list[list[Sentence]],
+        generation: int,
+    ) -> None:
+        """Submit paragraphs ``start``… to the queue, the visible ones first (call from a
+        worker thread); paragraphs already in the target language are shown as they are,
+        and with ``per_paragraph`` those in the other language go the other way."""
+        paragraphs = article.paragraphs[start : start + len(sentences)]
+        forced = direction != self.service.direction_for(article)
+        skip, part_own = translation_plan(self.service, paragraphs, direction, forced)
+        own = {start + index: way for index, way in part_own.items()}
+        view = self.query_one(BilingualView)
+        if skip:
+            rows = [
+                row._replace(paragraph=start + row.paragraph)
+                for row in passthrough_results(sentences, skip)
+            ]
+            self.app.call_from_thread(view.set_translations, rows)
+        if len(skip) == len(sentences):
+            return
+        padded: list[list[Sentence]] = [[] for _ in range(start)]
+        padded += [[] if index in skip else split for index, split in enumerate(sentences)]
+        self.app.call_from_thread(self._submit, padded, direction, own, article.id, generation)
+
+    def _submit(
+        self,
+        paragraphs: list[list[Sentence]],
+        direction: tuple[str, str],
+        own: dict[int, tuple[str, str]],
+        article_id: int,
+        generation: int,
+    ) -> None:
+        """Submit and register a job in one step on the UI thread, so that its first
+        events (cached sentences come within milliseconds) always find it registered."""
+        if generation != self._generation:
+            return
+        self.jobs.submit(
+            paragraphs,
+            direction,
+            article_id=article_id,
+            first_paragraphs=tuple(self.query_one(BilingualView).visible_paragraphs()),
+            paragraph_directions=own,
+        )
+        self._set_status("translating…")
+
+    def _submitted_all(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._all_submitted = True
+        if not self.jobs:
+            self._set_status("nothing to translate")
+        else:
+            self._update_progress()
+
+    def _finished(self) -> bool:
+        """Every part is split and submitted and every job has finished."""
+        return self._all_submitted and self.jobs.all_done()
+
+    def _update_progress(self) -> None:
+        counts = self.jobs.counts
+        self.done = sum(count.done for count in counts)
+        self.total = sum(count.total for count in counts)
+        if self.status == "no translation":
+            pass
+        elif self._finished():
+            self.status = "translated" if self.jobs else "nothing to translate"
+        elif self.jobs:
+            self.status = "translating…"
+        self._update_meta()
+
+    def _find_models(self, direction: tuple[str, str]) -> None:
+        """Name the model in use and list the others (worker thread: it reads model folders)."""
+        from reader.core.translation import NoModelError
+
+        names = [model.name for model in self.service.models_for_direction(*direction)]
+        try:
+            in_use = self.service.translations.engine(*direction).model.name
+        except NoModelError:
+            in_use = ""
+
+        def show() -> None:
+            self.models_here, self.model_name = names, in_use
+            self._update_meta()
+
+        self.app.call_from_thread(show)
+
+    def use_model(self, name: str) -> None:
+        """Translate this direction with ``name`` from now on (the command palette's choice)."""
+        from reader.service import ServiceError
+
+        try:
+            self.service.models_use("-".join(self.direction), name)
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self._restart_translation(self.direction)
+
+    @on(TranslationEvents)
+    def apply_translations(self) -> None:
+        """Apply everything the queue reported since the last batch, with one repaint."""
+        update = self.jobs.drain()
+        for failure in update.failures:
+            self._set_notice(failure)
+        if update.sentences:
+            self.query_one(BilingualView).set_translations(update.sentences)
+        if update.progressed:
+            self._update_progress()
+
+    def _set_notice(self, notice: str) -> None:
+        self.status = "no translation"
+        self.query_one(BilingualView).set_notice(notice)
+        self._update_meta()
+
+    def _set_status(self, status: str) -> None:
+        self.status = status
+        self._update_meta()
+
+    def cancel_translation(self) -> None:
+        """Stop the article's loader at its next part and cancel its jobs."""
+        self._generation += 1
+        self.jobs.cancel()
+        self._all_submitted = False
+
+    def _restart_translation(self, direction: tuple[str, str]) -> None:
+        if self.article is None:
+            return
+        self.cancel_translation()
+        view = self.query_one(BilingualView)
+        view.notice = None
+        view.clear_translations()
+        self.direction = direction
+        self.done = self.total = 0
+        self.status = "translating…"
+        self._update_meta()
+        article = self.article
+        generation = self._generation
+
+        def run() -> None:
+            with self.guard("translating"):
+                self._split_and_translate(article, direction, generation)
+
+        self.run_worker(run, thread=True, exclusive=True, group="article")
+
+    def _reload(self) -> None:
+        """Read the article again (its text changed), from the start."""
+        self.cancel_translation()
+        self.load(self._generation)
