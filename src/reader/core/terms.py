@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from reader.core.kiwi import kiwi_and_lock
 from reader.core.models import TERM_STATUSES, Term
 
 ANALYSER_VERSION = "3"
@@ -57,9 +58,7 @@ _PREDICATE_TAGS = frozenset({"VV", "VA", "VX", "VCN", "XSV", "XSA"})
 def _kiwi_instance() -> tuple[Any, threading.Lock]:
     """The process's one Kiwi and the lock that serialises calls into it, both shared
     with sentence splitting (building a Kiwi takes seconds; Textual workers are threads)."""
-    from reader.core import sentences
-
-    return sentences._get_kiwi(), sentences._analysis_lock
+    return kiwi_and_lock()
 
 
 def _base_tag(tag: str) -> str:
