@@ -15,8 +15,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from reader.core.feeds import DownloadSlot, backoff_until, interleave_hosts
+from reader.core.download_slots import DownloadSlot
 from reader.core.models import Feed
+from reader.core.refresh import backoff_until, interleave_hosts
 from reader.service import ReaderService
 
 from .conftest import (

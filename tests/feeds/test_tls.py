@@ -16,7 +16,7 @@ import pytest
 import trustme
 
 from reader.core.asyncio_network import AsyncioBackend, use_asyncio_network
-from reader.core.feeds import FetchSettings, make_client
+from reader.core.fetch import FetchSettings, make_client
 from reader.service import ReaderService
 
 from .conftest import CountingServer, KeepAliveFeedHandler, fast_config, serve_in_thread

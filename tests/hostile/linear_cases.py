@@ -105,9 +105,9 @@ def _opml(data: bytes) -> object:
 
 
 def _latin_terms(text: str) -> object:
-    from reader.core.terms import _analyse_latin
+    from reader.core.terms.english import analyse_latin
 
-    return _analyse_latin(text, "en")
+    return analyse_latin(text, "en")
 
 
 def _word_spans(text: str) -> object:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from reader.core.feeds import _writer_for
+from reader.core.refresh import _writer_for
 from reader.core.store import DiskFullError, Store
 from reader.service import ReaderService
 from tests.conftest import run_reader

@@ -125,7 +125,7 @@ def test_a_package_without_a_stated_size_stops_at_the_ceiling(
     tiny_packages: TinyPackages,
     stacked_bomb: bytes,
 ) -> None:
-    monkeypatch.setattr(packages, "MAX_ARCHIVE_BYTES", 8 * 1024**2)
+    monkeypatch.setattr(packages.argos_index, "MAX_ARCHIVE_BYTES", 8 * 1024**2)
     httpserver.expect_request("/index.json").respond_with_json([index_entry(httpserver)])
     httpserver.expect_request("/packages/ko_en.argosmodel").respond_with_data(
         stacked_bomb, headers={"Content-Encoding": STACKED}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.models import EntryData, FeedKind
+from reader.core.models import EntryData, FeedKind, Term
 from reader.core.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
 
@@ -283,3 +283,32 @@ def test_articles_of_a_folder_are_those_of_its_feeds(store: Store) -> None:
         "2",
     ]
     assert [row.feed_id for row in store.articles(folder="News", feed_id=more.id)] == [more.id]
+
+
+def test_dropping_a_model_with_a_backslash_and_underscore_in_its_name_drops_only_it(
+    store: Store,
+) -> None:
+    """Model names come from installed packages: ``\\`` and ``_`` in one are literal, so
+    ``dir\\_x`` does not also drop ``dir\\ax`` (the prefix's backslash was not escaped,
+    which left its ``_`` a wildcard)."""
+    store.cache_translations("dir\\_x@1.0", "ko", "en", "", {"h1": "kept apart"})
+    store.cache_translations("dir\\ax@1.0", "ko", "en", "", {"h1": "another model"})
+
+    assert store.drop_translations("dir\\_x") == 1
+    assert store.cached_translations("dir\\_x@1.0", "ko", "en", "", ["h1"]) == {}
+    assert store.cached_translations("dir\\ax@1.0", "ko", "en", "", ["h1"]) == {
+        "h1": "another model"
+    }
+
+
+def test_term_and_search_filters_take_backslash_percent_and_underscore_literally(
+    store: Store,
+) -> None:
+    for text in ("a\\_b", "a\\xb", "a\\%b"):
+        store.insert_term(Term(id=0, lang="en", text=text, lemma=text))
+    assert [term.text for term in store.terms(text="a\\_")] == ["a\\_b"]
+    assert [term.text for term in store.terms(text="\\%")] == ["a\\%b"]
+
+    feed, _ = store.add_feed("http://example.test/feed")
+    store.upsert_entries(feed.id, [entry("1", title="x\\%y"), entry("2", title="x\\zy")])
+    assert [article.title for article in store.search("\\%")] == ["x\\%y"]

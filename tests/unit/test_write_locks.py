@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import store as store_module
 from reader.core.models import Sentence
 from reader.core.store import Store
+from reader.core.store import base as store_module
 from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
 from reader.logfile import attach_log_file
 from reader.service import ReaderService

@@ -16,16 +16,11 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Callable
-from typing import Any
 
+from reader.core import kiwi as shared_kiwi
 from reader.core.models import Sentence
 from reader.core.text import detect_language
-
-_kiwi: Any = None
-_kiwi_lock = threading.Lock()
-_analysis_lock = threading.Lock()
 
 # Abbreviations that never end a sentence when followed by a space (case-insensitive).
 _TITLES = {
@@ -135,19 +130,9 @@ def _split_cached(paragraph: str, lang: str) -> tuple[Sentence, ...]:
 def _korean_spans(paragraph: str) -> list[int]:
     """Sentence start offsets from kiwipiepy (one call at a time: the UI and the
     translation worker share the analyser)."""
-    kiwi = _get_kiwi()
-    with _analysis_lock:
+    kiwi, lock = shared_kiwi.kiwi_and_lock()
+    with lock:
         return [int(sentence.start) for sentence in kiwi.split_into_sents(paragraph)]
-
-
-def _get_kiwi() -> Any:
-    global _kiwi
-    with _kiwi_lock:
-        if _kiwi is None:
-            from kiwipiepy import Kiwi
-
-            _kiwi = Kiwi()
-        return _kiwi
 
 
 def _english_spans(paragraph: str) -> list[int]:

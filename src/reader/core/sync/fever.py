@@ -35,7 +35,7 @@ from reader.core.feedparse import (
     _http_url,
     _paragraphs,
 )
-from reader.core.feeds import shared_ssl_context
+from reader.core.fetch import shared_ssl_context
 from reader.core.models import EntryData
 from reader.core.sync.account import (
     AuthError,
