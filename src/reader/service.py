@@ -50,6 +50,8 @@ if TYPE_CHECKING:
         InstalledModel,
         ProgressCallback,
     )
+    from reader.core.query import Compiled
+    from reader.core.query_store import SavedSearch
     from reader.core.sync.engine import Account, SyncResult
     from reader.core.terms import (
         Analysis,
@@ -67,6 +69,9 @@ MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
 
 MAX_LOOKUP_CHARS = 200
 """Longest text ``dict lookup`` analyses (a word or a short phrase)."""
+
+MAX_SAVED_SEARCH_NAME = 100
+"""Longest name of a saved search (it is shown in the sidebar)."""
 
 LOCAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
@@ -843,6 +848,7 @@ class ReaderService:
             words = terms.content_words(analyses)
             others = terms.other_words(analyses)
             self.store.replace_vocab(article.id, lang, digest, words, phrases, others)
+        self._index_article_sentences(article)
         return analyses
 
     def term_occurrences(self, term_id: int, limit: int = 20) -> list[Occurrence]:
@@ -1783,6 +1789,147 @@ class ReaderService:
             finally:
                 client.close()
         return results
+
+    # -- the query language and saved searches (issue 14) ----------------------------
+
+    def query_articles(
+        self,
+        query: str,
+        *,
+        unread: bool = False,
+        starred: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        """Articles matching a query (see :mod:`reader.core.query`), newest first;
+        ServiceError with the position for a query that is not valid."""
+        from reader.core import query_store
+
+        compiled = self._compiled_query(query)
+        return query_store.select_articles(
+            self.store.connection,
+            compiled,
+            unread=unread,
+            starred=starred,
+            limit=limit,
+            offset=offset,
+        )
+
+    def count_query(self, query: str, *, unread: bool = False) -> int:
+        """How many articles :meth:`query_articles` would list (``unread``: of them unread)."""
+        from reader.core import query_store
+
+        return query_store.count_articles(
+            self.store.connection, self._compiled_query(query), unread=unread
+        )
+
+    def query_article_ids(self, query: str, *, unread: bool = False) -> list[int]:
+        """The ids of every article matching a query (for mark-all-read), newest first."""
+        from reader.core import query_store
+
+        return query_store.article_ids(
+            self.store.connection, self._compiled_query(query), unread=unread
+        )
+
+    def check_query(self, query: str) -> None:
+        """ServiceError (with the position) unless ``query`` is valid."""
+        self._compiled_query(query)
+
+    def saved_searches(self) -> list[SavedSearch]:
+        from reader.core import query_store
+
+        return query_store.saved_searches(self.store.connection)
+
+    def add_saved_search(self, name: str, query: str, replace: bool = False) -> SavedSearch:
+        """Save a valid query under a name (one line, at most 100 characters); a name
+        already taken is an error unless ``replace``."""
+        from reader.core import query_store
+        from reader.core.store import utc_now
+
+        cleaned = clean_line(strip_controls(name))
+        if not cleaned:
+            raise ServiceError("a saved search needs a name")
+        if len(cleaned) > MAX_SAVED_SEARCH_NAME:
+            raise ServiceError(f"name longer than {MAX_SAVED_SEARCH_NAME} characters")
+        text = clean_line(strip_controls(query))
+        self.check_query(text)
+        with self.store.transaction() as connection:
+            if not query_store.add_saved_search(connection, cleaned, text, utc_now(), replace):
+                raise ServiceError(
+                    f"a saved search named {cleaned!r} exists; remove it first"
+                    " (`reader saved remove`) or choose another name"
+                )
+            saved = query_store.saved_search(connection, cleaned)
+        assert saved is not None
+        return saved
+
+    def remove_saved_search(self, name: str) -> SavedSearch:
+        from reader.core import query_store
+
+        with self.store.transaction() as connection:
+            saved = query_store.saved_search(connection, clean_line(name))
+            if saved is None:
+                raise ServiceError(f"no saved search named {clean_line(name)!r}")
+            query_store.remove_saved_search(connection, saved.name)
+        return saved
+
+    def saved_search_unread(self) -> dict[str, int]:
+        """Each saved search's unread articles (a query this version cannot read: 0)."""
+        counts: dict[str, int] = {}
+        for saved in self.saved_searches():
+            try:
+                counts[saved.name] = self.count_query(saved.query, unread=True)
+            except ServiceError:
+                counts[saved.name] = 0
+        return counts
+
+    def _compiled_query(self, query: str) -> Compiled:
+        from reader.core import query as query_language
+
+        try:
+            node = query_language.parse(query)
+        except query_language.QuerySyntaxError as error:
+            raise ServiceError(str(error)) from None
+        context = query_language.QueryContext()
+        if query_language.uses_translation(node):
+            context = query_language.QueryContext(self._current_engines())
+        return query_language.compile_query(node, context)
+
+    def _current_engines(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """(model id, options) of the engine each direction translates with now."""
+        from reader.core.translation import NoModelError
+
+        engines: dict[tuple[str, str], tuple[str, str]] = {}
+        for direction in (("ko", "en"), ("en", "ko")):
+            try:
+                engine = self.translations.engine(*direction)
+            except NoModelError:
+                continue
+            engines[direction] = (engine.model.model_id, engine.options)
+        return engines
+
+    def _index_article_sentences(self, article: Article) -> None:
+        """Store the hash of each sentence of an analysed article, in the direction its
+        paragraph is translated (for ``translated``); once per analysis."""
+        from reader.core import query_store
+        from reader.core.translation import sentence_hash
+
+        if not query_store.needs_sentences(self.store.connection, article.id):
+            return
+        try:
+            direction = self.direction_for(article)
+        except ServiceError:
+            return
+        rows = []
+        directions = self.paragraph_directions(article.paragraphs, direction)
+        for paragraph, way in zip(article.paragraphs, directions, strict=True):
+            if way is None:
+                continue
+            for sentence in self.split_sentences(paragraph, detect_language(paragraph) or way[0]):
+                if sentence.text.strip():
+                    rows.append((way[0], way[1], sentence_hash(sentence.text)))
+        with self.store.transaction() as connection:
+            query_store.replace_sentences(connection, article.id, rows)
 
 
 def _looks_like_pair(text: str) -> bool:

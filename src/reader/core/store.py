@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reader.core import query_store
 from reader.core.models import (
     DEMO_FEED_URL,
     LOCAL_FEED_URL,
@@ -329,7 +330,18 @@ WHEN old.starred IS NOT new.starred AND NOT EXISTS (SELECT 1 FROM account_applyi
 END;
 """
 
-MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _MIGRATION_4, _MIGRATION_5]
+# Per-article statistics (words, content words, known ones), sentence hashes and saved
+# searches, for the query language (issue 14): the SQL is in reader.core.query_store.
+_MIGRATION_6 = query_store.MIGRATION
+
+MIGRATIONS: list[str] = [
+    _MIGRATION_1,
+    _MIGRATION_2,
+    _MIGRATION_3,
+    _MIGRATION_4,
+    _MIGRATION_5,
+    _MIGRATION_6,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
