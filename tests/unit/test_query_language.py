@@ -151,4 +151,13 @@ def test_translated_needs_the_engines_and_compiles_with_them() -> None:
     context = QueryContext({("ko", "en"): ("opus-ko-en@1", "{}"), ("en", "ko"): ("m2", "{o}")})
     compiled = compile_query(tree, context)
     assert compiled.sql.count("?") == len(compiled.params)
-    assert compiled.params == ["ko>en", "opus-ko-en@1", "en>ko", "m2", "ko>en", "{}", "en>ko", "{o}"]
+    assert compiled.params == [
+        "ko>en",
+        "opus-ko-en@1",
+        "en>ko",
+        "m2",
+        "ko>en",
+        "{}",
+        "en>ko",
+        "{o}",
+    ]

@@ -389,14 +389,24 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
+_DERIVED_HEAD = (
+    "CASE WHEN instr(t.pattern, ' ') > 0 AND t.pattern NOT LIKE '% % %'"
+    " AND substr(t.pattern, instr(t.pattern, ' ') + 1) LIKE '%/XS_'"
+    " THEN substr(t.pattern, 1, instr(t.pattern, ' ') - 1) ELSE t.pattern END"
+)
+"""The noun of a verb or adjective made from it (``발표/N 하/XSV`` → ``발표/N``): the
+stored vocabulary keeps the two as separate words."""
+
 _TERM_ARTICLES = (
     "articles.id IN (SELECT w.article_id FROM terms t"
-    " JOIN article_words w ON w.kind IN ('w', 'k', 'p') AND w.key = t.pattern"
+    " JOIN article_words w ON w.kind IN ('w', 'k', 'p')"
+    f" AND w.key IN (t.pattern, {_DERIVED_HEAD})"
     " JOIN article_stats ts ON ts.article_id = w.article_id AND ts.lang = t.lang"
     " WHERE t.pattern != '' AND {condition})"
 )
 """Articles containing a glossary term that satisfies ``condition`` (over ``t``): the
-stored content words, other words and noun phrases of each analysed article."""
+stored content words, other words and noun phrases of each analysed article (a
+phrase that is not a noun phrase is not stored, and is not found)."""
 
 _SHARE_KNOWN = (
     "CASE WHEN stats.content_words = 0 THEN 100.0"
