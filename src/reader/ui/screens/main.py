@@ -25,6 +25,7 @@ from reader.ui.widgets.collections import (
     Collection,
     CollectionCounts,
     CollectionTree,
+    saved_collection,
 )
 from reader.ui.widgets.key_hints import KeyHints, first_key
 
@@ -88,7 +89,6 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.collection: Collection = ALL_UNREAD
-        self._search_results: list[ArticleSummary] = []
         self.by_difficulty = False
         """Rows ordered easiest first (most known words) instead of newest first."""
         self._ranked: list[ArticleSummary] | None = None
@@ -152,6 +152,7 @@ class MainScreen(Screen[None]):
                 local=service.count_articles(kind=FeedKind.LOCAL, unread=True),
                 demo=service.count_articles(kind=FeedKind.DEMO, unread=True),
                 feeds=service.feeds(),
+                saved=_saved_counts(service),
             )
             self.app.call_from_thread(self._show_counts, counts)
 
@@ -186,15 +187,14 @@ class MainScreen(Screen[None]):
     def _query(self, collection: Collection, offset: int, limit: int) -> list[ArticleSummary]:
         if self._ranked is not None:
             return self._ranked[offset : offset + limit]
-        if collection.key == "search":
-            return self._search_results[offset : offset + limit]
+        if collection.is_query:
+            return self.service.query_articles(collection.query, limit=limit, offset=offset)
         return self.service.list_articles(**collection.filters(), limit=limit, offset=offset)
 
     def _load_articles_now(self, collection: Collection, keep: _Position | None = None) -> None:
         with self.reader_app.guard(f"loading {collection.title}"):
-            if collection.key == "search":
-                self._search_results = self.service.search(collection.query, limit=1000)
-                total = len(self._search_results)
+            if collection.is_query:
+                total = self.service.count_query(collection.query)
             else:
                 total = self.service.count_articles(**collection.filters())
             self._ranked = None
@@ -252,8 +252,8 @@ class MainScreen(Screen[None]):
 
         if self.service.vocabulary_pending():
             term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
-        if collection.key == "search":
-            rows = list(self._search_results)
+        if collection.is_query:
+            rows = self.service.query_articles(collection.query)
         else:
             rows = self.service.list_articles(**collection.filters(), limit=max(total, 1))
         found = self.service.article_difficulties([row.id for row in rows])
@@ -458,19 +458,69 @@ class MainScreen(Screen[None]):
         if summary is not None:
             self.reader_app.open_in_browser(summary.url)
 
-    def action_search(self) -> None:
+    def action_search(self, value: str = "") -> None:
+        """Ask for words or a query (see :mod:`reader.core.query`); an invalid query is
+        said with its position and asked again; ``ctrl+s`` saves it as a collection."""
         from reader.ui.dialogs.prompt import PromptDialog
 
         def search(query: str | None) -> None:
-            if not query:
+            if not query or not self._valid_query(query):
                 return
             if self.collection.key != "search":
                 self._before_search = (self.collection, self._cursor_position())
             self.load_articles(Collection("search", f"Search: {query}", query=query))
 
+        hint = "Words (Korean or English), or a query: unread has:외교 known>80% · ctrl+s saves"
         self.app.push_screen(
-            PromptDialog("Search", "Words or part of a word, Korean or English", "search"), search
+            PromptDialog("Search", hint, "search", value=value, save=self._ask_search_name),
+            search,
         )
+
+    def _valid_query(self, query: str) -> bool:
+        """True for a query that parses; else the error is shown and the box opens again."""
+        from reader.core.query import QuerySyntaxError, parse
+
+        try:
+            parse(query)
+        except QuerySyntaxError as error:
+            self.notify(f"Search: {error}", severity="error", markup=False, timeout=8)
+            self.call_later(self.action_search, query)
+            return False
+        return True
+
+    def _ask_search_name(self, query: str) -> bool:
+        """``ctrl+s`` in the search box: a valid query is saved under the name asked for."""
+        from reader.core.query import QuerySyntaxError, parse
+        from reader.ui.dialogs.prompt import PromptDialog
+
+        try:
+            parse(query)
+        except QuerySyntaxError as error:
+            self.notify(f"Search: {error}", severity="error", markup=False, timeout=8)
+            return False
+
+        def named(name: str | None) -> None:
+            if name:
+                self._save_search(name, query)
+
+        self.app.push_screen(
+            PromptDialog("Save search as", f"A name for: {query}", "saved-name", value=query[:100]),
+            named,
+        )
+        return True
+
+    def _save_search(self, name: str, query: str) -> None:
+        def write() -> None:
+            with self.reader_app.guard("saving the search"):
+                saved = self.service.add_saved_search(name, query)
+                collection = saved_collection(saved.name, saved.query)
+                self.app.call_from_thread(self.load_articles, collection)
+                self.app.call_from_thread(self.load_collections)
+                self.app.call_from_thread(
+                    self.notify, f"Saved search {saved.name!r} added.", markup=False, timeout=4
+                )
+
+        self.run_worker(write, thread=True, group="saved-search")
 
     def action_mark_all_read(self) -> None:
         """Ask "Mark 12 articles read?" for exactly the articles shown, then mark them."""
@@ -485,8 +535,8 @@ class MainScreen(Screen[None]):
 
     def _unread_ids(self, collection: Collection) -> list[int]:
         """The unread articles of the collection or search shown (worker thread)."""
-        if collection.key == "search":
-            return self.service.unread_among([row.id for row in self._search_results])
+        if collection.is_query:
+            return self.service.query_article_ids(collection.query, unread=True)
         return self.service.article_ids(**{**collection.filters(), "unread": True})
 
     def _confirm_mark_read(self, collection: Collection, unread: list[int]) -> None:
@@ -693,6 +743,12 @@ def _meta_parts(article: Article | ArticleSummary) -> list[str]:
     return [article.feed_title, published, article.language or ""]
 
 
+def _saved_counts(service: ReaderService) -> list[tuple[str, str, int]]:
+    """Each saved search with its unread count, for the sidebar (worker thread)."""
+    unread = service.saved_search_unread()
+    return [(s.name, s.query, unread.get(s.name, 0)) for s in service.saved_searches()]
+
+
 def _empty_text(collection: Collection) -> str:
     if collection.key == "unread":
         return "Nothing unread. Press R to refresh, a to add a feed."
@@ -700,6 +756,6 @@ def _empty_text(collection: Collection) -> str:
         return "No starred articles yet: press s on one to keep it here."
     if collection.key == "local":
         return "Nothing here yet: `reader open FILE` or ctrl+s in the translator (T) adds articles."
-    if collection.key == "search":
+    if collection.is_query:
         return f"Nothing matches {collection.query!r}."
     return "No articles in this collection."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -21,19 +21,25 @@ class Collection:
     """What an article list shows: a smart collection or one feed."""
 
     key: str
-    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``folder:<name>`` or ``feed:<id>``."""
+    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``saved:<name>``,
+    ``folder:<name>`` or ``feed:<id>``."""
     title: str
     feed_id: int | None = None
     unread_only: bool = False
     starred_only: bool = False
     kind: FeedKind | None = None
     query: str = ""
-    """For ``search``: what the user typed."""
+    """For ``search``: what the user typed; for ``saved:<name>``: the saved query."""
     folder: str | None = None
     """For ``folder:<name>``: every feed filed in that folder."""
 
+    @property
+    def is_query(self) -> bool:
+        """A search or a saved search: its articles are those of :attr:`query`."""
+        return self.key == "search" or self.key.startswith("saved:")
+
     def filters(self) -> dict[str, Any]:
-        """The store's filters for this collection (not for ``search``, which has ids)."""
+        """The store's filters for this collection (not for a query, see :attr:`is_query`)."""
         return {
             "feed_id": self.feed_id,
             "unread": self.unread_only,
@@ -89,6 +95,11 @@ def folder_collection(folder: str) -> Collection:
     return Collection(f"folder:{folder}", plain(folder), folder=folder)
 
 
+def saved_collection(name: str, query: str) -> Collection:
+    """A saved search (``reader saved add``, ``ctrl+s`` in the search box)."""
+    return Collection(f"saved:{name}", plain(name), query=query)
+
+
 @dataclass
 class CollectionCounts:
     """Everything the tree shows, fetched in one worker."""
@@ -98,6 +109,8 @@ class CollectionCounts:
     local: int
     demo: int
     feeds: list[Feed]
+    saved: list[tuple[str, str, int]] = field(default_factory=list)
+    """Saved searches: (name, query, unread articles)."""
 
 
 def _suffix(count: int | None = None, failed: bool = False) -> Text:
@@ -167,6 +180,8 @@ class CollectionTree(Tree[Collection]):
         self._add(self.root, LOCAL, _suffix(counts.local))
         if counts.demo or any(feed.kind is FeedKind.DEMO for feed in counts.feeds):
             self._add(self.root, WELCOME, _suffix(counts.demo))
+        for name, query, unread in counts.saved:
+            self._add(self.root, saved_collection(name, query), _suffix(unread))
         subscribed = sorted(
             (feed for feed in counts.feeds if feed.kind is FeedKind.FEED),
             key=lambda feed: (feed_name(feed).casefold(), feed.id),
