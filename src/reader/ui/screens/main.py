@@ -503,10 +503,10 @@ class MainScreen(Screen[None]):
             if name:
                 self._save_search(name, query)
 
-        self.app.push_screen(
-            PromptDialog("Save search as", f"A name for: {query}", "saved-name", value=query[:100]),
-            named,
+        name_prompt = PromptDialog(
+            "Save search as", f"A name for: {query}", "saved-name", value=query[:100]
         )
+        self.app.call_later(self.app.push_screen, name_prompt, named)  # once the box is gone
         return True
 
     def _save_search(self, name: str, query: str) -> None:
