@@ -1471,6 +1471,9 @@ def _list_where(service: ReaderService, args: argparse.Namespace) -> int:
     """``reader list --where QUERY``: the query combined with --unread, --starred, --limit."""
     from reader.service import ServiceError
 
+    if service.query_needs_analysis(args.where):
+        print("reader: analysing articles for the query's learning terms…", file=sys.stderr)
+        service.analyse_for_query(args.where)
     try:
         articles = service.query_articles(
             args.where, unread=args.unread, starred=args.starred, limit=args.limit

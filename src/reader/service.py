@@ -848,7 +848,7 @@ class ReaderService:
             words = terms.content_words(analyses)
             others = terms.other_words(analyses)
             self.store.replace_vocab(article.id, lang, digest, words, phrases, others)
-        self._index_article_sentences(article)
+        self._index_article_sentences(article, may_load_kiwi=lang == "ko")
         return analyses
 
     def term_occurrences(self, term_id: int, limit: int = 20) -> list[Occurrence]:
@@ -1883,6 +1883,40 @@ class ReaderService:
                 counts[saved.name] = 0
         return counts
 
+    def query_needs_analysis(self, query: str) -> bool:
+        """Whether a valid query reads analysed articles' data while some article was
+        never analysed (or, for ``translated``, never split into sentences)."""
+        from reader.core import query as query_language
+        from reader.core import query_store
+
+        try:
+            node = query_language.parse(query)
+        except query_language.QuerySyntaxError:
+            return False
+        if not query_language.uses_vocabulary(node):
+            return False
+        if self.vocabulary_pending():
+            return True
+        return query_language.uses_translation(node) and bool(
+            query_store.articles_without_sentences(self.store.connection, 1)
+        )
+
+    def analyse_for_query(self, query: str, limit: int | None = None) -> int:
+        """Analyse the articles a query's learning terms need (see
+        :meth:`query_needs_analysis`); returns how many were analysed."""
+        from reader.core import query as query_language
+        from reader.core import query_store
+
+        done = self.index_vocabulary(limit)
+        if query_language.uses_translation(query_language.parse(query)):
+            remaining = -1 if limit is None else max(0, limit - done)
+            for article_id in query_store.articles_without_sentences(
+                self.store.connection, remaining
+            ):
+                self._index_article_sentences(self.article(article_id), may_load_kiwi=True)
+                done += 1
+        return done
+
     def _compiled_query(self, query: str) -> Compiled:
         from reader.core import query as query_language
 
@@ -1908,9 +1942,16 @@ class ReaderService:
             engines[direction] = (engine.model.model_id, engine.options)
         return engines
 
-    def _index_article_sentences(self, article: Article) -> None:
+    def _index_article_sentences(self, article: Article, may_load_kiwi: bool = False) -> None:
         """Store the hash of each sentence of an analysed article, in the direction its
-        paragraph is translated (for ``translated``); once per analysis."""
+        paragraph is translated (for ``translated``); once per analysis.
+
+        Korean paragraphs are split with kiwipiepy: unless ``may_load_kiwi``, an
+        article that has one waits (the app's process never loads it, and its English
+        articles are analysed there) for :meth:`analyse_for_query`.
+        """
+        import sys
+
         from reader.core import query_store
         from reader.core.translation import sentence_hash
 
@@ -1925,7 +1966,10 @@ class ReaderService:
         for paragraph, way in zip(article.paragraphs, directions, strict=True):
             if way is None:
                 continue
-            for sentence in self.split_sentences(paragraph, detect_language(paragraph) or way[0]):
+            split_lang = detect_language(paragraph) or way[0]
+            if split_lang == "ko" and not may_load_kiwi and "kiwipiepy" not in sys.modules:
+                return
+            for sentence in self.split_sentences(paragraph, split_lang):
                 if sentence.text.strip():
                     rows.append((way[0], way[1], sentence_hash(sentence.text)))
         with self.store.transaction() as connection:

@@ -5,6 +5,7 @@ join the store computes difficulty with."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -267,3 +268,43 @@ def test_translated_means_every_sentence_is_in_the_cache(installed_tiny_models: 
     assert _ids(service, "translated") == [first]
     assert _ids(service, "not translated") == [second]
     service.close()
+
+
+def test_the_cli_analyses_what_a_learning_query_needs_first() -> None:
+    from tests.conftest import run_reader
+
+    service = ReaderService()
+    feed, _ = service.store.add_feed("https://news.example/rss", "News")
+    service.store.upsert_entries(
+        feed.id,
+        [
+            EntryData("one", "하나", DIPLOMACY, language="ko"),
+            EntryData("two", "둘", ECONOMY, language="ko"),
+        ],
+    )
+    service.add_term("외교", status="2")
+    assert service.vocabulary_pending() and service.query_needs_analysis("has:외교")
+    assert not service.query_needs_analysis("unread 외교")
+    plain = run_reader("list", "--where", "unread", "--json")
+    assert "analysing" not in plain.stderr
+    result = run_reader("list", "--where", "has:외교", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "analysing articles" in result.stderr
+    assert [row["title"] for row in json.loads(result.stdout)] == ["하나"]
+    assert not service.vocabulary_pending()
+    service.close()
+
+
+def test_articles_analysed_before_sentences_were_kept_get_them(
+    library: tuple[ReaderService, dict[str, int]],
+) -> None:
+    service, ids = library
+    connection = service.store.connection
+    connection.execute("DELETE FROM article_sentences")
+    connection.execute("UPDATE article_stats SET sentences = NULL")
+    assert service.query_needs_analysis("translated or unread")
+    assert not service.query_needs_analysis("known>5%")
+    assert service.analyse_for_query("translated") == len(ids)
+    assert not service.query_needs_analysis("translated")
+    stats = query_store.article_stats(connection, ids["ko-diplomacy"])
+    assert stats is not None and stats.sentences == 2

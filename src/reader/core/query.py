@@ -123,6 +123,21 @@ def walk(node: Node) -> Iterator[Node]:
             yield from walk(operand)
 
 
+VOCABULARY_FIELDS = frozenset({"has", "status"})
+VOCABULARY_MEASURES = frozenset({"known", "unknown"})
+
+
+def uses_vocabulary(node: Node) -> bool:
+    """Whether the query reads what only analysed articles have (glossary terms, known
+    words, sentences): articles not analysed yet never match those terms."""
+    return any(
+        (isinstance(n, Field) and n.name in VOCABULARY_FIELDS)
+        or (isinstance(n, Measure) and n.name in VOCABULARY_MEASURES)
+        or (isinstance(n, Flag) and n.name == "translated")
+        for n in walk(node)
+    )
+
+
 def uses_translation(node: Node) -> bool:
     """Whether compiling the query needs the translation engines (``translated``)."""
     return any(isinstance(n, Flag) and n.name == "translated" for n in walk(node))

@@ -241,6 +241,19 @@ def needs_sentences(connection: sqlite3.Connection, article_id: int) -> bool:
     return row is not None
 
 
+def articles_without_sentences(connection: sqlite3.Connection, limit: int) -> list[int]:
+    """Analysed articles whose sentences were never stored (analysed before they were
+    kept), newest first."""
+    rows = connection.execute(
+        "SELECT stats.article_id FROM article_stats stats"
+        " JOIN articles ON articles.id = stats.article_id"
+        " WHERE stats.content_words IS NOT NULL AND stats.sentences IS NULL"
+        " ORDER BY coalesce(articles.published, articles.fetched) DESC LIMIT ?",
+        (limit,),
+    )
+    return [int(row[0]) for row in rows]
+
+
 def replace_sentences(
     connection: sqlite3.Connection, article_id: int, sentences: Iterable[tuple[str, str, str]]
 ) -> None:

@@ -194,6 +194,7 @@ class MainScreen(Screen[None]):
     def _load_articles_now(self, collection: Collection, keep: _Position | None = None) -> None:
         with self.reader_app.guard(f"loading {collection.title}"):
             if collection.is_query:
+                self._analyse_for_query(collection.query)
                 total = self.service.count_query(collection.query)
             else:
                 total = self.service.count_articles(**collection.filters())
@@ -207,6 +208,14 @@ class MainScreen(Screen[None]):
                 self._show_articles, collection, total, rows, empty, cursor, pages
             )
             self._send_difficulties(rows)
+
+    def _analyse_for_query(self, query: str) -> None:
+        """Analyse pending articles (at most :data:`RANK_ANALYSE_LIMIT`, in the helper
+        process for Korean) when the query's learning terms need them (worker thread)."""
+        from reader.ui import term_worker
+
+        if self.service.vocabulary_pending() and self.service.query_needs_analysis(query):
+            term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
 
     def _find_kept(
         self,
