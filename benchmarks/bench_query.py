@@ -41,6 +41,9 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 KEYS = 20_000
 KNOWN_KEYS = 3_000
 WORDS_PER_ARTICLE = 120
+BODY = [" ".join(["정부는 실용 외교를 내세웠다."] * 25)] * 8
+"""A long news article: 8 paragraphs, 800 words, 8 KB stored (past a page, so reading
+a column stored after the text, such as ``read``, reads its overflow pages too)."""
 QUERY = "known>80%"
 THRESHOLD = 80.0
 
@@ -72,7 +75,7 @@ def build(home: Path, articles: int) -> None:
     stored = 0
     for feed in feeds:
         batch = [
-            EntryData(f"{feed.id}-{n}", f"기사 {n}", ["본문 " * 50], language="ko")
+            EntryData(f"{feed.id}-{n}", f"기사 {n}", BODY, language="ko")
             for n in range(min(per_feed, articles - stored))
         ]
         store.upsert_entries(feed.id, batch)
@@ -100,6 +103,8 @@ def measure(articles: int) -> None:
 
     service = ReaderService()
     store = service.store
+    with store.transaction() as connection:  # as built, when the library is reused
+        connection.execute("UPDATE terms SET status = 'known' WHERE status != 'known'")
     article_ids = [int(row[0]) for row in store.query("SELECT id FROM articles")]
 
     def by_query() -> set[int]:
@@ -155,6 +160,19 @@ def measure(articles: int) -> None:
         f"  a known word found in {containing} articles set to learning: "
         f"{status_seconds * 1000:.1f} ms (statistics updated by the triggers)"
     )
+    store.update_term(dataclasses.replace(common, status="known"))
+    batch = [store.find_term("ko", f"낱말{rank}") for rank in range(1001, 2001)]
+    for status in ("3", "known"):
+        start = time.perf_counter()
+        with store.transaction():
+            for term in batch:
+                assert term is not None
+                store.update_term(dataclasses.replace(term, status=status))
+        print(
+            f"  1,000 terms set to {status} in one transaction: "
+            f"{(time.perf_counter() - start) * 1000:.0f} ms"
+        )
+    assert {summary.id for summary in service.query_articles(QUERY)} == query_found
     service.close()
 
     command = [sys.executable, "-m", "reader", "list", "--where", QUERY, "--limit", "50"]

@@ -47,7 +47,6 @@ CREATE TABLE article_stats (
     known_words INTEGER,
     sentences INTEGER
 );
-CREATE INDEX article_stats_by_share ON article_stats (content_words, known_words);
 
 CREATE TABLE article_sentences (
     article_id INTEGER NOT NULL REFERENCES article_vocab(article_id) ON DELETE CASCADE,
