@@ -30,6 +30,9 @@ def reader_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     home.mkdir()
     monkeypatch.setenv("READER_HOME", str(home))
     monkeypatch.delenv("READER_THEME", raising=False)
+    # Never the developer's real keyring: account keys go to files unless a test
+    # chooses a keyring backend of its own.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     yield home
 
 

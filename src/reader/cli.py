@@ -283,6 +283,7 @@ def _set_flag(flag: str, value: bool) -> Handler:
             service.set_read(ids, value)
         else:
             service.set_starred(ids, value)
+        _push_flag_changes(service)
         return 0
 
     return handler
@@ -291,7 +292,24 @@ def _set_flag(flag: str, value: bool) -> Handler:
 def _mark_all_read(service: ReaderService, args: argparse.Namespace) -> int:
     count = service.mark_all_read(args.feed)
     print(f"marked {plural(count, 'article')} read")
+    _push_flag_changes(service)
     return 0
+
+
+PUSH_SECONDS = 5.0
+"""How long a flag command waits for a feed server before leaving the change queued."""
+
+
+def _push_flag_changes(service: ReaderService) -> None:
+    """Send a change of an account's article to its server right away; when that fails
+    the change stays queued for the next sync, and the command still succeeds."""
+    for result in service.account_push(timeout=PUSH_SECONDS):
+        if result.error:
+            print(
+                f"reader: {result.account}: {result.error};"
+                " the change stays queued for the next `reader accounts sync`",
+                file=sys.stderr,
+            )
 
 
 # -- terms ---------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 Every field has a documented default, so a missing file is a valid config. A
 broken file never produces a traceback: :class:`ConfigError` carries a one-line
 message naming the file, the line and the key.
+
+The fields below are the one source of truth: each carries its comment for the
+commented defaults (:data:`DEFAULT_CONFIG_TEXT`) and its limits (a range or a list of
+choices), and both that text and the validation are generated from them.
 """
 
 from __future__ import annotations
@@ -11,115 +15,215 @@ import math
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator
+from dataclasses import Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reader.core.files import read_regular_file
 
-DEFAULT_CONFIG_TEXT = """\
-# reader configuration. Every setting is optional; the values shown are the defaults.
-
-# Theme name: a shipped theme (paper, night) or one from the themes folder.
-# theme = "night"
-
-# Language pair used when an article's language cannot be detected.
-# source_lang = "ko"
-# target_lang = "en"
-
-[refresh]
-# How many feeds are fetched at once, overall and per host, and how many of their
-# bodies are downloaded at once (the bandwidth is shared by these).
-# concurrency = 128
-# per_host = 2
-# downloads = 16
-# Seconds: connecting, waiting between bytes, and a whole fetch.
-# connect_timeout = 10.0
-# read_timeout = 20.0
-# total_timeout = 60.0
-# Largest response body accepted, in bytes (larger ones are cut off with an error).
-# max_body_bytes = 10485760
-# Days to keep read articles (0 keeps everything). Starred and annotated ones are never deleted.
-# retention_days = 0
-
-[translation]
-# Beam size for decoding (1 is greedy and fastest).
-# beam_size = 2
-# Sentences per model call, counted in tokens.
-# max_batch_tokens = 2048
-# Longest sentence sent to the model, in tokens; longer ones are split at clause boundaries.
-# max_sentence_tokens = 200
-# CPU threads per model call (0 lets CTranslate2 use every core).
-# threads = 0
-# Translate a paragraph written in the other language (a Korean quote in an English
-# page) the other way, when both directions have a model; false keeps one direction
-# per article (such paragraphs are shown as they are).
-# per_paragraph = true
-
-[keys]
-# Rebind any action by its id, e.g.:
-# next_sentence = "j,down"
-"""
-
-
 MAX_CONFIG_BYTES = 1024 * 1024
 """The config is a few dozen lines; a larger file (or a FIFO, a device) is refused."""
+
+_SETTING = "reader.setting"
+"""The key of a field's :class:`Setting` in its dataclass metadata."""
+
+_T = TypeVar("_T")
 
 
 class ConfigError(Exception):
     """A config file that cannot be used; the message is one line for the user."""
 
 
+@dataclass(frozen=True)
+class Setting:
+    """What the config file says about one field, beyond its type and default.
+
+    ``doc`` is the comment written above it in the commented defaults (empty when the
+    comment of the field before covers it too); ``low``/``high`` are the accepted range
+    (both ends included), ``choices`` the accepted values, ``example`` a line shown
+    commented out under a table that has no defaults (``[keys]``).
+    """
+
+    doc: str = ""
+    low: int | float | None = None
+    high: int | float | None = None
+    choices: tuple[str, ...] = ()
+    example: str = ""
+
+
+def setting(
+    default: _T,
+    doc: str = "",
+    *,
+    low: int | float | None = None,
+    high: int | float | None = None,
+    choices: tuple[str, ...] = (),
+) -> _T:
+    """A dataclass field with a default, its comment and its limits (see :class:`Setting`)."""
+    described = Setting(doc=doc, low=low, high=high, choices=choices)
+    made: _T = field(default=default, metadata={_SETTING: described})
+    return made
+
+
 @dataclass
 class RefreshConfig:
-    concurrency: int = 128
-    per_host: int = 2
-    downloads: int = 16
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    max_body_bytes: int = 10 * 1024 * 1024
-    retention_days: int = 0
+    concurrency: int = setting(
+        128,
+        "How many feeds are fetched at once, overall and per host, and how many of their\n"
+        "bodies are downloaded at once (the bandwidth is shared by these).",
+        low=1,
+        high=1024,
+    )
+    per_host: int = setting(2, low=1, high=64)
+    downloads: int = setting(16, low=1, high=256)
+    connect_timeout: float = setting(
+        10.0, "Seconds: connecting, waiting between bytes, and a whole fetch.", low=0.1, high=600.0
+    )
+    read_timeout: float = setting(20.0, low=0.1, high=3600.0)
+    total_timeout: float = setting(60.0, low=0.1, high=3600.0)
+    max_body_bytes: int = setting(
+        10 * 1024 * 1024,
+        "Largest response body accepted, in bytes (larger ones are cut off with an error).",
+        low=1024,
+        high=2**30,
+    )
+    retention_days: int = setting(
+        0,
+        "Days to keep read articles (0 keeps everything). Starred and annotated ones are never"
+        " deleted.",
+        low=0,
+        high=36500,
+    )
 
 
 @dataclass
 class TranslationConfig:
-    beam_size: int = 2
-    max_batch_tokens: int = 2048
-    max_sentence_tokens: int = 200
-    threads: int = 0
-    per_paragraph: bool = True
+    beam_size: int = setting(2, "Beam size for decoding (1 is greedy and fastest).", low=1, high=16)
+    max_batch_tokens: int = setting(
+        2048, "Sentences per model call, counted in tokens.", low=16, high=65536
+    )
+    max_sentence_tokens: int = setting(
+        200,
+        "Longest sentence sent to the model, in tokens; longer ones are split at clause"
+        " boundaries.",
+        low=4,
+        high=8192,
+    )
+    threads: int = setting(
+        0, "CPU threads per model call (0 lets CTranslate2 use every core).", low=0, high=256
+    )
+    per_paragraph: bool = setting(
+        True,
+        "Translate a paragraph written in the other language (a Korean quote in an English\n"
+        "page) the other way, when both directions have a model; false keeps one direction\n"
+        "per article (such paragraphs are shown as they are).",
+    )
+
+
+LANGUAGES = ("ko", "en")
 
 
 @dataclass
 class Config:
-    theme: str = "night"
-    source_lang: str = "ko"
-    target_lang: str = "en"
+    theme: str = setting(
+        "night", "Theme name: a shipped theme (paper, night) or one from the themes folder."
+    )
+    source_lang: str = setting(
+        "ko", "Language pair used when an article's language cannot be detected.", choices=LANGUAGES
+    )
+    target_lang: str = setting("en", choices=LANGUAGES)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     translation: TranslationConfig = field(default_factory=TranslationConfig)
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(
+        default_factory=dict,
+        metadata={
+            _SETTING: Setting(
+                doc="Rebind any action by its id, e.g.:", example='next_sentence = "j,down"'
+            )
+        },
+    )
 
 
-LANGUAGES = ("ko", "en")
-RANGES: dict[str, tuple[int | float, int | float]] = {
-    "concurrency": (1, 1024),
-    "per_host": (1, 64),
-    "downloads": (1, 256),
-    "connect_timeout": (0.1, 600.0),
-    "read_timeout": (0.1, 3600.0),
-    "total_timeout": (0.1, 3600.0),
-    "max_body_bytes": (1024, 2**30),
-    "retention_days": (0, 36500),
-    "beam_size": (1, 16),
-    "max_batch_tokens": (16, 65536),
-    "max_sentence_tokens": (4, 8192),
-    "threads": (0, 256),
-}
+def setting_of(described: Field[Any]) -> Setting:
+    """The :class:`Setting` of a config field (an empty one when it has none)."""
+    found = described.metadata.get(_SETTING)
+    return found if isinstance(found, Setting) else Setting()
+
+
+def _sections(config: Config | None = None) -> Iterator[tuple[str, Any]]:
+    """("refresh", config.refresh), ("translation", config.translation): the tables of fields."""
+    owner = config or Config()
+    for described in fields(Config):
+        value = getattr(owner, described.name)
+        if is_dataclass(value):
+            yield described.name, value
+
+
+def _ranges() -> dict[str, tuple[int | float, int | float]]:
+    ranges: dict[str, tuple[int | float, int | float]] = {}
+    for _, section in _sections():
+        for described in fields(section):
+            limits = setting_of(described)
+            if limits.low is not None and limits.high is not None:
+                ranges[described.name] = (limits.low, limits.high)
+    return ranges
+
+
+RANGES: dict[str, tuple[int | float, int | float]] = _ranges()
 """The accepted range of every number (both ends included), documented in README:
 values outside it validate as numbers but break things (100000 threads crash
 CTranslate2, a huge retention overflows the date arithmetic, a huge beam takes
-minutes and gigabytes for one word)."""
+minutes and gigabytes for one word). Generated from the fields' :class:`Setting`."""
+
+
+def _toml_value(value: object) -> str:
+    """A default as TOML writes it: ``true``, ``10.0``, ``"night"``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def _commented(text: str) -> list[str]:
+    return [f"# {line}" for line in text.splitlines()]
+
+
+def _field_lines(owner: Any) -> Iterator[tuple[Setting, list[str]]]:
+    """Each plain field of ``owner`` with its comment lines and its commented default."""
+    for described in fields(owner):
+        value = getattr(owner, described.name)
+        if is_dataclass(value) or isinstance(value, dict):
+            continue
+        limits = setting_of(described)
+        lines = [*_commented(limits.doc), f"# {described.name} = {_toml_value(value)}"]
+        yield limits, lines
+
+
+def default_config_text() -> str:
+    """The commented defaults: every setting with its comment, generated from the fields."""
+    config = Config()
+    lines = [
+        "# reader configuration. Every setting is optional; the values shown are the defaults."
+    ]
+    for limits, field_lines in _field_lines(config):
+        if limits.doc:
+            lines.append("")
+        lines += field_lines
+    for name, section in _sections():
+        lines += ["", f"[{name}]"]
+        for _, field_lines in _field_lines(section):
+            lines += field_lines
+    for described in fields(Config):
+        limits = setting_of(described)
+        if limits.example:
+            lines += ["", f"[{described.name}]", *_commented(limits.doc), f"# {limits.example}"]
+    return "\n".join(lines) + "\n"
+
+
+DEFAULT_CONFIG_TEXT = default_config_text()
+"""What a config file with every default looks like, each setting commented out."""
 
 
 def load_config(path: Path) -> Config:
@@ -161,7 +265,7 @@ def _fail(path: Path, text: str, key: str, message: str) -> ConfigError:
 
 def _build(raw: dict[str, Any], path: Path, text: str) -> Config:
     config = Config()
-    sections: dict[str, Any] = {"refresh": config.refresh, "translation": config.translation}
+    sections: dict[str, Any] = dict(_sections(config))
     for key, value in raw.items():
         if key in sections:
             if not isinstance(value, dict):
@@ -170,11 +274,17 @@ def _build(raw: dict[str, Any], path: Path, text: str) -> Config:
         elif key == "keys":
             config.keys = _keys(value, path, text)
         else:
-            _set_field(config, key, value, key, path, text, skip={"refresh", "translation", "keys"})
-    for lang_key in ("source_lang", "target_lang"):
-        if getattr(config, lang_key) not in LANGUAGES:
-            raise _fail(path, text, lang_key, f"must be one of {', '.join(LANGUAGES)}")
+            _set_field(config, key, value, key, path, text, skip={*sections, "keys"})
+    _check_choices(config, path, text)
     return config
+
+
+def _check_choices(config: Config, path: Path, text: str) -> None:
+    """Every setting with a list of choices holds one of them (checked once all are read)."""
+    for described in fields(config):
+        choices = setting_of(described).choices
+        if choices and getattr(config, described.name) not in choices:
+            raise _fail(path, text, described.name, f"must be one of {', '.join(choices)}")
 
 
 def _fill(target: Any, values: dict[str, Any], section: str, path: Path, text: str) -> None:
@@ -194,8 +304,9 @@ def _set_field(
         value = float(value)
     if type(value) is not expected:
         raise _fail(path, text, dotted, f"expected {expected.__name__}, got {type(value).__name__}")
-    if key in RANGES:
-        _check_range(value, RANGES[key], path, text, dotted)
+    limits = setting_of(known[key])
+    if limits.low is not None and limits.high is not None:
+        _check_range(value, (limits.low, limits.high), path, text, dotted)
     setattr(target, key, value)
 
 

@@ -788,7 +788,30 @@ class ReaderService:
             for term_id, term_lang, pattern, status in self.store.term_patterns()
             if term_lang == lang
         }
-        return terms.rank_suggestions(candidates, lang, frequencies, documents, existing, limit)
+        levels, target = self._word_levels(lang, list(candidates), existing)
+        return terms.rank_suggestions(
+            candidates, lang, frequencies, documents, existing, limit, levels, target
+        )
+
+    def _word_levels(
+        self, lang: str, patterns: list[str], existing: dict[str, tuple[int, str]]
+    ) -> tuple[dict[str, int], int]:
+        """The installed dictionaries' word levels of these Korean patterns, and the
+        level the reader learns now (from the levels of the terms they know)."""
+        from reader.core.dictionary import DictionaryError
+        from reader.core.word_levels import pattern_lemma, target_level
+
+        if lang != "ko" or not self.paths.dictionaries_database.exists():
+            return {}, 1
+        known = [pattern for pattern, (_, status) in existing.items() if status == "known"]
+        lemmas = {pattern: pattern_lemma(pattern) for pattern in [*patterns, *known]}
+        try:
+            ranks = self.dictionaries.level_ranks(set(lemmas.values()))
+        except DictionaryError:
+            return {}, 1
+        by_pattern = {pattern: ranks[lemma] for pattern, lemma in lemmas.items() if lemma in ranks}
+        target = target_level(by_pattern[pattern] for pattern in known if pattern in by_pattern)
+        return by_pattern, target
 
     def article_difficulty(self, article_id: int) -> Difficulty:
         """Share of the article's distinct content words that are known or ignored."""
@@ -1266,21 +1289,44 @@ class ReaderService:
 
     def _dictionary_gloss(self, sentence: MinedSentence) -> str:
         """The first glosses of the installed dictionaries' exact entry, or empty."""
+        glosses = self.dictionary_glosses(sentence.word, sentence.lemma, sentence.lang, exact=True)
+        return "; ".join(gloss for gloss, _ in glosses[:3])
+
+    def dictionary_glosses(
+        self, word: str, lemma: str, lang: str, *, exact: bool = False, limit: int = 6
+    ) -> list[tuple[str, str]]:
+        """Glosses the installed dictionaries give a word, as (gloss, dictionary name):
+        for a Korean word its English equivalents, for an English word the Korean
+        headwords that translate it; exact-lemma entries first (only those with
+        ``exact``). Empty without dictionaries. ``lemma`` comes from the caller, so
+        this never analyses text."""
         from reader.core.dictionary import DictionaryError
 
-        if not self.paths.dictionaries_database.exists():
-            return ""
+        if not self.paths.dictionaries_database.exists() or not word.strip():
+            return []
         try:
-            result = self.dictionaries.lookup(
-                sentence.word, sentence.lemma, english=sentence.lang == "en", limit=5
-            )
+            result = self.dictionaries.lookup(word, lemma or word, english=lang == "en", limit=20)
         except DictionaryError:
-            return ""
+            return []
+        found: list[tuple[str, str]] = []
         for entry in result.entries:
-            glosses = [sense.gloss for sense in entry.senses if sense.gloss][:3]
-            if entry.match == "exact" and glosses:
-                return "; ".join(glosses)
-        return ""
+            if exact and entry.match != "exact":
+                continue
+            if entry.match == "compound":
+                break
+            if lang == "en":
+                glosses = [entry.headword] if entry.match == "gloss" else []
+            else:
+                glosses = [
+                    part.strip()
+                    for sense in entry.senses
+                    for part in sense.gloss.split(";")
+                    if part.strip()
+                ][:3]
+            for gloss in glosses:
+                if gloss not in (known for known, _ in found):
+                    found.append((gloss, entry.dictionary))
+        return found[:limit]
 
     # -- translation ---------------------------------------------------------------------
 
@@ -1735,6 +1781,12 @@ class ReaderService:
             raise ServiceError(f"no account named {clean_line(name)[:60]!r}")
         return found
 
+    def account_of_feed(self, feed_id: int) -> Account | None:
+        """The account whose server a feed comes from, or None for one of the user's own."""
+        from reader.core.sync import engine
+
+        return engine.account_of_feed(self.store, feed_id)
+
     def account_remove(self, name: str) -> Account:
         """Forget the account and its key; its starred and annotated articles stay."""
         from reader.core.sync import engine, keys
@@ -1768,11 +1820,12 @@ class ReaderService:
         self.retention()  # the same rule as for feeds: never starred or annotated articles
         return results
 
-    def account_push(self) -> list[SyncResult]:
-        """Send every account's queued flag changes now, without pulling (the app calls
-        this after a change; a failure leaves the change queued for the next sync)."""
+    def account_push(self, timeout: float | None = None) -> list[SyncResult]:
+        """Send every account's queued flag changes now, without pulling (the app and
+        ``reader read`` … call this after a change; a failure leaves the change queued
+        for the next sync). ``timeout``: the most seconds one request may take."""
         from reader.core.sync import engine, keys
-        from reader.core.sync.fever import FeverClient
+        from reader.core.sync.fever import REQUEST_SECONDS, FeverClient
 
         results = []
         for account in self.accounts():
@@ -1783,7 +1836,7 @@ class ReaderService:
             except keys.AccountKeyError as error:
                 results.append(engine.SyncResult(account.name, error=str(error)))
                 continue
-            client = FeverClient(account.url, api_key)
+            client = FeverClient(account.url, api_key, timeout=timeout or REQUEST_SECONDS)
             try:
                 results.append(engine.push_account(self.store, account, client))
             finally:

@@ -111,7 +111,8 @@ def test_malformed_file_gives_one_line_and_keeps_installed(tmp_path: Path) -> No
     wrong = tmp_path / "kengdic.tsv"
     wrong.write_text("id\tsurface\thanja\tgloss\n1\t사과\n", encoding="utf-8")
     assert_clean_failure(run_reader("dict", "install", str(wrong)), "line 2: 2 columns")
-    assert_clean_failure(run_reader("dict", "install", str(tmp_path / "none.xml")), "cannot read")
+    missing = tmp_path / "none.xml"
+    assert_clean_failure(run_reader("dict", "install", str(missing)), f"{missing}: cannot read")
     assert installed_names() == [("krdict", 13)]
 
 
@@ -156,8 +157,7 @@ def test_progress_bar_on_a_terminal_ends_its_line_before_an_error(tmp_path: Path
         if code:
             assert "%" in lines[-3] and "100%" not in lines[-3]
             assert (
-                lines[-2]
-                == "reader: kengdic.tsv: line 10002: 2 columns where kengdic has at least 4"
+                lines[-2] == f"reader: {broken}: line 10002: 2 columns where kengdic has at least 4"
             )
         else:
             assert "importing [" in lines[-2] and lines[-2].endswith("100%")

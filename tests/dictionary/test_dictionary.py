@@ -287,9 +287,10 @@ def test_progress_rises_to_the_whole_file_in_each_format(
     many = tmp_path / "kengdic.tsv"
     header, *rows = KENGDIC_TSV.read_text(encoding="utf-8").splitlines(keepends=True)
     many.write_text(header + "".join(rows[:10]) * 500, encoding="utf-8")
+    calls: list[tuple[int, int]] = []
     for path in (KRDICT_XML, many, yomitan_zip):
-        calls: list[tuple[int, int]] = []
-        store.install(path, progress=lambda done, total, calls=calls: calls.append((done, total)))
+        calls.clear()
+        store.install(path, progress=lambda done, total: calls.append((done, total)))
         assert calls, path
         assert [done for done, _ in calls] == sorted(done for done, _ in calls)
         assert calls[-1][0] == calls[-1][1] > 0

@@ -92,7 +92,7 @@ def test_truncated_xml_leaves_previous_dictionaries_intact(
     truncated.write_bytes(data[: len(data) * 2 // 3])
     # The same name as the installed KRDict: it must not be replaced by the broken half.
     message = refused(installed, truncated, "malformed XML")
-    assert message.startswith("krdict.xml: ")
+    assert message.startswith(f"{truncated}: ")
     assert len(installed.lookup("사람", "사람", english=False).entries) == 2
 
 

@@ -88,7 +88,7 @@ def test_a_server_that_is_not_fever_is_one_line(
 
 def test_a_gzip_bomb_is_refused_after_decompression(httpserver: HTTPServer) -> None:
     bomb = gzip.compress(gzip.compress(b'{"auth": 1, "x": "' + b"a" * 50_000_000 + b'"}'))
-    answer(httpserver, bomb, **{"Content-Encoding": "gzip, gzip"})
+    answer(httpserver, bomb, 200, **{"Content-Encoding": "gzip, gzip"})
     fever = FeverClient(httpserver.url_for("/fever/"), KEY, max_bytes=1024 * 1024)
     try:
         with pytest.raises(SyncError, match="larger than 1 MB once decompressed"):

@@ -115,7 +115,7 @@ def assert_other_commands_work(tiny_packages: TinyPackages) -> None:
 
 # -- 34: metadata of the wrong type or size, a broken tokenizer --------------------------------
 
-BAD_METADATA = {
+BAD_METADATA: dict[str, bytes | dict[str, object]] = {
     "languages is a number": tiny_metadata(languages=5),
     "from_codes is text": tiny_metadata(from_codes="ko"),
     "a 5,000-digit version": tiny_metadata(package_version="9" * 5000),
@@ -437,9 +437,10 @@ def test_special_files_in_an_installed_package_are_refused_without_reading(
     else:
         (folder.parent / "elsewhere.bin").write_bytes(b"x")
         model_bin.symlink_to(folder.parent / "elsewhere.bin")
-    listing = run_reader("models", "list", timeout=30)
+    # A read of the FIFO would block for ever; 120 s bounds that yet outlasts a loaded start-up.
+    listing = run_reader("models", "list", timeout=120)
     assert listing.returncode == 0 and "link or a special file" in listing.stderr
-    result = run_reader("translate", "--from", "ko", input="고양이.", timeout=30)
+    result = run_reader("translate", "--from", "ko", input="고양이.", timeout=120)
     assert_one_line_failure(result, "reader models install ko-en")
 
 

@@ -25,7 +25,7 @@ async def test_model_folder_deleted_while_the_app_runs(
 ) -> None:
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_first_article(pilot)
+        await open_first_article(pilot)
         await translation_settled(pilot)
         await pilot.press("escape")
         await settle(pilot)

@@ -115,6 +115,9 @@ def test_deeply_nested_elements(service: ReaderService, httpserver: HTTPServer) 
 def test_hundred_thousand_entries(service: ReaderService, httpserver: HTTPServer) -> None:
     items = "".join(f"<item><title>t{n}</title><guid>{n}</guid></item>" for n in range(100_000))
     body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>{items}</channel></rss>'
+    # The point is that all of it is parsed and kept: the 60 s budget is another test's, and
+    # a loaded machine (parallel workers on 2 shared cores) took longer than that here.
+    service.config.refresh.total_timeout = 600.0
     new, error = refresh_served(service, httpserver, body)
     assert error is None, error
     kept = min(MAX_ENTRIES, 100_000)  # a bigger feed keeps its first entries, with a warning

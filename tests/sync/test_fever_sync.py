@@ -151,17 +151,18 @@ def test_read_and_star_locally_reach_the_server(
     first, second = sorted(listed)[:2]
     assert run_reader("read", str(listed[first]["id"])).returncode == 0
     assert run_reader("star", str(listed[second]["id"])).returncode == 0
-    pending = reader_json("accounts", "list")
-    assert isinstance(pending, list) and pending[0]["pending"] == 2
-    results = reader_json("accounts", "sync")
-    assert isinstance(results, list)
-    assert results[0]["pushed"] == 2 and results[0]["pending"] == 0
+    # sent right away, the server being up: nothing is left for the sync
     assert ids[first] not in server_ids(coldsweat, account.email, "unread")
     assert ids[second] in server_ids(coldsweat, account.email, "saved")
+    pending = reader_json("accounts", "list")
+    assert isinstance(pending, list) and pending[0]["pending"] == 0
+    results = reader_json("accounts", "sync")
+    assert isinstance(results, list)
+    assert results[0]["pushed"] == 0 and results[0]["pending"] == 0
+    assert ids[first] not in server_ids(coldsweat, account.email, "unread")
     # and back: unread and unstar travel too
     run_reader("unread", str(listed[first]["id"]))
     run_reader("unstar", str(listed[second]["id"]))
-    reader_json("accounts", "sync")
     assert ids[first] in server_ids(coldsweat, account.email, "unread")
     assert ids[second] not in server_ids(coldsweat, account.email, "saved")
     assert not articles()[first]["read"]
@@ -187,7 +188,10 @@ def test_a_push_made_while_the_server_is_down_is_delivered_later(
         listed = articles()
         title = sorted(listed)[0]
         switch.up = False
-        assert run_reader("read", str(listed[title]["id"])).returncode == 0
+        marked = run_reader("read", str(listed[title]["id"]))
+        assert marked.returncode == 0
+        assert "the change stays queued" in marked.stderr
+        assert len(marked.stderr.strip().splitlines()) == 1
         down = run_reader("accounts", "sync")
         assert down.returncode == 3
         assert "cannot reach the server" in down.stdout and "1 changes stay queued" in down.stdout

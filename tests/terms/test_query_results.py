@@ -36,7 +36,9 @@ def library() -> Iterator[tuple[ReaderService, dict[str, int]]]:
     """Two feeds (one in the folder News), four analysed articles, a small glossary."""
     service = ReaderService()
     hani, _ = service.store.add_feed("https://www.hani.co.kr/rss", "한겨레", folder="News")
-    herald, _ = service.store.add_feed("https://koreaherald.example/rss", "The Korea Herald")
+    herald, _ = service.store.add_feed(
+        "https://koreaherald.example/rss", "The Korea Herald", folder="news_en/Herald"
+    )
     feeds = {"hani": hani.id, "herald": herald.id}
     for guid, (feed, title, paragraphs, language, published) in ARTICLES.items():
         service.store.upsert_entries(
@@ -68,6 +70,10 @@ RESULTS: list[tuple[str, set[str]]] = [
     ("feed:한겨레", {"ko-diplomacy", "ko-economy"}),
     ("folder:news", {"ko-diplomacy", "ko-economy"}),
     ("not folder:news", {"en-summit", "en-long"}),
+    ("folder:news_en", {"en-summit", "en-long"}),  # and the folders inside it
+    ("folder:news_en/herald", {"en-summit", "en-long"}),
+    ("folder:news_", set()),
+    ("folder:herald", set()),
     ("lang:ko", {"ko-diplomacy", "ko-economy"}),
     ("lang:en", {"en-summit", "en-long"}),
     ("after:2026-11-01", {"ko-diplomacy", "en-summit"}),

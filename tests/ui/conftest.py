@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from textual.app import App
+from textual.widget import Widget
 
 from reader.core.models import EntryData
 from reader.service import ReaderService
@@ -89,3 +92,8 @@ async def translation_settled(pilot: object, seconds: float = 60) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError(f"translation still {screen.status!r} after {seconds} s")
+
+
+def focused(app: App[Any]) -> Widget | None:
+    """The focused widget, read afresh: mypy keeps ``app.focused`` narrowed across awaits."""
+    return app.focused

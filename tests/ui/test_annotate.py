@@ -187,3 +187,37 @@ async def test_the_form_fits_80x24_and_tab_never_selects_the_term(service: Reade
         await settle(pilot)
         assert results and results[0] is not None and results[0].term is not None
         assert results[0].term.note == "meeting"
+
+
+async def test_dictionary_glosses_are_offered_with_their_dictionary(
+    service: ReaderService,
+) -> None:
+    from tests.dictionary.conftest import FIXTURES
+
+    service.dict_install(FIXTURES / "krdict.xml")
+    service.add_term("사람", gloss="man", lang="ko")
+    app = make_app(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog, _ = await open_form(
+            app, pilot, Annotation(text="사람이", lang="ko", sentence="사람이 많다.")
+        )
+        assert dialog.choices[:3] == ["man", "person", "human"], "the glossary's first"
+        labels = [
+            str(dialog.query_one("#annotate-choices").get_option_at_index(i).prompt)  # type: ignore[attr-defined]
+            for i in range(3)
+        ]
+        assert labels[1].endswith("(krdict)")
+        assert field(dialog, "gloss").value == "man"
+
+
+async def test_an_english_word_is_offered_the_korean_headwords_that_translate_it(
+    service: ReaderService,
+) -> None:
+    from tests.dictionary.conftest import FIXTURES
+
+    service.dict_install(FIXTURES / "krdict.xml")
+    app = make_app(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog, _ = await open_form(app, pilot, Annotation(text="person", lang="en"))
+        assert "사람" in dialog.choices
+        assert field(dialog, "gloss").value == dialog.choices[0]

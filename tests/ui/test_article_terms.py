@@ -11,7 +11,7 @@ from reader.ui.dialogs.annotate import AnnotateDialog
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.suggestions import SuggestionsPanel
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import focused, make_app, settle
 
 FIRST = "오늘 학교에서 친구를 만났다. 우리는 함께 책을 읽었다."
 """The first paragraph of the newest (Korean) test article."""
@@ -337,9 +337,9 @@ async def test_the_suggestions_panel_takes_the_keys_while_focused(service: Reade
         await settle(pilot)
         assert app.focused is options
         await pilot.press("tab")
-        assert app.focused is view, "tab goes back to the article"
+        assert focused(app) is view, "tab goes back to the article"
         await pilot.press("tab")
-        assert app.focused is options, "and tab comes back to the panel"
+        assert focused(app) is options, "and tab comes back to the panel"
         cursor = view.cursor
         await pilot.press("j")
         assert view.cursor == cursor, "j moves in the panel, not the article"

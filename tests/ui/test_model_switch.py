@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
+from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.service import ReaderService
@@ -30,7 +32,7 @@ async def test_header_names_the_model_and_the_palette_switches(
             "m2m100-tiny",
             "nllb-tiny",
         ]
-        commands = {c.title: c for c in app._model_commands(screen)}
+        commands = {c.title: c for c in app._model_commands(cast("Screen[object]", screen))}
         assert "Translate ko→en with opus-mt-ko-en (in use)" in commands
         commands["Translate ko→en with nllb-tiny"].callback()
         await settle(pilot)

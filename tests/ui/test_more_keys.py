@@ -15,7 +15,7 @@ from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.collections import CollectionTree
-from tests.ui.conftest import make_app, settle, translation_settled
+from tests.ui.conftest import focused, make_app, settle, translation_settled
 
 PAGE = """<html><head><title>Full story</title></head><body><article>
 <h1>Full story</h1>
@@ -115,7 +115,7 @@ async def test_palette_opens_and_tab_moves_between_panes(service: ReaderService)
         await settle(pilot)
         assert isinstance(app.focused, ArticleList)
         await pilot.press("tab")
-        assert not isinstance(app.focused, ArticleList)
+        assert not isinstance(focused(app), ArticleList)
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)

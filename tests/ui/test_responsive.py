@@ -24,6 +24,10 @@ from tests.ui.conftest import make_app, settle
 
 KEY_BUDGET_SECONDS = 0.5
 """Generous for a loaded 2-core machine; the benchmark measures the real figure."""
+IDLE_MULTIPLE = 10
+"""When the machine is busier still (parallel test workers on 2 shared cores), the budget
+is this many times the same run's idle key instead: a key held up by the refresh would
+wait for the feed's answer (until the test releases it), far beyond either."""
 
 FEED = """<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Slow feed</title><link>http://example.org/</link>
@@ -33,13 +37,14 @@ FEED = """<?xml version="1.0"?>
 
 @pytest.fixture
 def slow_server() -> Iterator[tuple[HTTPServer, threading.Event]]:
-    """A feed that answers only when the test sets the event (or after 30 s)."""
+    """A feed that answers only when the test sets the event (or after 240 s, within the
+    tests' 300 s timeout: a loaded machine can take more than 30 s to open an article)."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     release = threading.Event()
 
     def slow(request: Request) -> Response:
-        release.wait(30)
+        release.wait(240)
         return Response(FEED, content_type="application/rss+xml")
 
     server.expect_request("/slow.xml").respond_with_handler(slow)
@@ -62,10 +67,22 @@ def record_notifications(app: ReaderApp) -> list[str]:
     return messages
 
 
+def is_shown(app: ReaderApp, screen: object) -> bool:
+    """Whether ``screen`` is on top; a function, so that mypy does not narrow ``screen``."""
+    return app.screen is screen
+
+
 async def timed_press(pilot: Pilot[None], key: str) -> float:
     started = time.monotonic()
     await pilot.press(key)
     return time.monotonic() - started
+
+
+async def idle_key_seconds(pilot: Pilot[None]) -> float:
+    """The median of four idle presses on the article list (j, k, j, k: back where it was)."""
+    times = sorted([await timed_press(pilot, key) for key in ("j", "k", "j", "k")])
+    await settle(pilot)
+    return (times[1] + times[2]) / 2
 
 
 async def test_keys_are_handled_during_a_slow_refresh_and_a_translation(
@@ -75,9 +92,13 @@ async def test_keys_are_handled_during_a_slow_refresh_and_a_translation(
 ) -> None:
     server, release = slow_server
     service.store.add_feed(server.url_for("/slow.xml"), "Slow feed")
+    # The refresh must still be waiting when the keys are checked, however slow the machine:
+    # the default 20 s between bytes would end it first on a loaded one.
+    service.config.refresh.read_timeout = service.config.refresh.total_timeout = 600.0
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
+        budget = max(KEY_BUDGET_SECONDS, IDLE_MULTIPLE * await idle_key_seconds(pilot))
         await pilot.press("R")
         refreshing = [w for w in app.workers if w.group == "refresh" and w.is_running]
         assert refreshing
@@ -90,10 +111,10 @@ async def test_keys_are_handled_during_a_slow_refresh_and_a_translation(
             await pilot.pause(0.05)
         assert screen.job_id is not None
         view = screen.query_one(BilingualView)
-        assert await timed_press(pilot, "j") < KEY_BUDGET_SECONDS
+        assert await timed_press(pilot, "j") < budget
         assert view.cursor == (0, 1)
-        assert await timed_press(pilot, "escape") < KEY_BUDGET_SECONDS
-        assert await timed_press(pilot, "j") < KEY_BUDGET_SECONDS
+        assert await timed_press(pilot, "escape") < budget
+        assert await timed_press(pilot, "j") < budget
         assert app.screen.query_one(ArticleList).cursor == 1
         assert refreshing[0].is_running, "the keys were handled while the refresh was waiting"
         release.set()
@@ -202,7 +223,7 @@ async def test_add_feed_shows_progress_and_keeps_a_bad_address_for_fixing(
             if not dialog.busy:
                 break
             await pilot.pause(0.05)
-        assert app.screen is dialog, "a failure keeps the dialog open"
+        assert is_shown(app, dialog), "a failure keeps the dialog open"
         assert "404" in dialog.error
         hint = str(dialog.query_one("#prompt-hint", Static).render())
         assert "404" in hint
@@ -211,7 +232,7 @@ async def test_add_feed_shows_progress_and_keeps_a_bad_address_for_fixing(
         field.value = server.url_for("/slow.xml")
         await pilot.press("enter")
         await pilot.pause(0.5)
-        assert app.screen is dialog and dialog.busy
+        assert is_shown(app, dialog) and dialog.busy
         assert "Fetching" in str(dialog.query_one("#prompt-hint", Static).render())
         release.set()
         for _ in range(200):

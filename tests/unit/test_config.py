@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from reader.config import DEFAULT_CONFIG_TEXT, Config, ConfigError, load_config
+from reader.config import (
+    DEFAULT_CONFIG_TEXT,
+    Config,
+    ConfigError,
+    RefreshConfig,
+    TranslationConfig,
+    load_config,
+    setting_of,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -21,6 +31,34 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
 
 def test_documented_default_file_is_valid_and_equals_defaults(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, DEFAULT_CONFIG_TEXT)) == Config()
+
+
+def test_the_commented_defaults_uncommented_parse_back_to_the_defaults(tmp_path: Path) -> None:
+    """The text is generated from the fields, so it cannot drift from them: every setting
+    is in it once, with its default, and the [keys] example is a valid binding."""
+    uncommented = re.sub(r"^# (\w+ = .*)$", r"\1", DEFAULT_CONFIG_TEXT, flags=re.MULTILINE)
+    assert load_config(write(tmp_path, uncommented)) == Config(keys={"next_sentence": "j,down"})
+    config = Config()
+    for owner in (config, config.refresh, config.translation):
+        for described in fields(owner):
+            if not isinstance(
+                getattr(owner, described.name), dict | RefreshConfig | TranslationConfig
+            ):
+                assert len(re.findall(rf"^# {described.name} = ", DEFAULT_CONFIG_TEXT, re.M)) == 1
+
+
+def test_every_setting_has_a_comment_or_shares_the_one_before() -> None:
+    """Above each commented default, in its run of comment lines, is an explanation."""
+    lines = DEFAULT_CONFIG_TEXT.splitlines()
+    setting_line = re.compile(r"^# \w+ = ")
+    for index, line in enumerate(lines):
+        if not setting_line.match(line) or line.startswith("# next_sentence"):
+            continue
+        above = index - 1
+        while lines[above].startswith("# ") and setting_line.match(lines[above]):
+            above -= 1
+        assert lines[above].startswith("# "), f"{line!r} has no comment"
+    assert all(setting_of(f).doc for f in fields(RefreshConfig)[:1] + fields(TranslationConfig))
 
 
 def test_settings_are_read(tmp_path: Path) -> None:

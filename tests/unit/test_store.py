@@ -276,7 +276,9 @@ def test_articles_of_a_folder_are_those_of_its_feeds(store: Store) -> None:
     store.upsert_entries(other.id, [entry("3")])
 
     assert store.count_articles(folder="News") == 2
-    assert sorted(a.guid for a in map(store.article, store.article_ids(folder="News")) if a) == [
+    assert sorted(
+        a.guid or "" for a in map(store.article, store.article_ids(folder="News")) if a
+    ) == [
         "1",
         "2",
     ]

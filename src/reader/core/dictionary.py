@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ from reader.core.dictionary_formats import (
     open_dictionary,
     text_field,
 )
+from reader.core.files import path_text
 
 SCHEMA_VERSION = 1
 DATABASE_NAME = "dictionaries.sqlite"
@@ -185,24 +187,34 @@ def dictionary_name(info: DictionaryInfo) -> str:
 
 
 class DictionaryStore:
-    """The dictionaries database: install, list, remove, look up."""
+    """The dictionaries database: install, list, remove, look up. Safe to use from
+    several threads (the app looks words up in workers): each has its own connection."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._connection: sqlite3.Connection | None = None
+        self._local = threading.local()
+        self._all_connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @property
     def connection(self) -> sqlite3.Connection:
-        if self._connection is None:
-            self._connection = self._open()
-        return self._connection
+        """This thread's connection, opened on first use."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._open()
+            self._local.connection = connection
+            with self._lock:
+                self._all_connections.append(connection)
+        return connection
 
     def _open(self) -> sqlite3.Connection:
         """Open (and on first use create) the database; raises :class:`DictionaryError`
         for a file that is not a dictionaries database or is from a newer reader, which
         is then left untouched."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection = sqlite3.connect(
+            self.path, timeout=30, isolation_level=None, check_same_thread=False
+        )
         try:
             self._prepare(connection)
         except sqlite3.DatabaseError as error:
@@ -257,9 +269,11 @@ class DictionaryStore:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self._lock:
+            for connection in self._all_connections:
+                connection.close()
+            self._all_connections.clear()
+        self._local = threading.local()
 
     # -- install -------------------------------------------------------------------------
 
@@ -269,18 +283,19 @@ class DictionaryStore:
         Raises :class:`DictionaryError` for a file that cannot be read, is of no known
         format, is malformed or holds too many entries; nothing is changed then.
         """
+        shown = path_text(path)
         try:
             opened = open_dictionary(path, progress)
         except DictionaryFormatError as error:
-            raise DictionaryError(f"{path.name}: {error}") from None
+            raise DictionaryError(f"{shown}: {error}") from None
         except OSError as error:
-            raise DictionaryError(f"{path.name}: cannot read: {error.strerror or error}") from None
+            raise DictionaryError(f"{shown}: cannot read: {error.strerror or error}") from None
         try:
             return self._import(opened, path)
         except DictionaryFormatError as error:
-            raise DictionaryError(f"{path.name}: {error}") from None
+            raise DictionaryError(f"{shown}: {error}") from None
         except OSError as error:
-            raise DictionaryError(f"{path.name}: cannot read: {error.strerror or error}") from None
+            raise DictionaryError(f"{shown}: cannot read: {error.strerror or error}") from None
         finally:
             opened.close()
 
@@ -430,6 +445,30 @@ class DictionaryStore:
                     seen.add(row[0])
                     found.append((match, row))
         return found[:limit]
+
+    def level_ranks(self, lemmas: Iterable[str]) -> dict[str, int]:
+        """The word level rank (1 초급 … 3 고급, see :mod:`reader.core.word_levels`) of each
+        lemma some installed dictionary gives a level, the lowest when they differ."""
+        from reader.core.word_levels import level_rank
+
+        keys: dict[str, list[str]] = {}
+        for lemma in lemmas:
+            keys.setdefault(lemma_key(lemma), []).append(lemma)
+        ranks: dict[str, int] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, level in self.connection.execute(
+                f"SELECT lemma, level FROM entries WHERE level != '' AND lemma IN ({marks})",
+                chunk,
+            ):
+                rank = level_rank(level)
+                if rank is None:
+                    continue
+                for lemma in keys.get(key, ()):
+                    ranks[lemma] = min(rank, ranks.get(lemma, rank))
+        return ranks
 
     def lookup(self, word: str, lemma: str, english: bool, limit: int = 50) -> LookupResult:
         """Entries for ``word`` whose lemma (computed by the caller) is ``lemma``."""

@@ -398,10 +398,14 @@ def compile_query(node: Node, context: QueryContext | None = None) -> Compiled:
     return Compiled(sql, params)
 
 
+def _escaped(value: str) -> str:
+    """``value`` as literal text in a LIKE pattern (``\\`` escapes)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like(value: str) -> str:
-    """A LIKE pattern matching ``value`` anywhere (``\\`` escapes)."""
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    """A LIKE pattern matching ``value`` anywhere."""
+    return f"%{_escaped(value)}%"
 
 
 _DERIVED_HEAD = (
@@ -467,9 +471,9 @@ class _Compiler:
                 "coalesce(coalesce(feeds.title, articles.feed_title) LIKE ? ESCAPE '\\'"
                 " OR feeds.url LIKE ? ESCAPE '\\', 0)"
             )
-        if node.name == "folder":
-            self.params.append(value)
-            return "coalesce(feeds.folder = ? COLLATE NOCASE, 0)"
+        if node.name == "folder":  # the folder and the folders inside it (``home/News``)
+            self.params += [value, _escaped(value) + "/%"]
+            return "coalesce(feeds.folder = ? COLLATE NOCASE OR feeds.folder LIKE ? ESCAPE '\\', 0)"
         if node.name == "lang":
             self.params += [value, value]
             return (

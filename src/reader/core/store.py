@@ -1209,9 +1209,9 @@ def _article_filter(
     if kind is not None:
         where.append("feeds.kind = ?")
         params.append(kind.value)
-    if folder is not None:
-        where.append("feeds.folder = ?")
-        params.append(folder)
+    if folder is not None:  # the folder and the folders inside it (``home/News`` in ``home``)
+        where.append("(feeds.folder = ? OR substr(feeds.folder, 1, ?) = ?)")
+        params.extend([folder, len(folder) + 1, folder + "/"])
     return " AND ".join(where), params
 
 

@@ -745,6 +745,8 @@ class Suggestion:
     score: float
     term_id: int | None = None
     status: str | None = None
+    level: str = ""
+    """The dictionary's word level (초급, 중급, 고급), when one gives it."""
 
 
 def rank_suggestions(
@@ -754,13 +756,20 @@ def rank_suggestions(
     documents: int,
     existing: Mapping[str, tuple[int, str]],
     limit: int = 30,
+    level_ranks: Mapping[str, int] | None = None,
+    target_level: int = 1,
 ) -> list[Suggestion]:
     """Candidates ranked by TF-IDF, known and ignored terms left out.
 
     ``document_frequency`` counts the stored articles containing each pattern and
     ``documents`` how many articles were counted; ``existing`` maps the patterns of
-    glossary terms to (id, status) so that learning terms are shown as such.
+    glossary terms to (id, status) so that learning terms are shown as such;
+    ``level_ranks`` gives patterns their dictionary word level, and words at
+    ``target_level`` (the reader's next level) rise, see :mod:`reader.core.word_levels`.
     """
+    from reader.core.word_levels import LEVEL_NAMES, level_weight
+
+    levels = level_ranks or {}
     ranked: list[Suggestion] = []
     for pattern, candidate in candidates.items():
         term = existing.get(pattern)
@@ -769,6 +778,8 @@ def rank_suggestions(
         frequency = document_frequency.get(pattern, 0)
         idf = math.log((1 + documents) / (1 + frequency)) + 1
         score = (1 + math.log(candidate.count)) * idf * (1 + 0.3 * pattern.count(" "))
+        rank = levels.get(pattern)
+        score *= level_weight(rank, target_level)
         surface = candidate.surfaces.most_common(1)[0][0]
         ranked.append(
             Suggestion(
@@ -779,6 +790,7 @@ def rank_suggestions(
                 score=round(score, 4),
                 term_id=term[0] if term else None,
                 status=term[1] if term else None,
+                level=LEVEL_NAMES.get(rank, "") if rank else "",
             )
         )
     ranked.sort(key=lambda suggestion: (-suggestion.score, suggestion.text))

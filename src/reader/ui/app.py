@@ -6,6 +6,7 @@ translation, HTTP or feed-parsing library is imported here or by the first scree
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -75,6 +76,9 @@ class ReaderApp(App[None]):
             self._find_key_conflicts()
         self.theme_errors: list[str] = []
         self._started = False
+        self._push_lock = threading.Lock()
+        self._pushing = False
+        self._push_again = False
         self._install_themes()
 
     # -- start-up --------------------------------------------------------------------
@@ -221,6 +225,46 @@ class ReaderApp(App[None]):
             markup=False,
             timeout=8,
         )
+
+    # -- feed-server accounts --------------------------------------------------------
+
+    def push_flag_changes(self) -> None:
+        """Send the read/star changes queued for feed-server accounts, in the background.
+
+        Called from a worker thread, after the change is stored. Requests made while a push runs are folded into one more round, so
+        a burst of key presses makes at most two pushes. A push that fails (offline, a
+        server down) leaves the changes queued for the next sync and is only logged:
+        the sync with R is where failures are shown.
+        """
+        with self._push_lock:
+            if self._pushing:
+                self._push_again = True
+                return
+            self._pushing = True
+        self.call_from_thread(
+            lambda: self.run_worker(self._push_worker, thread=True, group="account-push")
+        )
+
+    def _push_worker(self) -> None:
+        while True:
+            with self._push_lock:
+                self._push_again = False
+            try:
+                for result in self.service.account_push():
+                    if result.error:
+                        _log_to_file(
+                            self.service.paths.log_file,
+                            f"pushing to {result.account}: {result.error}"
+                            f" ({result.pending} changes stay queued)",
+                        )
+            except Exception:
+                _log_to_file(
+                    self.service.paths.log_file, f"pushing flags:\n{traceback.format_exc()}"
+                )
+            with self._push_lock:
+                if not self._push_again:
+                    self._pushing = False
+                    return
 
     # -- actions ---------------------------------------------------------------------
 

@@ -152,6 +152,15 @@ def account_by_name(store: Store, name: str) -> Account | None:
     return _account(rows[0]) if rows else None
 
 
+def account_of_feed(store: Store, feed_id: int) -> Account | None:
+    """The account a feed of kind ``account`` belongs to (None for any other feed)."""
+    rows = store.query(
+        _ACCOUNT_SELECT + " WHERE id = (SELECT account_id FROM account_feeds WHERE feed_id = ?)",
+        (feed_id,),
+    )
+    return _account(rows[0]) if rows else None
+
+
 def insert_account(
     store: Store, name: str, kind: str, url: str, username: str, key_store: str
 ) -> Account:

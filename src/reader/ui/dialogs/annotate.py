@@ -174,7 +174,8 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
 
     @work(thread=True, group="annotate-prefill")
     def prefill(self) -> None:
-        """The lemma (from the helper process for Korean) and the glossary's glosses."""
+        """The lemma (from the helper process for Korean), the glossary's glosses, then
+        the installed dictionaries' (labelled with the dictionary's name)."""
         draft = self.annotation
         text = draft.text.strip()
         with self.reader_app.guard("looking up the term"):
@@ -184,6 +185,8 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
             self.app.call_from_thread(self._fill, "annotate-lemma", lemma)
             glosses = self.service.existing_glosses(text, draft.lang, lemma=lemma)
             self.app.call_from_thread(self._add_choices, [(g, "glossary") for g in glosses])
+            found = self.service.dictionary_glosses(text, lemma, draft.lang)
+            self.app.call_from_thread(self._add_choices, found)
 
     @work(thread=True, group="annotate-suggest")
     def suggest(self) -> None:
@@ -224,7 +227,7 @@ class AnnotateDialog(ModalScreen[AnnotationResult | None]):
 
     @property
     def choices(self) -> list[str]:
-        """Gloss choices offered so far (glossary first, then the engine's)."""
+        """Gloss choices offered so far (glossary first, then dictionaries' and the engine's)."""
         return list(self._choices)
 
     @on(Input.Changed)

@@ -163,6 +163,7 @@ class ArticleScreen(Screen[None]):
             if not article.read:
                 self.service.set_read([article.id], True)
                 article.read = True
+                self.reader_app.push_flag_changes()
                 self._announce(article)
             self._split_and_translate(article, direction, generation)
 
@@ -497,6 +498,7 @@ class ArticleScreen(Screen[None]):
                 else:
                     self.service.set_starred([article.id], value)
                 setattr(article, flag, value)
+                self.reader_app.push_flag_changes()
                 self._announce(article)
                 self.app.call_from_thread(self._update_meta)
                 self.app.call_from_thread(

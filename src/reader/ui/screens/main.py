@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
-from reader.core.models import Article, ArticleSummary, FeedKind
+from reader.core.models import Article, ArticleSummary, Feed, FeedKind
 from reader.ui.format import literal, plain
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
 from reader.ui.translation import warm_up
@@ -54,7 +54,13 @@ class MainScreen(Screen[None]):
             "the highlighted article's feed)",
             id="refresh_feed",
         ),
-        Binding("R", "refresh_all", "Refresh all", tooltip="Refresh every feed", id="refresh_all"),
+        Binding(
+            "R",
+            "refresh_all",
+            "Refresh all",
+            tooltip="Refresh every feed and sync every account",
+            id="refresh_all",
+        ),
         Binding("a", "add_feed", "Add feed", id="add_feed"),
         Binding("s", "toggle_star", "Star", id="toggle_star"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
@@ -152,6 +158,7 @@ class MainScreen(Screen[None]):
                 local=service.count_articles(kind=FeedKind.LOCAL, unread=True),
                 demo=service.count_articles(kind=FeedKind.DEMO, unread=True),
                 feeds=service.feeds(),
+                accounts=service.accounts(),
                 saved=_saved_counts(service),
             )
             self.app.call_from_thread(self._show_counts, counts)
@@ -425,6 +432,7 @@ class MainScreen(Screen[None]):
                     self.service.set_starred([summary.id], value)
                 changed = ArticleSummary(**{**summary.__dict__, flag: value})
                 self.post_message(ArticleFlagsChanged(changed))
+                self.reader_app.push_flag_changes()
 
         self.run_worker(write, thread=True, group="flags")
 
@@ -567,6 +575,7 @@ class MainScreen(Screen[None]):
             with self.reader_app.guard("marking articles read"):
                 changed = self.service.mark_read(article_ids, True)
                 self.app.call_from_thread(self._bulk_change_done, changed, True, collection)
+                self.reader_app.push_flag_changes()
 
         self.run_worker(write, thread=True, group="flags")
 
@@ -595,6 +604,7 @@ class MainScreen(Screen[None]):
         def write() -> None:
             with self.reader_app.guard("undoing the change"):
                 self.service.mark_read(undo.article_ids, not undo.read)
+                self.reader_app.push_flag_changes()
                 state = "unread" if undo.read else "read"
                 message = (
                     f"Undone: {_articles(len(undo.article_ids))} {state} again in {undo.where}."
@@ -639,28 +649,67 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh_worker(self, feed_ids: list[int] | None) -> None:
+        """Refresh feeds (every one for ``None``) and sync the accounts they involve:
+        R syncs every account too, r on an account's article syncs that account."""
         with self.reader_app.guard("refreshing feeds"):
+            accounts: list[str] | None = None  # None: every account
             if feed_ids is None:
                 count = len(self.service.store.feeds(FeedKind.FEED))
                 self.app.call_from_thread(self.notify, "Refreshing…", markup=False, timeout=2)
             else:
                 feeds = [self.service.store.feed(feed_id) for feed_id in feed_ids]
                 subscribed = [f for f in feeds if f is not None and f.kind is FeedKind.FEED]
-                if not subscribed:
+                accounts = self._accounts_of(feeds)
+                if not subscribed and not accounts:
                     note = "This article is not from a feed: nothing to refresh (R: all feeds)."
                     self.app.call_from_thread(self.notify, note, markup=False)
                     return
                 feed_ids = [feed.id for feed in subscribed]
                 count = len(feed_ids)
-                names = ", ".join(plain(feed.title or feed.url) for feed in subscribed)
+                names = ", ".join([plain(feed.title or feed.url) for feed in subscribed] + accounts)
                 self.app.call_from_thread(
                     self.notify, f"Refreshing {names}…", markup=False, timeout=2
                 )
-            progress = _RefreshProgress(self, count)
-            results = self.service.refresh(feed_ids=feed_ids, progress=progress)
-            failures = [f"{r.feed}: {r.error}" for r in results if r.error]
-            self.app.call_from_thread(self._refresh_done, results.summary(), failures)
+            summary, failures = "", []
+            if count or feed_ids is None:
+                progress = _RefreshProgress(self, count)
+                results = self.service.refresh(feed_ids=feed_ids, progress=progress)
+                failures = [f"{r.feed}: {r.error}" for r in results if r.error]
+                summary = results.summary()
+            synced, sync_failures = self._sync_accounts(accounts)
+            summary = "; ".join(part for part in (summary, synced) if part)
+            self.app.call_from_thread(self._refresh_done, summary, failures, sync_failures)
         self.app.call_from_thread(setattr, self, "sub_title", self.collection.title)
+
+    def _accounts_of(self, feeds: list[Feed | None]) -> list[str]:
+        """The names of the accounts these feeds come from (in the order first seen)."""
+        names: list[str] = []
+        for feed in feeds:
+            if feed is not None and feed.kind is FeedKind.ACCOUNT:
+                account = self.service.account_of_feed(feed.id)
+                if account is not None and account.name not in names:
+                    names.append(account.name)
+        return names
+
+    def _sync_accounts(self, names: list[str] | None) -> tuple[str, list[str]]:
+        """Sync these accounts (``None``: all of them), in this worker thread; returns
+        the summary and one line per account that failed."""
+        chosen = names if names is not None else [a.name for a in self.service.accounts()]
+        done, failures = [], []
+
+        def progress(account: str, step: str) -> None:
+            self.app.call_from_thread(self.show_sync_progress, account, step)
+
+        for name in chosen:
+            for result in self.service.account_sync(name, progress=progress):
+                if result.error:
+                    failures.append(f"{result.account}: {result.error}")
+                else:
+                    done.append(f"{result.account} {result.new} new")
+        return ("synced " + ", ".join(done) if done else ""), failures
+
+    def show_sync_progress(self, account: str, step: str) -> None:
+        self.sub_title = f"{self.collection.title} — syncing {account}: {step}"
 
     def show_refresh_progress(self, result: FeedRefreshResult, done: int, total: int) -> None:
         state = f"failed: {result.error}" if result.error else f"{result.new} new"
@@ -668,13 +717,16 @@ class MainScreen(Screen[None]):
             f"{self.collection.title} — refreshing {done}/{total}: {result.feed} {state}"
         )
 
-    def _refresh_done(self, summary: str, failures: list[str]) -> None:
-        self.notify(summary, markup=False)
+    def _refresh_done(self, summary: str, failures: list[str], sync_failures: list[str]) -> None:
+        if summary:
+            self.notify(summary, markup=False)
         for failure in failures[:MAX_FAILURE_NOTICES]:
             self.notify(failure, title="Feed failed", severity="warning", markup=False, timeout=8)
         if len(failures) > MAX_FAILURE_NOTICES:
             more = len(failures) - MAX_FAILURE_NOTICES
             self.notify(f"{more} more feeds failed; see `reader feeds`.", markup=False)
+        for failure in sync_failures:
+            self.notify(failure, title="Sync failed", severity="warning", markup=False, timeout=8)
         self.load_collections()
         self.reload_keeping_cursor()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -15,6 +15,9 @@ from textual.widgets.tree import TreeNode
 from reader.core.models import Feed, FeedKind
 from reader.ui.format import plain
 
+if TYPE_CHECKING:
+    from reader.core.sync.engine import Account
+
 
 @dataclass(frozen=True)
 class Collection:
@@ -22,7 +25,8 @@ class Collection:
 
     key: str
     """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``saved:<name>``,
-    ``folder:<name>`` or ``feed:<id>``."""
+    ``folder:<name>``, ``account:<name>`` (every feed of a feed-server account) or
+    ``feed:<id>``."""
     title: str
     feed_id: int | None = None
     unread_only: bool = False
@@ -31,7 +35,9 @@ class Collection:
     query: str = ""
     """For ``search``: what the user typed; for ``saved:<name>``: the saved query."""
     folder: str | None = None
-    """For ``folder:<name>``: every feed filed in that folder."""
+    """For ``folder:<name>``: every feed filed in that folder (and the folders in it)."""
+    account: str | None = None
+    """For an account and its folders: the account's name (its feeds are read-only)."""
 
     @property
     def is_query(self) -> bool:
@@ -92,7 +98,23 @@ def feed_collection(feed: Feed) -> Collection:
 
 
 def folder_collection(folder: str) -> Collection:
-    return Collection(f"folder:{folder}", plain(folder), folder=folder)
+    """A folder of the user's own feeds (an account's feeds are not in it)."""
+    return Collection(f"folder:{folder}", plain(folder), kind=FeedKind.FEED, folder=folder)
+
+
+def account_collection(name: str) -> Collection:
+    """Every feed of one feed-server account (they are filed in the folder ``name``)."""
+    return Collection(
+        f"account:{name}", plain(name), kind=FeedKind.ACCOUNT, folder=name, account=name
+    )
+
+
+def account_folder_collection(account: str, folder: str) -> Collection:
+    """One server-side group of an account (the folder ``account/group``)."""
+    title = plain(folder.removeprefix(f"{account}/"))
+    return Collection(
+        f"account-folder:{folder}", title, kind=FeedKind.ACCOUNT, folder=folder, account=account
+    )
 
 
 def saved_collection(name: str, query: str) -> Collection:
@@ -109,6 +131,7 @@ class CollectionCounts:
     local: int
     demo: int
     feeds: list[Feed]
+    accounts: list[Account] = field(default_factory=list)
     saved: list[tuple[str, str, int]] = field(default_factory=list)
     """Saved searches: (name, query, unread articles)."""
 
@@ -169,7 +192,7 @@ class CollectionTree(Tree[Collection]):
         folded = {
             key
             for key, node in self._collection_nodes.items()
-            if key.startswith("folder:") and not node.is_expanded
+            if key.startswith(("folder:", "account:", "account-folder:")) and not node.is_expanded
         }
         self.clear()
         self._collection_nodes.clear()
@@ -205,7 +228,46 @@ class CollectionTree(Tree[Collection]):
         for feed in subscribed:
             if not feed.folder:
                 self._add_feed(self.root, feed)
+        for account in counts.accounts:
+            self._add_account(account, counts.feeds, folded)
         self.select_key(selected, announce=False)
+
+    def _add_account(self, account: Account, feeds: list[Feed], folded: set[str]) -> None:
+        """The account, then its server's groups with their feeds, then its other feeds."""
+        collection = account_collection(account.name)
+        node = self._add(
+            self.root,
+            collection,
+            _suffix(account.unread, bool(account.last_error)),
+            expand=collection.key not in folded,
+        )
+        own = sorted(
+            (
+                feed
+                for feed in feeds
+                if feed.kind is FeedKind.ACCOUNT
+                and feed.folder is not None
+                and (feed.folder == account.name or feed.folder.startswith(f"{account.name}/"))
+            ),
+            key=lambda feed: (feed_name(feed).casefold(), feed.id),
+        )
+        groups: dict[str, list[Feed]] = {}
+        for feed in own:
+            if feed.folder != account.name:
+                groups.setdefault(str(feed.folder), []).append(feed)
+        for folder in sorted(groups, key=lambda name: (plain(name).casefold(), name)):
+            group = account_folder_collection(account.name, folder)
+            parent = self._add(
+                node,
+                group,
+                _suffix(sum(feed.unread for feed in groups[folder])),
+                expand=group.key not in folded,
+            )
+            for feed in groups[folder]:
+                self._add_feed(parent, feed)
+        for feed in own:
+            if feed.folder == account.name:
+                self._add_feed(node, feed)
 
     def _add_feed(self, parent: TreeNode[Collection], feed: Feed) -> None:
         node = self._add(parent, feed_collection(feed), _suffix(feed.unread, bool(feed.last_error)))

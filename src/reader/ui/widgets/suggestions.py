@@ -79,6 +79,8 @@ class SuggestionsPanel(Vertical):
         for suggestion in suggestions:
             label = Text(plain(suggestion.text))
             label.append(f"  ×{suggestion.count}", style="dim")
+            if suggestion.level:
+                label.append(f"  {suggestion.level}", style="dim")
             if suggestion.status is not None:
                 label.append(f"  [{suggestion.status}]", style="dim italic")
             options.add_option(Option(label))
