@@ -871,7 +871,7 @@ class ReaderService:
             words = terms.content_words(analyses)
             others = terms.other_words(analyses)
             self.store.replace_vocab(article.id, lang, digest, words, phrases, others)
-        self._index_article_sentences(article, may_load_kiwi=lang == "ko")
+        self._index_article_sentences(article)
         return analyses
 
     def term_occurrences(self, term_id: int, limit: int = 20) -> list[Occurrence]:
@@ -1999,9 +1999,9 @@ class ReaderService:
         """Store the hash of each sentence of an analysed article, in the direction its
         paragraph is translated (for ``translated``); once per analysis.
 
-        Korean paragraphs are split with kiwipiepy: unless ``may_load_kiwi``, an
-        article that has one waits (the app's process never loads it, and its English
-        articles are analysed there) for :meth:`analyse_for_query`.
+        Korean paragraphs are split with kiwipiepy: unless ``may_load_kiwi`` or it is
+        loaded already, an article that has one waits for :meth:`analyse_for_query`
+        (the app's process never loads it, and analyses can come from the cache).
         """
         import sys
 
