@@ -216,6 +216,8 @@ def _open(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _list(service: ReaderService, args: argparse.Namespace) -> int:
+    if args.where is not None:
+        return _list_where(service, args)
     articles = service.list_articles(unread=args.unread, starred=args.starred, limit=args.limit)
     _print_summaries(articles, args.json)
     return 0
@@ -764,6 +766,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_command(sub)
     _add_mine_command(sub)
     _add_locate_command(sub)
+    _add_saved_commands(sub)
     return parser
 
 
@@ -783,6 +786,11 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     command.add_argument("--unread", action="store_true", help="only unread articles")
     command.add_argument("--starred", action="store_true", help="only starred articles")
     command.add_argument("--limit", type=_positive_int, default=None, metavar="N")
+    command.add_argument(
+        "--where",
+        metavar="QUERY",
+        help="only articles matching a query, e.g. 'unread and known>80%%' (see README)",
+    )
     _json_flag(command)
     command.set_defaults(handler=_list)
 
@@ -1454,3 +1462,74 @@ def _positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, not {value}")
     return value
+
+
+# -- the query language and saved searches (issue 14) ---------------------------------
+
+
+def _list_where(service: ReaderService, args: argparse.Namespace) -> int:
+    """``reader list --where QUERY``: the query combined with --unread, --starred, --limit."""
+    from reader.service import ServiceError
+
+    if service.query_needs_analysis(args.where):
+        print("reader: analysing articles for the query's learning terms…", file=sys.stderr)
+        service.analyse_for_query(args.where)
+    try:
+        articles = service.query_articles(
+            args.where, unread=args.unread, starred=args.starred, limit=args.limit
+        )
+    except ServiceError as error:
+        raise ServiceError(f"--where: {error}") from None
+    _print_summaries(articles, args.json)
+    return 0
+
+
+def _saved_add(service: ReaderService, args: argparse.Namespace) -> int:
+    from reader.service import ServiceError
+
+    try:
+        service.check_query(args.query)
+    except ServiceError as error:
+        raise ServiceError(f"query: {error}") from None
+    saved = service.add_saved_search(args.name, args.query, replace=args.replace)
+    print(f"saved search {saved.name!r}: {saved.query}")
+    return 0
+
+
+def _saved_list(service: ReaderService, args: argparse.Namespace) -> int:
+    searches = service.saved_searches()
+    unread = service.saved_search_unread()
+    if args.json:
+        print_json(
+            [{"name": s.name, "query": s.query, "unread": unread.get(s.name, 0)} for s in searches]
+        )
+        return 0
+    if not searches:
+        print("no saved searches; add one with `reader saved add NAME QUERY`", file=sys.stderr)
+    for saved in searches:
+        print(f"{saved.name}\t{unread.get(saved.name, 0)} unread\t{saved.query}")
+    return 0
+
+
+def _saved_remove(service: ReaderService, args: argparse.Namespace) -> int:
+    saved = service.remove_saved_search(args.name)
+    print(f"removed saved search {saved.name!r}")
+    return 0
+
+
+def _add_saved_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    saved = sub.add_parser("saved", help="saved searches: queries shown as collections")
+    saved_sub = saved.add_subparsers(dest="saved_command", metavar="ACTION", required=True)
+    command = saved_sub.add_parser("add", help="save a query under a name")
+    command.add_argument("name", metavar="NAME")
+    command.add_argument("query", metavar="QUERY")
+    command.add_argument(
+        "--replace", action="store_true", help="replace a saved search of the same name"
+    )
+    command.set_defaults(handler=_saved_add)
+    command = saved_sub.add_parser("list", help="saved searches with their unread counts")
+    _json_flag(command)
+    command.set_defaults(handler=_saved_list)
+    command = saved_sub.add_parser("remove", help="remove a saved search")
+    command.add_argument("name", metavar="NAME")
+    command.set_defaults(handler=_saved_remove)

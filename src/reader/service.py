@@ -50,6 +50,8 @@ if TYPE_CHECKING:
         InstalledModel,
         ProgressCallback,
     )
+    from reader.core.query import Compiled
+    from reader.core.query_store import SavedSearch
     from reader.core.sync.engine import Account, SyncResult
     from reader.core.terms import (
         Analysis,
@@ -67,6 +69,9 @@ MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
 
 MAX_LOOKUP_CHARS = 200
 """Longest text ``dict lookup`` analyses (a word or a short phrase)."""
+
+MAX_SAVED_SEARCH_NAME = 100
+"""Longest name of a saved search (it is shown in the sidebar)."""
 
 LOCAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
@@ -866,6 +871,7 @@ class ReaderService:
             words = terms.content_words(analyses)
             others = terms.other_words(analyses)
             self.store.replace_vocab(article.id, lang, digest, words, phrases, others)
+        self._index_article_sentences(article)
         return analyses
 
     def term_occurrences(self, term_id: int, limit: int = 20) -> list[Occurrence]:
@@ -1840,6 +1846,191 @@ class ReaderService:
             finally:
                 client.close()
         return results
+
+    # -- the query language and saved searches (issue 14) ----------------------------
+
+    def query_articles(
+        self,
+        query: str,
+        *,
+        unread: bool = False,
+        starred: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        """Articles matching a query (see :mod:`reader.core.query`), newest first;
+        ServiceError with the position for a query that is not valid."""
+        from reader.core import query_store
+
+        compiled = self._compiled_query(query)
+        return query_store.select_articles(
+            self.store.connection,
+            compiled,
+            unread=unread,
+            starred=starred,
+            limit=limit,
+            offset=offset,
+        )
+
+    def count_query(self, query: str, *, unread: bool = False) -> int:
+        """How many articles :meth:`query_articles` would list (``unread``: of them unread)."""
+        from reader.core import query_store
+
+        return query_store.count_articles(
+            self.store.connection, self._compiled_query(query), unread=unread
+        )
+
+    def query_article_ids(self, query: str, *, unread: bool = False) -> list[int]:
+        """The ids of every article matching a query (for mark-all-read), newest first."""
+        from reader.core import query_store
+
+        return query_store.article_ids(
+            self.store.connection, self._compiled_query(query), unread=unread
+        )
+
+    def check_query(self, query: str) -> None:
+        """ServiceError (with the position) unless ``query`` is valid."""
+        self._compiled_query(query)
+
+    def saved_searches(self) -> list[SavedSearch]:
+        from reader.core import query_store
+
+        return query_store.saved_searches(self.store.connection)
+
+    def add_saved_search(self, name: str, query: str, replace: bool = False) -> SavedSearch:
+        """Save a valid query under a name (one line, at most 100 characters); a name
+        already taken is an error unless ``replace``."""
+        from reader.core import query_store
+        from reader.core.store import utc_now
+
+        cleaned = clean_line(strip_controls(name))
+        if not cleaned:
+            raise ServiceError("a saved search needs a name")
+        if len(cleaned) > MAX_SAVED_SEARCH_NAME:
+            raise ServiceError(f"name longer than {MAX_SAVED_SEARCH_NAME} characters")
+        text = clean_line(strip_controls(query))
+        self.check_query(text)
+        with self.store.transaction() as connection:
+            if not query_store.add_saved_search(connection, cleaned, text, utc_now(), replace):
+                raise ServiceError(
+                    f"a saved search named {cleaned!r} exists; remove it first"
+                    " (`reader saved remove`) or choose another name"
+                )
+            saved = query_store.saved_search(connection, cleaned)
+        assert saved is not None
+        return saved
+
+    def remove_saved_search(self, name: str) -> SavedSearch:
+        from reader.core import query_store
+
+        with self.store.transaction() as connection:
+            saved = query_store.saved_search(connection, clean_line(name))
+            if saved is None:
+                raise ServiceError(f"no saved search named {clean_line(name)!r}")
+            query_store.remove_saved_search(connection, saved.name)
+        return saved
+
+    def saved_search_unread(self) -> dict[str, int]:
+        """Each saved search's unread articles (a query this version cannot read: 0)."""
+        counts: dict[str, int] = {}
+        for saved in self.saved_searches():
+            try:
+                counts[saved.name] = self.count_query(saved.query, unread=True)
+            except ServiceError:
+                counts[saved.name] = 0
+        return counts
+
+    def query_needs_analysis(self, query: str) -> bool:
+        """Whether a valid query reads analysed articles' data while some article was
+        never analysed (or, for ``translated``, never split into sentences)."""
+        from reader.core import query as query_language
+        from reader.core import query_store
+
+        try:
+            node = query_language.parse(query)
+        except query_language.QuerySyntaxError:
+            return False
+        if not query_language.uses_vocabulary(node):
+            return False
+        if self.vocabulary_pending():
+            return True
+        return query_language.uses_translation(node) and bool(
+            query_store.articles_without_sentences(self.store.connection, 1)
+        )
+
+    def analyse_for_query(self, query: str, limit: int | None = None) -> int:
+        """Analyse the articles a query's learning terms need (see
+        :meth:`query_needs_analysis`); returns how many were analysed."""
+        from reader.core import query as query_language
+        from reader.core import query_store
+
+        done = self.index_vocabulary(limit)
+        if query_language.uses_translation(query_language.parse(query)):
+            remaining = -1 if limit is None else max(0, limit - done)
+            for article_id in query_store.articles_without_sentences(
+                self.store.connection, remaining
+            ):
+                self._index_article_sentences(self.article(article_id), may_load_kiwi=True)
+                done += 1
+        return done
+
+    def _compiled_query(self, query: str) -> Compiled:
+        from reader.core import query as query_language
+
+        try:
+            node = query_language.parse(query)
+        except query_language.QuerySyntaxError as error:
+            raise ServiceError(str(error)) from None
+        context = query_language.QueryContext()
+        if query_language.uses_translation(node):
+            context = query_language.QueryContext(self._current_engines())
+        return query_language.compile_query(node, context)
+
+    def _current_engines(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """(model id, options) of the engine each direction translates with now."""
+        from reader.core.translation import NoModelError
+
+        engines: dict[tuple[str, str], tuple[str, str]] = {}
+        for direction in (("ko", "en"), ("en", "ko")):
+            try:
+                engine = self.translations.engine(*direction)
+            except NoModelError:
+                continue
+            engines[direction] = (engine.model.model_id, engine.options)
+        return engines
+
+    def _index_article_sentences(self, article: Article, may_load_kiwi: bool = False) -> None:
+        """Store the hash of each sentence of an analysed article, in the direction its
+        paragraph is translated (for ``translated``); once per analysis.
+
+        Korean paragraphs are split with kiwipiepy: unless ``may_load_kiwi`` or it is
+        loaded already, an article that has one waits for :meth:`analyse_for_query`
+        (the app's process never loads it, and analyses can come from the cache).
+        """
+        import sys
+
+        from reader.core import query_store
+        from reader.core.translation import sentence_hash
+
+        if not query_store.needs_sentences(self.store.connection, article.id):
+            return
+        try:
+            direction = self.direction_for(article)
+        except ServiceError:
+            return
+        rows = []
+        directions = self.paragraph_directions(article.paragraphs, direction)
+        for paragraph, way in zip(article.paragraphs, directions, strict=True):
+            if way is None:
+                continue
+            split_lang = detect_language(paragraph) or way[0]
+            if split_lang == "ko" and not may_load_kiwi and "kiwipiepy" not in sys.modules:
+                return
+            for sentence in self.split_sentences(paragraph, split_lang):
+                if sentence.text.strip():
+                    rows.append((way[0], way[1], sentence_hash(sentence.text)))
+        with self.store.transaction() as connection:
+            query_store.replace_sentences(connection, article.id, rows)
 
 
 def _looks_like_pair(text: str) -> bool:

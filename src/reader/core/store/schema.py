@@ -6,6 +6,8 @@ migration N brings a database to ``user_version`` N.
 
 from __future__ import annotations
 
+from reader.core import query_store
+
 # Never edit a released migration: add a new one.
 _MIGRATION_1 = """
 CREATE TABLE feeds (
@@ -200,5 +202,16 @@ WHEN old.starred IS NOT new.starred AND NOT EXISTS (SELECT 1 FROM account_applyi
 END;
 """
 
-MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _MIGRATION_4, _MIGRATION_5]
+# Per-article statistics (words, content words, known ones), sentence hashes and saved
+# searches, for the query language (issue 14): the SQL is in reader.core.query_store.
+_MIGRATION_6 = query_store.MIGRATION
+
+MIGRATIONS: list[str] = [
+    _MIGRATION_1,
+    _MIGRATION_2,
+    _MIGRATION_3,
+    _MIGRATION_4,
+    _MIGRATION_5,
+    _MIGRATION_6,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,6 +31,8 @@ from reader.ui.widgets.collections import (
 )
 
 if TYPE_CHECKING:
+    from reader.service import ReaderService
+
     pass
 
 
@@ -46,7 +48,6 @@ class LibraryScreen(RefreshingScreen):
     def __init__(self) -> None:
         super().__init__()
         self.collection: Collection = ALL_UNREAD
-        self._search_results: list[ArticleSummary] = []
         self.by_difficulty = False
         """Rows ordered easiest first (most known words) instead of newest first."""
         self._ranked: list[ArticleSummary] | None = None
@@ -73,6 +74,7 @@ class LibraryScreen(RefreshingScreen):
                 demo=service.count_articles(kind=FeedKind.DEMO, unread=True),
                 feeds=service.feeds(),
                 accounts=service.accounts(),
+                saved=_saved_counts(service),
             )
             self.app.call_from_thread(self._show_counts, counts)
 
@@ -107,15 +109,15 @@ class LibraryScreen(RefreshingScreen):
     def _query(self, collection: Collection, offset: int, limit: int) -> list[ArticleSummary]:
         if self._ranked is not None:
             return self._ranked[offset : offset + limit]
-        if collection.key == "search":
-            return self._search_results[offset : offset + limit]
+        if collection.is_query:
+            return self.service.query_articles(collection.query, limit=limit, offset=offset)
         return self.service.list_articles(**collection.filters(), limit=limit, offset=offset)
 
     def _load_articles_now(self, collection: Collection, keep: Position | None = None) -> None:
         with self.guard(f"loading {collection.title}"):
-            if collection.key == "search":
-                self._search_results = self.service.search(collection.query, limit=1000)
-                total = len(self._search_results)
+            if collection.is_query:
+                self._analyse_for_query(collection.query)
+                total = self.service.count_query(collection.query)
             else:
                 total = self.service.count_articles(**collection.filters())
             self._ranked = None
@@ -128,6 +130,14 @@ class LibraryScreen(RefreshingScreen):
                 self._show_articles, collection, total, rows, empty, cursor, pages
             )
             self._send_difficulties(rows)
+
+    def _analyse_for_query(self, query: str) -> None:
+        """Analyse pending articles (at most :data:`RANK_ANALYSE_LIMIT`, in the helper
+        process for Korean) when the query's learning terms need them (worker thread)."""
+        from reader.ui import term_worker
+
+        if self.service.vocabulary_pending() and self.service.query_needs_analysis(query):
+            term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
 
     def _find_kept(
         self,
@@ -173,8 +183,8 @@ class LibraryScreen(RefreshingScreen):
 
         if self.service.vocabulary_pending():
             term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
-        if collection.key == "search":
-            rows = list(self._search_results)
+        if collection.is_query:
+            rows = self.service.query_articles(collection.query)
         else:
             rows = self.service.list_articles(**collection.filters(), limit=max(total, 1))
         found = self.service.article_difficulties([row.id for row in rows])
@@ -283,6 +293,12 @@ def _meta_parts(article: Article | ArticleSummary) -> list[str]:
     return [article.feed_title, published, article.language or ""]
 
 
+def _saved_counts(service: ReaderService) -> list[tuple[str, str, int]]:
+    """Each saved search with its unread count, for the sidebar (worker thread)."""
+    unread = service.saved_search_unread()
+    return [(s.name, s.query, unread.get(s.name, 0)) for s in service.saved_searches()]
+
+
 def _empty_text(collection: Collection) -> str:
     if collection.key == "unread":
         return "Nothing unread. Press R to refresh, a to add a feed."
@@ -290,6 +306,6 @@ def _empty_text(collection: Collection) -> str:
         return "No starred articles yet: press s on one to keep it here."
     if collection.key == "local":
         return "Nothing here yet: `reader open FILE` or ctrl+s in the translator (T) adds articles."
-    if collection.key == "search":
+    if collection.is_query:
         return f"Nothing matches {collection.query!r}."
     return "No articles in this collection."

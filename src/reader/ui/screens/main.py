@@ -18,7 +18,8 @@ from textual.widgets import Header, Static
 from reader.core.models import ArticleSummary
 from reader.ui.format import plain
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
-from reader.ui.screens.library import PREVIEW_DELAY, LibraryScreen, Position
+from reader.ui.screens.library import PREVIEW_DELAY
+from reader.ui.screens.searching import SearchingScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.collections import (
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["PREVIEW_DELAY", "MainScreen"]
 
 
-class MainScreen(LibraryScreen):
+class MainScreen(SearchingScreen):
     """Collections on the left, the list and a preview on the right (stacked when narrow)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,8 +90,6 @@ class MainScreen(LibraryScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._before_search: tuple[Collection, Position | None] | None = None
-        """The collection (and cursor) a search started from, for escape and ``q``."""
         self._undo: _BulkChange | None = None
         """The last bulk change of read state, which ``u`` reverts."""
 
@@ -159,18 +158,6 @@ class MainScreen(LibraryScreen):
         if not self.leave_search():
             self.query_one(ArticleList).focus()
 
-    def leave_search(self) -> bool:
-        """Back from search results to where the search started, cursor and all; False if
-        no search is shown (``q`` then quits)."""
-        if self.collection.key != "search" or self._before_search is None:
-            return False
-        collection, keep = self._before_search
-        self._before_search = None
-        self.load_articles(collection, keep)
-        self.query_one(CollectionTree).select_key(collection.key, announce=False)
-        self.query_one(ArticleList).focus()
-        return True
-
     def action_toggle_read(self) -> None:
         summary = self._highlighted()
         if summary is not None:
@@ -235,20 +222,6 @@ class MainScreen(LibraryScreen):
         if summary is not None:
             self.open_in_browser(summary.url)
 
-    def action_search(self) -> None:
-        from reader.ui.dialogs.prompt import PromptDialog
-
-        def search(query: str | None) -> None:
-            if not query:
-                return
-            if self.collection.key != "search":
-                self._before_search = (self.collection, self._cursor_position())
-            self.load_articles(Collection("search", f"Search: {query}", query=query))
-
-        self.app.push_screen(
-            PromptDialog("Search", "Words or part of a word, Korean or English", "search"), search
-        )
-
     def action_mark_all_read(self) -> None:
         """Ask "Mark 12 articles read?" for exactly the articles shown, then mark them."""
         collection = self.collection
@@ -262,8 +235,8 @@ class MainScreen(LibraryScreen):
 
     def _unread_ids(self, collection: Collection) -> list[int]:
         """The unread articles of the collection or search shown (worker thread)."""
-        if collection.key == "search":
-            return self.service.unread_among([row.id for row in self._search_results])
+        if collection.is_query:
+            return self.service.query_article_ids(collection.query, unread=True)
         return self.service.article_ids(**{**collection.filters(), "unread": True})
 
     def _confirm_mark_read(self, collection: Collection, unread: list[int]) -> None:

@@ -24,22 +24,28 @@ class Collection:
     """What an article list shows: a smart collection or one feed."""
 
     key: str
-    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``folder:<name>``,
-    ``account:<name>`` (every feed of a feed-server account) or ``feed:<id>``."""
+    """``unread``, ``starred``, ``local``, ``demo``, ``search``, ``saved:<name>``,
+    ``folder:<name>``, ``account:<name>`` (every feed of a feed-server account) or
+    ``feed:<id>``."""
     title: str
     feed_id: int | None = None
     unread_only: bool = False
     starred_only: bool = False
     kind: FeedKind | None = None
     query: str = ""
-    """For ``search``: what the user typed."""
+    """For ``search``: what the user typed; for ``saved:<name>``: the saved query."""
     folder: str | None = None
     """For ``folder:<name>``: every feed filed in that folder (and the folders in it)."""
     account: str | None = None
     """For an account and its folders: the account's name (its feeds are read-only)."""
 
+    @property
+    def is_query(self) -> bool:
+        """A search or a saved search: its articles are those of :attr:`query`."""
+        return self.key == "search" or self.key.startswith("saved:")
+
     def filters(self) -> dict[str, Any]:
-        """The store's filters for this collection (not for ``search``, which has ids)."""
+        """The store's filters for this collection (not for a query, see :attr:`is_query`)."""
         return {
             "feed_id": self.feed_id,
             "unread": self.unread_only,
@@ -111,6 +117,11 @@ def account_folder_collection(account: str, folder: str) -> Collection:
     )
 
 
+def saved_collection(name: str, query: str) -> Collection:
+    """A saved search (``reader saved add``, ``ctrl+s`` in the search box)."""
+    return Collection(f"saved:{name}", plain(name), query=query)
+
+
 @dataclass
 class CollectionCounts:
     """Everything the tree shows, fetched in one worker."""
@@ -121,6 +132,8 @@ class CollectionCounts:
     demo: int
     feeds: list[Feed]
     accounts: list[Account] = field(default_factory=list)
+    saved: list[tuple[str, str, int]] = field(default_factory=list)
+    """Saved searches: (name, query, unread articles)."""
 
 
 def _suffix(count: int | None = None, failed: bool = False) -> Text:
@@ -190,6 +203,8 @@ class CollectionTree(Tree[Collection]):
         self._add(self.root, LOCAL, _suffix(counts.local))
         if counts.demo or any(feed.kind is FeedKind.DEMO for feed in counts.feeds):
             self._add(self.root, WELCOME, _suffix(counts.demo))
+        for name, query, unread in counts.saved:
+            self._add(self.root, saved_collection(name, query), _suffix(unread))
         subscribed = sorted(
             (feed for feed in counts.feeds if feed.kind is FeedKind.FEED),
             key=lambda feed: (feed_name(feed).casefold(), feed.id),
