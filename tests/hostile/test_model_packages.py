@@ -184,6 +184,7 @@ def test_models_list_json_reports_damaged_packages(installed_tiny_models: Path) 
 @pytest.mark.parametrize(
     ("content", "why"),
     [(b"", "empty"), (b"garbage" * 100, "garbage"), (os.urandom(4096), "random bytes")],
+    ids=["empty", "garbage", "random bytes"],  # the same names in every xdist worker
 )
 def test_a_broken_sentencepiece_model_is_refused(
     tiny_packages: TinyPackages, tmp_path: Path, content: bytes, why: str

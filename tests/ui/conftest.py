@@ -107,3 +107,17 @@ async def translation_settled(pilot: object, seconds: float = 60) -> None:
 def focused(app: App[Any]) -> Widget | None:
     """The focused widget, read afresh: mypy keeps ``app.focused`` narrowed across awaits."""
     return app.focused
+
+
+def record_notifications(app: App[Any]) -> list[str]:
+    """Every notification message, kept even after its toast times out (5 s): on a loaded
+    machine the app's start and a settle can take longer than that."""
+    messages: list[str] = []
+    show = app.notify
+
+    def notify(message: str, **options: Any) -> None:
+        messages.append(message)
+        show(message, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return messages

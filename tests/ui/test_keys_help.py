@@ -14,7 +14,7 @@ from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.help import HelpScreen, binding_sections, key_contexts
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.key_hints import KeyHints
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, record_notifications, settle
 
 
 def help_text(screen: HelpScreen, width: int = 120) -> str:
@@ -155,10 +155,10 @@ async def test_a_huge_keys_table_is_capped_and_reported_once(service: ReaderServ
     service.config.keys = {f"no_such_action_{n}": "x" for n in range(20_000)}
     service.config.keys["list_down"] = "x"  # past the cap: not read
     app = make_app(service)
+    messages = record_notifications(app)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
         assert len(app.keymap) == MAX_KEYMAP_ENTRIES
-        messages = [n.message for n in app._notifications]
         capped = [m for m in messages if "only the first" in m]
         assert len(capped) == 1 and "20,001 entries" in capped[0]
         unknown = next(m for m in messages if "names no action" in m)

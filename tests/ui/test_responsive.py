@@ -6,7 +6,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -20,7 +19,7 @@ from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.collections import CollectionTree
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, record_notifications, settle
 
 KEY_BUDGET_SECONDS = 0.5
 """Generous for a loaded 2-core machine; the benchmark measures the real figure."""
@@ -52,19 +51,6 @@ def slow_server() -> Iterator[tuple[HTTPServer, threading.Event]]:
     release.set()
     server.clear()
     server.stop()
-
-
-def record_notifications(app: ReaderApp) -> list[str]:
-    """Every notification message, kept even after the toast times out on a slow machine."""
-    messages: list[str] = []
-    show = app.notify
-
-    def notify(message: str, **options: Any) -> None:
-        messages.append(message)
-        show(message, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return messages
 
 
 def is_shown(app: ReaderApp, screen: object) -> bool:

@@ -13,7 +13,7 @@ from reader.service import ReaderService
 from reader.ui.screens.help import HelpScreen, all_binding_ids, binding_sections
 from reader.ui.themes import SHIPPED_THEMES_DIR, ThemeError, load_theme_file, load_themes
 from reader.ui.widgets.article_list import ArticleList
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, record_notifications, settle
 
 
 def test_shipped_themes_load() -> None:
@@ -53,12 +53,12 @@ async def test_user_themes_load_and_a_broken_one_is_reported_once(service: Reade
     )
     (themes_dir / "broken.toml").write_text("name = [", encoding="utf-8")
     app = make_app(service)
+    messages = record_notifications(app)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         assert "mine" in app.available_themes
         app.theme = "mine"
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
         assert sum("broken.toml" in message for message in messages) == 1
         assert app.is_running
     log = service.paths.log_file.read_text(encoding="utf-8")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.cli.test_cli import assert_clean_failure
 from tests.conftest import run_reader
 from tests.dictionary.conftest import KENGDIC_TSV, KRDICT_XML
-from tests.functional.test_cli import assert_clean_failure
 
 
 def installed_names() -> list[tuple[str, int]]:

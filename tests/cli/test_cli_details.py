@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from tests.cli.test_cli import assert_clean_failure, open_json
 from tests.conftest import run_reader
-from tests.functional.test_cli import assert_clean_failure, open_json
 
 RSS = (
     '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
