@@ -45,10 +45,12 @@ def library() -> Iterator[tuple[ReaderService, dict[str, int]]]:
             feeds[feed],
             [EntryData(guid, title, paragraphs, language=language, published=published)],
         )
-    ids = {
+    found = {
         guid: service.store.article_id_by_guid(feeds[feed], guid)
         for guid, (feed, *_rest) in ARTICLES.items()
     }
+    ids = {guid: article_id for guid, article_id in found.items() if article_id is not None}
+    assert len(ids) == len(found)
     assert service.index_vocabulary() == 4
     service.set_read([ids["ko-economy"]], True)
     service.set_starred([ids["ko-economy"], ids["en-summit"]], True)
