@@ -15,6 +15,7 @@ from tests.support.translation_fixtures import (  # noqa: F401  (shared fixtures
     installed_families,
     installed_tiny_models,
     no_network,
+    sentinel_breaking_package,
     tiny_families,
     tiny_packages,
 )

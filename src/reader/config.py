@@ -55,6 +55,14 @@ DEFAULT_CONFIG_TEXT = """\
 # page) the other way, when both directions have a model; false keeps one direction
 # per article (such paragraphs are shown as they are).
 # per_paragraph = true
+# The glossary steers the translation: a term with a gloss in the target language
+# comes out as its gloss, ignored and "keep as is" terms stay as they are written.
+# glossary = true
+# Sentences whose confidence (0 to 1) is below this are shown as unsure.
+# low_confidence = 0.5
+# An output more than this many times longer or shorter than the language pair
+# usually gives is unsure.
+# length_tolerance = 3.0
 
 [keys]
 # Rebind any action by its id, e.g.:
@@ -89,6 +97,9 @@ class TranslationConfig:
     max_sentence_tokens: int = 200
     threads: int = 0
     per_paragraph: bool = True
+    glossary: bool = True
+    low_confidence: float = 0.5
+    length_tolerance: float = 3.0
 
 
 @dataclass
@@ -115,6 +126,8 @@ RANGES: dict[str, tuple[int | float, int | float]] = {
     "max_batch_tokens": (16, 65536),
     "max_sentence_tokens": (4, 8192),
     "threads": (0, 256),
+    "low_confidence": (0.0, 1.0),
+    "length_tolerance": (1.0, 100.0),
 }
 """The accepted range of every number (both ends included), documented in README:
 values outside it validate as numbers but break things (100000 threads crash

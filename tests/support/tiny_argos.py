@@ -85,11 +85,13 @@ def training_lines() -> list[str]:
     return lines
 
 
-def train_sentencepiece(lines: list[str] | None = None, words: list[str] | None = None) -> bytes:
+def train_sentencepiece(
+    lines: list[str] | None = None, words: list[str] | None = None, symbols: tuple[str, ...] = ()
+) -> bytes:
     """A small unigram SentencePiece model with identity normalization.
 
     Trained on ``lines`` (both languages by default); ``words`` (every dictionary word
-    by default) stay whole pieces.
+    by default) stay whole pieces, and so do ``symbols`` wherever they occur.
     """
     import sentencepiece as spm
 
@@ -106,7 +108,8 @@ def train_sentencepiece(lines: list[str] | None = None, words: list[str] | None 
         model_type="unigram",
         num_threads=1,
         minloglevel=2,
-        user_defined_symbols=["▁" + word for word in words],  # dictionary words stay whole
+        # dictionary words stay whole
+        user_defined_symbols=["▁" + word for word in words] + list(symbols),
     )
     return model.getvalue()
 
@@ -304,16 +307,29 @@ class TinyPackages:
 
 
 def build_package(
-    work_dir: Path, source: str, target: str, sentencepiece_model: bytes, version: str = "1.0"
+    work_dir: Path,
+    source: str,
+    target: str,
+    sentencepiece_model: bytes,
+    version: str = "1.0",
+    rewrites: dict[str, str] | None = None,
 ) -> Path:
-    """Build ``translate-<source>_<target>-tiny.argosmodel`` in ``work_dir``."""
+    """Build ``translate-<source>_<target>-tiny.argosmodel`` in ``work_dir``.
+
+    ``rewrites`` maps source pieces to other target pieces on top of the dictionary
+    (a model that damages what it should copy).
+    """
     vocabulary = pieces_of(sentencepiece_model)
     dictionary = (
         DICTIONARY_KO_EN
         if source == "ko"
         else {english: korean for korean, english in DICTIONARY_KO_EN.items()}
     )
-    spec = build_spec(vocabulary, _token_map(vocabulary, dictionary))
+    mapping = _token_map(vocabulary, dictionary)
+    index = {piece: i for i, piece in enumerate(vocabulary)}
+    for piece, written in (rewrites or {}).items():
+        mapping[index[piece]] = index[written]
+    spec = build_spec(vocabulary, mapping)
     folder_name = f"translate-{source}_{target}-tiny"
     folder = work_dir / "build" / folder_name
     write_ctranslate2_model(spec, folder / "model")
@@ -345,6 +361,15 @@ def build_tiny_packages(work_dir: Path) -> TinyPackages:
         ko_en=build_package(work_dir, "ko", "en", model),
         en_ko=build_package(work_dir, "en", "ko", model),
     )
+
+
+def build_sentinel_breaking_package(work_dir: Path) -> Path:
+    """A ko→en tiny package that writes every digit ``1`` as ``2``: the glossary's
+    sentinel ``[1]`` comes out as ``[2]`` — dropped, and duplicated when the sentence
+    also has a ``[2]`` — while everything else is translated as by the normal package."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    model = train_sentencepiece(symbols=("1", "2"))
+    return build_package(work_dir, "ko", "en", model, rewrites={"1": "2"})
 
 
 def reference_translation(text_pieces: list[str], source: str) -> list[str]:

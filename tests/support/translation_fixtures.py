@@ -22,6 +22,14 @@ def tiny_packages(tmp_path_factory: pytest.TempPathFactory) -> TinyPackages:
     return build_tiny_packages(tmp_path_factory.mktemp("tiny-argos"))
 
 
+@pytest.fixture(scope="session")
+def sentinel_breaking_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny ko→en ``.argosmodel`` that damages the glossary's sentinels (1 → 2)."""
+    from tests.support.tiny_argos import build_sentinel_breaking_package
+
+    return build_sentinel_breaking_package(tmp_path_factory.mktemp("tiny-breaking"))
+
+
 @pytest.fixture
 def installed_tiny_models(tiny_packages: TinyPackages, reader_home: Path) -> Path:
     """Both tiny packages installed into this test's READER_HOME; returns the models folder."""

@@ -38,6 +38,7 @@ from reader.core.models import (
     Term,
 )
 from reader.core.text import clean_line
+from reader.core.translation_records import MIGRATION as _MIGRATION_6
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_WAIT_SECONDS = 120.0
@@ -329,7 +330,16 @@ WHEN old.starred IS NOT new.starred AND NOT EXISTS (SELECT 1 FROM account_applyi
 END;
 """
 
-MIGRATIONS: list[str] = [_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _MIGRATION_4, _MIGRATION_5]
+# Issue 12: translation details, "keep as is" terms and the reader's own translations
+# (the SQL is in core/translation_records.py).
+MIGRATIONS: list[str] = [
+    _MIGRATION_1,
+    _MIGRATION_2,
+    _MIGRATION_3,
+    _MIGRATION_4,
+    _MIGRATION_5,
+    _MIGRATION_6,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
