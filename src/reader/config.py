@@ -63,6 +63,8 @@ DEFAULT_CONFIG_TEXT = """\
 # An output more than this many times longer or shorter than the language pair
 # usually gives is unsure.
 # length_tolerance = 3.0
+# Also measure each sentence's least sure word (one more pass of the model, no search).
+# token_scores = false
 
 [keys]
 # Rebind any action by its id, e.g.:
@@ -100,6 +102,7 @@ class TranslationConfig:
     glossary: bool = True
     low_confidence: float = 0.5
     length_tolerance: float = 3.0
+    token_scores: bool = False
 
 
 @dataclass

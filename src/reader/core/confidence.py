@@ -13,9 +13,12 @@ From the model's own numbers (the same decode; nothing is run again):
 * **weakest token** — the least probable output token, when the caller measured it
   (``score_batch``); its square root is the signal (one unsure word in a long sentence
   should not count as much as an unsure sentence).
-* **n-best agreement** — with beam > 1, how much of the best hypothesis the second one
-  shares (difflib ratio over words): ``0.4 + 0.6 × ratio``, so two unrelated
-  hypotheses give 0.4.
+* **n-best agreement** — with beam > 1, whether the second hypothesis says something
+  else *and* is almost as likely: ``1 - 0.7 × (1 - alike) × min(1, 2 × share)``, where
+  ``alike`` is the difflib ratio of their words and ``share`` the second's probability
+  against the best's (0.5 when as likely). An unlikely alternative costs nothing; two
+  equally likely, unrelated hypotheses give 0.3. Alternatives that repeat themselves
+  (a decode running on to its length limit) are not kept.
 
 Hard signals, each a cap:
 
@@ -25,7 +28,8 @@ Hard signals, each a cap:
 * A length ratio (output characters / source characters) more than
   ``length_tolerance`` times away from the pair's norm (2.4 for ko→en, 0.42 for
   en→ko), for sources of at least 8 characters: 0.3.
-* Repeated n-grams — a word four times in a row, or a three-word run three times: 0.2.
+* Repeated n-grams — a word four times in a row, a three-word run three times, or a
+  few characters six times in a row: 0.2.
 * A glossary term that could not be applied (its sentinel was damaged): 0.6.
 
 A sentence below ``low_confidence`` (``[translation] low_confidence``, 0.5 by default)
@@ -53,6 +57,8 @@ LATIN_LEFT_CAP = 0.35
 LENGTH_CAP = 0.3
 REPEAT_CAP = 0.2
 TERM_NOT_APPLIED_CAP = 0.6
+NBEST_WEIGHT = 0.7
+"""Two equally likely hypotheses with nothing in common give 1 - 0.7 = 0.3."""
 MIN_SOURCE_CHARS_FOR_LENGTH = 8
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
@@ -70,6 +76,8 @@ class ModelNumbers:
     """Probability of its least probable token, when measured."""
     alternatives: tuple[str, ...] = ()
     """The other hypotheses of the n-best list, best first (their text)."""
+    shares: tuple[float, ...] = ()
+    """For each alternative, ``P(alternative) / (P(best) + P(alternative))``."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,10 @@ def assess(
         w = numbers.weakest
         signals.append((math.sqrt(max(w, 0.0)), f"least sure word has probability {w:.2f}"))
     if numbers.alternatives:
+        share = numbers.shares[0] if numbers.shares else 0.5
         ratio = _agreement(target, numbers.alternatives[0])
-        signals.append((0.4 + 0.6 * ratio, f"n-best hypotheses agree {ratio:.0%}"))
+        value = 1.0 - NBEST_WEIGHT * (1.0 - ratio) * min(1.0, 2.0 * share)
+        signals.append((value, f"an almost as likely hypothesis differs ({ratio:.0%} alike)"))
     hard = _hard_signals(source, target, direction, kept, not_applied, length_tolerance)
     signals.extend(hard)
     if not signals:
@@ -123,6 +133,13 @@ def assess(
     lowest = min(signals, key=lambda signal: signal[0])
     reasons = [lowest[1], *(reason for _, reason in hard if reason != lowest[1])]
     return Confidence(round(max(0.0, min(1.0, lowest[0])), 3), "; ".join(reasons))
+
+
+def alternative_share(best_log_probability: float, other_log_probability: float) -> float:
+    """How likely an alternative is against the best hypothesis, from their total
+    log-probabilities: 0.5 when both are as likely, near 0 when the best is far ahead."""
+    difference = max(-50.0, min(50.0, other_log_probability - best_log_probability))
+    return 1.0 / (1.0 + math.exp(-difference))
 
 
 def _agreement(best: str, other: str) -> float:
@@ -186,8 +203,16 @@ def _length_signal(
     return (LENGTH_CAP, f"length {ratio:.1f}× what the pair usually gives")
 
 
+_REPEATED_RUN = re.compile(r"(\S{1,4}?)\1{5,}")
+"""One to four characters six times in a row (``IIIIII``, ``일일일일일일``): text without
+spaces that repeats itself."""
+
+
 def repeats_itself(text: str) -> bool:
-    """A word four times in a row, or a run of three words three times."""
+    """A word four times in a row, a run of three words three times, or a few
+    characters six times in a row."""
+    if _REPEATED_RUN.search(text):
+        return True
     words = [word.lower() for word in _WORD.findall(text)]
     run = 1
     for previous, word in pairwise(words):

@@ -33,7 +33,13 @@ from typing import Any, Protocol
 
 from reader.config import TranslationConfig
 from reader.core import translation_records as records
-from reader.core.confidence import ModelNumbers, assess, mean_probability
+from reader.core.confidence import (
+    ModelNumbers,
+    alternative_share,
+    assess,
+    mean_probability,
+    repeats_itself,
+)
 from reader.core.model_families import ARGOS, Tokenization, model_dir, tokenization_for
 from reader.core.model_registry import PREFERENCE_KEY, ModelEntry, all_models, choose, find_by_name
 from reader.core.models import Sentence
@@ -251,20 +257,53 @@ class CTranslate2Engine:
         tokenization = self.tokenization
         batch = [tokenization.source_tokens(pieces) for pieces in units]
         results = self._translator.translate_batch(batch, **self.decoding_options(batch))
-        return [self._decoded(result) for result in results]
+        decoded = [self._decoded(result) for result in results]
+        if self.config.token_scores:
+            best = [result.hypotheses[0] for result in results]
+            weakest = self._weakest_tokens(batch, best)
+            decoded = [
+                replace(item, weakest=low) for item, low in zip(decoded, weakest, strict=True)
+            ]
+        return list[Decoded | Exception](decoded)
+
+    def _weakest_tokens(
+        self, batch: list[list[str]], hypotheses: list[list[str]]
+    ) -> list[float | None]:
+        """The probability of each best hypothesis's least likely token, by forced
+        decoding (``score_batch``: one more pass of the model, no search)."""
+        targets = [list(hypothesis) for hypothesis in hypotheses]
+        prefix = len(self.tokenization.target_prefix or ())
+        scored = self._translator.score_batch(
+            batch,
+            targets,
+            max_batch_size=self.config.max_batch_tokens,
+            batch_type="tokens",
+        )
+        weakest: list[float | None] = []
+        for result in scored:
+            log_probs = list(result.log_probs)[prefix:]
+            weakest.append(math.exp(min(log_probs)) if log_probs else None)
+        return weakest
 
     def _decoded(self, result: Any) -> Decoded:
         """A CTranslate2 result as text, its mean token probability and its n-best."""
         tokenization = self.tokenization
         texts = [tokenization.detokenize(hypothesis).strip() for hypothesis in result.hypotheses]
         best = result.hypotheses[0]
-        probability = None
-        if result.scores:
-            prefix = len(tokenization.target_prefix or ())
-            length = max(1, len(best) - prefix) + 1  # the end token is scored too
-            probability = mean_probability(result.scores[0], length, LENGTH_PENALTY)
-        others = tuple(dict.fromkeys(t for t in texts[1:] if t and t != texts[0]))
-        return Decoded(texts[0], probability, len(best), others)
+        prefix = len(tokenization.target_prefix or ())
+        lengths = [max(1, len(hypothesis) - prefix) + 1 for hypothesis in result.hypotheses]
+        if not result.scores:
+            return Decoded(texts[0], None, len(best), ())
+        probability = mean_probability(result.scores[0], lengths[0], LENGTH_PENALTY)
+        totals = [
+            score * length**LENGTH_PENALTY
+            for score, length in zip(result.scores, lengths, strict=False)
+        ]
+        others: dict[str, float] = {}
+        for text, total in zip(texts[1:], totals[1:], strict=False):
+            if text and text != texts[0] and text not in others and not repeats_itself(text):
+                others[text] = alternative_share(totals[0], total)
+        return Decoded(texts[0], probability, len(best), tuple(others), tuple(others.values()))
 
     def max_decoding_length(self, longest_input: int) -> int:
         """Decoding stops here even without ``</s>``: twice the longest input, plus a margin."""
@@ -279,6 +318,10 @@ class Decoded:
     probability: float | None
     tokens: int
     alternatives: tuple[str, ...]
+    shares: tuple[float, ...] = ()
+    """For each alternative, its probability against the best one's (0–1, 0.5 = as likely)."""
+    weakest: float | None = None
+    """The least likely token's probability (``token_scores`` on)."""
 
 
 _EMPTY = Decoded("", None, 0, ())
@@ -297,8 +340,15 @@ def _joined(parts: list[Decoded]) -> Outcome:
         tokens = sum(max(n, 1) for _, n in probabilities)
         log_sum = sum(math.log(max(p, 1e-12)) * max(n, 1) for p, n in probabilities)
         probability = math.exp(log_sum / tokens)
-    alternatives = parts[0].alternatives if len(parts) == 1 else ()
-    return Outcome(text, numbers=ModelNumbers(probability, None, alternatives))
+    whole = len(parts) == 1
+    weakest = [part.weakest for part in parts if part.weakest is not None]
+    numbers = ModelNumbers(
+        probability,
+        min(weakest) if weakest else None,
+        parts[0].alternatives if whole else (),
+        parts[0].shares if whole else (),
+    )
+    return Outcome(text, numbers=numbers)
 
 
 # -- argostranslate's own path -----------------------------------------------------------
@@ -541,11 +591,15 @@ class Translations:
                 restored.append(_without_terms(outcome, item))
                 continue
             text = restore(item, outcome.target)
+            chosen: Outcome | None = outcome
             if text is None:
+                chosen = _kept_alternative(outcome, item)
+                text = None if chosen is None else restore(item, chosen.target)
+            if chosen is None or text is None:
                 damaged.append(index)
                 restored.append(outcome)
                 continue
-            restored.append(_restored(outcome, item, text))
+            restored.append(_restored(chosen, item, text))
         if damaged:
             log.info("glossary: %d sentences fell back to the plain translation", len(damaged))
             plain = engine.translate([items[i].source for i in damaged])
@@ -682,19 +736,39 @@ def _cache_key(item: Protected) -> str:
 def _restored(outcome: Outcome, item: Protected, text: str) -> Outcome:
     """A steered outcome with its glosses put in (alternatives too, those that kept
     every sentinel; the others are dropped: a sentinel never reaches the reader)."""
-    alternatives: list[str] = []
+    alternatives: dict[str, float] = {}
     numbers = outcome.numbers or ModelNumbers()
-    for alternative in numbers.alternatives:
+    shares = numbers.shares or (0.0,) * len(numbers.alternatives)
+    for alternative, share in zip(numbers.alternatives, shares, strict=True):
         put = restore(item, alternative)
         if put is not None and put != text:
-            alternatives.append(put)
+            alternatives.setdefault(put, share)
     return replace(
         outcome,
         target=text,
         terms=item.terms(applied=True),
         alternatives=tuple(alternatives),
-        numbers=replace(numbers, alternatives=tuple(alternatives)),
+        numbers=replace(
+            numbers, alternatives=tuple(alternatives), shares=tuple(alternatives.values())
+        ),
     )
+
+
+def _kept_alternative(outcome: Outcome, item: Protected) -> Outcome | None:
+    """When the best hypothesis damaged a sentinel, the first n-best alternative that
+    kept them all, as the outcome (the others after it); None when none did — then
+    the sentence is decoded again without the glossary."""
+    numbers = outcome.numbers or ModelNumbers()
+    for position, alternative in enumerate(numbers.alternatives):
+        if restore(item, alternative) is not None:
+            rest = numbers.alternatives[position + 1 :]
+            shares = numbers.shares[position + 1 :] if numbers.shares else ()
+            return replace(
+                outcome,
+                target=alternative,
+                numbers=replace(numbers, alternatives=rest, shares=shares),
+            )
+    return None
 
 
 def _plain(outcome: Outcome) -> Outcome:
