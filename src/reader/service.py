@@ -1112,7 +1112,12 @@ class ReaderService:
                 own_target = pair.get("target_lang", target)
                 segments.append(
                     bilingual.Segment(
-                        pair["source"], pair["target"], own_source, own_target, tuple(marks)
+                        pair["source"],
+                        pair["target"],
+                        own_source,
+                        own_target,
+                        tuple(marks),
+                        edited=bool(pair.get("edited")),
                     )
                 )
             paragraphs.append(segments)
@@ -1852,6 +1857,34 @@ class ReaderService:
             for term_id in found:
                 translation_records.set_kept(connection, term_id, keep)
         return len(found)
+
+    def set_sentence_translation(
+        self, source: str, source_lang: str, target_lang: str, target: str, kind: str = "edit"
+    ) -> str:
+        """Keep the reader's own translation of a sentence: ``kind`` is ``edit`` (written
+        by the reader) or ``alternative`` (one of the model's n-best, chosen). It beats
+        any model and any cache wherever the same sentence is translated the same way,
+        and stays until the source sentence changes. An empty ``target`` forgets it.
+        Returns the translation as kept (one line, control characters gone)."""
+        from reader.core import translation_records as records
+        from reader.core.translation import sentence_hash
+
+        text = clean_line(target)
+        if len(text) > records.MAX_USER_TRANSLATION_CHARS:
+            raise ServiceError(
+                f"a translation of at most {records.MAX_USER_TRANSLATION_CHARS} characters"
+            )
+        if kind not in records.USER_KINDS:
+            raise ServiceError(f"unknown kind of translation {kind!r}")
+        digest = sentence_hash(source)
+        with self.store.transaction() as connection:
+            if not text:
+                records.delete_user_translation(connection, source_lang, target_lang, digest)
+            else:
+                records.set_user_translation(
+                    connection, source_lang, target_lang, digest, source, text, kind
+                )
+        return text
 
     def kept_terms(self) -> frozenset[int]:
         """Ids of the terms flagged "keep as is"."""

@@ -48,7 +48,7 @@ KEPT_STATUS = "ignored"
 """An ignored term is kept as it is written (like a "keep as is" term)."""
 MAX_GLOSS_CHARS = 80
 """A longer gloss is a note, not a translation: such a term is not steered."""
-_GLOSS_SEPARATORS = re.compile(r"[;,/|]|\s[-–—]\s")
+_GLOSS_SEPARATORS = re.compile(r"[;,]|\s[/|·–—-]\s")
 
 
 @dataclass(frozen=True)
