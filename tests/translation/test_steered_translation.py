@@ -107,6 +107,13 @@ class TestCache:
             ("cat 가 간다.", True),
         ]
 
+    def test_dropping_a_models_cache_drops_its_details(self) -> None:
+        service = _service(("외교", "diplomacy", "ko"))
+        service.translations.translate(["외교 좋다."], "ko", "en", glossary=_glossary(service))
+        assert service.store.query("SELECT count(*) FROM translation_details")[0][0] == 1
+        service.store.drop_translations("translate-ko_en")
+        assert service.store.query("SELECT count(*) FROM translation_details")[0][0] == 0
+
     def test_without_the_glossary_the_plain_entry_is_used(self) -> None:
         service = _service(("외교", "diplomacy", "ko"))
         steered = service.translations.translate(

@@ -60,6 +60,7 @@ TERM_NOT_APPLIED_CAP = 0.6
 NBEST_WEIGHT = 0.7
 """Two equally likely hypotheses with nothing in common give 1 - 0.7 = 0.3."""
 MIN_SOURCE_CHARS_FOR_LENGTH = 8
+AGREEMENT_WORDS = 200
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -143,7 +144,10 @@ def alternative_share(best_log_probability: float, other_log_probability: float)
 
 
 def _agreement(best: str, other: str) -> float:
-    return SequenceMatcher(None, best.split(), other.split(), autojunk=False).ratio()
+    """How alike two hypotheses are (0–1), over their first words: difflib is quadratic
+    on repetitive text, and a decode is at most a few hundred tokens anyway."""
+    first, second = best.split()[:AGREEMENT_WORDS], other.split()[:AGREEMENT_WORDS]
+    return SequenceMatcher(None, first, second, autojunk=False).ratio()
 
 
 def _hard_signals(

@@ -208,7 +208,9 @@ class Glossary:
             if not _whole_words(text, match.start, match.end):
                 continue  # 외교 inside 외교부 or 실용외교: another word, left to the model
             entry = self._entries[match.term_id]
-            number = next(numbers)
+            number = next(numbers, None)
+            if number is None:
+                break  # every number is written in the sentence already: the rest stay as is
             core_end = _core_end(analysis, match.start, match.end)
             replacement = text[match.start : core_end] if entry.keep else entry.gloss
             slots.append(Slot(number, entry, replacement))
