@@ -887,6 +887,13 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
     text = _translation_input(args.file)
     if text is None:
         return 1
+    if args.set is not None:
+        sentence, direction, kept = service.set_text_translation(
+            text, args.set, source=args.source, target=args.target
+        )
+        done = f"kept your translation ({direction})" if kept else "forgot your translation"
+        print(f"{done}: {sentence}")
+        return 0
     result = service.translate_text(
         text,
         source=args.source,
@@ -1162,6 +1169,12 @@ def _add_translation_commands(sub: argparse._SubParsersAction[argparse.ArgumentP
         "--no-glossary",
         action="store_true",
         help="translate without the glossary steering terms (to compare)",
+    )
+    command.add_argument(
+        "--set",
+        metavar="TRANSLATION",
+        help="keep TRANSLATION as your own translation of the one sentence given"
+        ' (it beats every model until the sentence changes; "" forgets it)',
     )
     command.add_argument(
         "--min-confidence",

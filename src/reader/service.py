@@ -1246,20 +1246,29 @@ class ReaderService:
         """The sentences with the translations the cache has (no model is run)."""
         import dataclasses
 
-        from reader.core.translation import NoModelError, sentence_hash
+        from reader.core.translation import NoModelError
 
         translated: dict[tuple[str, str], str] = {}
         for lang in {sentence.lang for sentence in found}:
             target = "en" if lang == "ko" else "ko"
+            texts = list(dict.fromkeys(s.text for s in found if s.lang == lang))
             try:
-                engine = self.translations.engine(lang, target)
+                # A cache-only pass (it stops before any model work), with the same
+                # glossary and own translations as reading, so the keys are the same.
+                outcomes = self.translations.translate(
+                    texts,
+                    lang,
+                    target,
+                    should_stop=lambda: True,
+                    glossary=self.glossary_for((lang, target)),
+                )
             except NoModelError:
                 continue
-            texts = {sentence_hash(s.text): s.text for s in found if s.lang == lang}
-            cached = self.store.cached_translations(
-                engine.model.model_id, lang, target, engine.options, sorted(texts)
+            translated.update(
+                ((lang, text), outcome.target)
+                for text, outcome in zip(texts, outcomes, strict=True)
+                if outcome is not None and outcome.error is None
             )
-            translated.update(((lang, texts[h]), text) for h, text in cached.items())
         return [
             dataclasses.replace(s, translation=translated.get((s.lang, s.text), "")) for s in found
         ]
@@ -1885,6 +1894,26 @@ class ReaderService:
                     connection, source_lang, target_lang, digest, source, text, kind
                 )
         return text
+
+    def set_text_translation(
+        self, text: str, translation: str, source: str = "auto", target: str | None = None
+    ) -> tuple[str, str, str]:
+        """Keep the reader's translation of one sentence given as plain text (``reader
+        translate --set``); the direction is guessed as for :meth:`translate_text`.
+        Returns (sentence, direction as ``ko→en``, the translation kept — empty when
+        forgotten). Raises ServiceError for more or less than one sentence."""
+        source, target = self.direction_for(text, source, target)
+        sentences = [
+            sentence.text
+            for paragraph in split_plain_text(text)
+            for sentence in self.split_sentences(paragraph, source)
+        ]
+        if len(sentences) != 1:
+            raise ServiceError(
+                f"--set keeps the translation of one sentence; the text has {len(sentences)}"
+            )
+        kept = self.set_sentence_translation(sentences[0], source, target, translation)
+        return sentences[0], f"{source}→{target}", kept
 
     def kept_terms(self) -> frozenset[int]:
         """Ids of the terms flagged "keep as is"."""

@@ -11,6 +11,7 @@ from reader.core.steering import (
     agree_particle,
     final_consonant,
     first_meaning,
+    is_predicate,
     restore,
     steer_term,
 )
@@ -166,3 +167,16 @@ class TestProtect:
             ["외교 좋다."]
         )
         assert first[0].signature != second[0].signature
+
+
+def test_verbs_and_adjectives_are_left_to_the_model() -> None:
+    assert is_predicate(term_pattern("먹다", "ko"), "eat")
+    assert is_predicate(term_pattern("decide", "en"), "결정하다")
+    assert not is_predicate(term_pattern("sea", "en"), "바다")
+    assert not is_predicate(term_pattern("외교", "ko"), "diplomacy")
+    assert not is_predicate(term_pattern("policy", "en"), "정책")
+    verb = Term(
+        1, "ko", "먹다", "먹다", gloss="eat", status="1", pattern=term_pattern("먹다", "ko")
+    )
+    assert len(Glossary.from_terms([verb], "ko", "en", frozenset())) == 0
+    assert len(Glossary.from_terms([verb], "ko", "en", frozenset({1}))) == 1  # kept as is

@@ -4,6 +4,7 @@ and is exported with the article, marked as edited."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from reader.core.packages import install_file
 from reader.core.store import Store
 from reader.paths import get_paths
 from reader.service import ReaderService, ServiceError
+from tests.conftest import run_reader
 
 KO = "고양이 가 학교 간다."
 
@@ -121,3 +123,18 @@ def test_migration_6_keeps_the_data_and_backs_up(tmp_path: Path) -> None:
     assert store.query("SELECT target FROM translations")[0][0] == "cat"
     assert store.query("SELECT count(*) FROM user_translations")[0][0] == 0
     store.close()
+
+
+@pytest.mark.usefixtures("installed_tiny_models", "no_network")
+def test_translate_set_keeps_and_forgets_a_sentence() -> None:
+    done = run_reader("translate", "--set", "The cat goes to school.", "-", input=KO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"kept your translation (ko→en): {KO}"
+    shown = run_reader("translate", "--json", "-", input=KO)
+    [pair] = json.loads(shown.stdout)["pairs"]
+    assert (pair["target"], pair["edited"]) == ("The cat goes to school.", "edit")
+    two = run_reader("translate", "--set", "x", "-", input=KO + " 오늘 비.")
+    assert two.returncode == 1 and "one sentence; the text has 2" in two.stderr
+    forgot = run_reader("translate", "--set", "", "-", input=KO)
+    assert forgot.stdout.startswith("forgot your translation")
+    assert run_reader("translate", "-", input=KO).stdout.strip() == "cat 가 school 간다."

@@ -16,6 +16,9 @@ be trusted: the caller falls back to the unsteered translation of that sentence 
 marks its terms "not applied". A sentinel never reaches the user: restoring either
 replaces all of them or returns None.
 
+Verbs and adjectives are not steered (see :func:`is_predicate`): their gloss is a
+dictionary form, and the sentence needs them inflected.
+
 Korean particles: a Korean term's particles (``외교를``) are inside its match and so
 inside the sentinel, which keeps them out of the English. Into Korean, the model
 writes the particle for the sentinel, not for the gloss: :func:`agree_particle` picks
@@ -150,6 +153,21 @@ def steer_term(term: Term, target: str, keep: bool) -> SteerTerm | None:
     return SteerTerm(term.id, term.text, gloss, keep=False)
 
 
+_PREDICATE_GLOSS_ENDINGS = ("하다", "되다", "시키다", "지다", "있다", "없다", "스럽다", "롭다")
+"""Korean glosses ending so are verbs or adjectives (``결정하다``); a bare 다 is not
+enough (``바다`` is the sea)."""
+
+
+def is_predicate(pattern: str, gloss: str) -> bool:
+    """True for a verb or adjective: a Korean term whose pattern holds a predicate key
+    (``먹다/V``), or a Korean gloss with a predicate ending (``결정하다``). Their gloss
+    is a dictionary form while the sentence needs them inflected (``먹었다`` is not
+    ``eat``), so they are left to the model."""
+    if any(key.endswith("/V") for key in pattern.split()):
+        return True
+    return gloss.rstrip(" .").endswith(_PREDICATE_GLOSS_ENDINGS)
+
+
 class Glossary:
     """The terms that steer one direction, matched lemma-aware in each sentence."""
 
@@ -176,7 +194,7 @@ class Glossary:
             if normalize_lang(term.lang) != lang:
                 continue
             entry = steer_term(term, normalize_lang(target), term.id in keep_ids)
-            if entry is not None:
+            if entry is not None and (entry.keep or not is_predicate(term.pattern, entry.gloss)):
                 entries.append((entry, term.pattern))
         return cls(source, target, entries)
 
