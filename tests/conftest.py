@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.support.translation_fixtures import (  # noqa: F401  (shared fixtures)
+    ambiguous_package,
     installed_families,
     installed_tiny_models,
     no_network,
+    random_package,
+    sentinel_breaking_package,
     tiny_families,
     tiny_packages,
 )

@@ -338,8 +338,17 @@ def _terms_add(service: ReaderService, args: argparse.Namespace) -> int:
         tags=args.tag or [],
     )
     term = result.term
+    if args.keep:
+        service.set_term_keep(term.id, True)
     verb = "added" if result.created else "merged into existing term"
     print(f"{verb}: {term.text} ({term.lemma}, {term.lang}) = {term.gloss}")
+    return 0
+
+
+def _terms_keep(service: ReaderService, args: argparse.Namespace) -> int:
+    count = service.keep_term_text(args.text, lang=args.lang, keep=not args.off)
+    state = "translated normally" if args.off else "kept as is in translations"
+    print(f"{plural(count, 'term')} {state}")
     return 0
 
 
@@ -843,7 +852,18 @@ def _add_terms_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     command.add_argument("--status", metavar="S", help=_STATUS_HELP + " (default 1)")
     command.add_argument("--note", metavar="N")
     command.add_argument("--tag", action="append", metavar="T", help="repeat for several tags")
+    command.add_argument(
+        "--keep", action="store_true", help="keep it as is in translations (a name, a brand)"
+    )
     command.set_defaults(handler=_terms_add)
+
+    command = terms_sub.add_parser(
+        "keep", help="keep a term as is in translations (names, brands), or --off"
+    )
+    command.add_argument("text", metavar="TEXT")
+    command.add_argument("--lang", choices=["ko", "en"])
+    command.add_argument("--off", action="store_true", help="translate it normally again")
+    command.set_defaults(handler=_terms_keep)
 
     command = terms_sub.add_parser("list", help="list terms, newest first")
     command.add_argument("--status", metavar="S", help=_STATUS_HELP)
@@ -893,7 +913,21 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
     text = _translation_input(args.file)
     if text is None:
         return 1
-    result = service.translate_text(text, source=args.source, target=args.target, model=args.model)
+    if args.set is not None:
+        sentence, direction, kept = service.set_text_translation(
+            text, args.set, source=args.source, target=args.target
+        )
+        done = f"kept your translation ({direction})" if kept else "forgot your translation"
+        print(f"{done}: {sentence}")
+        return 0
+    result = service.translate_text(
+        text,
+        source=args.source,
+        target=args.target,
+        model=args.model,
+        glossary=False if args.no_glossary else None,
+    )
+    unsure = _mark_unsure(result["pairs"], args.min_confidence)
     if args.json:
         print_json(result)
         return 0
@@ -902,6 +936,8 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
     for pair in result["pairs"]:
         # A sentence the model failed on is kept in its own language, and said so below.
         target = pair["source"] if pair.get("error") else pair["target"]
+        if pair.get("unsure"):
+            target = UNSURE_MARK + target
         paragraphs.setdefault(pair["paragraph"], []).append(target)
     print("\n\n".join(" ".join(targets) for targets in paragraphs.values()))
     if failed:
@@ -909,7 +945,44 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
             f"reader: {plural(len(failed), 'sentence')} left untranslated: {failed[0]['error']}",
             file=sys.stderr,
         )
+    if unsure:
+        print(
+            f"reader: {plural(unsure, 'sentence')} below confidence {args.min_confidence:g}"
+            f" (marked {UNSURE_MARK.strip()})",
+            file=sys.stderr,
+        )
     return 0
+
+
+UNSURE_MARK = "(?) "
+"""Put before a sentence below ``--min-confidence`` in plain output."""
+
+
+def _mark_unsure(pairs: list[dict[str, Any]], minimum: float | None) -> int:
+    """Mark the pairs below ``minimum`` confidence with ``"unsure": true``; how many.
+
+    A pair without a measured confidence (an older cache entry) is not marked.
+    """
+    if minimum is None:
+        return 0
+    count = 0
+    for pair in pairs:
+        confidence = pair.get("confidence")
+        if confidence is not None and confidence < minimum and not pair.get("error"):
+            pair["unsure"] = True
+            count += 1
+    return count
+
+
+def _confidence_value(text: str) -> float:
+    """``--min-confidence``: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
 
 
 def _translation_input(file: str | None) -> str | None:
@@ -1118,6 +1191,23 @@ def _add_translation_commands(sub: argparse._SubParsersAction[argparse.ArgumentP
     command.add_argument("--from", dest="source", choices=["ko", "en", "auto"], default="auto")
     command.add_argument("--to", dest="target", choices=["ko", "en"], default=None)
     command.add_argument("--model", metavar="NAME", help="an installed model, for this run only")
+    command.add_argument(
+        "--no-glossary",
+        action="store_true",
+        help="translate without the glossary steering terms (to compare)",
+    )
+    command.add_argument(
+        "--set",
+        metavar="TRANSLATION",
+        help="keep TRANSLATION as your own translation of the one sentence given"
+        ' (it beats every model until the sentence changes; "" forgets it)',
+    )
+    command.add_argument(
+        "--min-confidence",
+        type=_confidence_value,
+        metavar="X",
+        help="mark sentences whose confidence (0-1) is below X",
+    )
     _json_flag(command)
     command.set_defaults(handler=_translate)
 

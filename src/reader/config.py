@@ -119,6 +119,28 @@ class TranslationConfig:
         "page) the other way, when both directions have a model; false keeps one direction\n"
         "per article (such paragraphs are shown as they are).",
     )
+    glossary: bool = setting(
+        True,
+        "The glossary steers the translation: a term with a gloss in the target language\n"
+        'comes out as its gloss, ignored and "keep as is" terms stay as they are written.',
+    )
+    low_confidence: float = setting(
+        0.5,
+        "Sentences whose confidence (0 to 1) is below this are shown as unsure.",
+        low=0.0,
+        high=1.0,
+    )
+    length_tolerance: float = setting(
+        3.0,
+        "An output more than this many times longer or shorter than the language pair\n"
+        "usually gives is unsure.",
+        low=1.0,
+        high=100.0,
+    )
+    token_scores: bool = setting(
+        False,
+        "Also measure each sentence's least sure word (one more pass of the model, no search).",
+    )
 
 
 LANGUAGES = ("ko", "en")

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     )
     from reader.core.query import Compiled
     from reader.core.query_store import SavedSearch
+    from reader.core.steering import Glossary
     from reader.core.sync.engine import Account, SyncResult
     from reader.core.terms import (
         Analysis,
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
         TermIndex,
         TermMatch,
     )
-    from reader.core.translation import Translations
+    from reader.core.translation import Outcome, Translations
     from reader.core.translation_queue import TranslationQueue
 
 MAX_LOCAL_FILE_BYTES = 20 * 1024 * 1024
@@ -1140,7 +1141,12 @@ class ReaderService:
                 own_target = pair.get("target_lang", target)
                 segments.append(
                     bilingual.Segment(
-                        pair["source"], pair["target"], own_source, own_target, tuple(marks)
+                        pair["source"],
+                        pair["target"],
+                        own_source,
+                        own_target,
+                        tuple(marks),
+                        edited=bool(pair.get("edited")),
                     )
                 )
             paragraphs.append(segments)
@@ -1273,20 +1279,29 @@ class ReaderService:
         """The sentences with the translations the cache has (no model is run)."""
         import dataclasses
 
-        from reader.core.translation import NoModelError, sentence_hash
+        from reader.core.translation import NoModelError
 
         translated: dict[tuple[str, str], str] = {}
         for lang in {sentence.lang for sentence in found}:
             target = "en" if lang == "ko" else "ko"
+            texts = list(dict.fromkeys(s.text for s in found if s.lang == lang))
             try:
-                engine = self.translations.engine(lang, target)
+                # A cache-only pass (it stops before any model work), with the same
+                # glossary and own translations as reading, so the keys are the same.
+                outcomes = self.translations.translate(
+                    texts,
+                    lang,
+                    target,
+                    should_stop=lambda: True,
+                    glossary=self.glossary_for((lang, target)),
+                )
             except NoModelError:
                 continue
-            texts = {sentence_hash(s.text): s.text for s in found if s.lang == lang}
-            cached = self.store.cached_translations(
-                engine.model.model_id, lang, target, engine.options, sorted(texts)
+            translated.update(
+                ((lang, text), outcome.target)
+                for text, outcome in zip(texts, outcomes, strict=True)
+                if outcome is not None and outcome.error is None
             )
-            translated.update(((lang, texts[h]), text) for h, text in cached.items())
         return [
             dataclasses.replace(s, translation=translated.get((s.lang, s.text), "")) for s in found
         ]
@@ -1423,6 +1438,7 @@ class ReaderService:
         target: str,
         per_paragraph: bool | None = None,
         model: str | None = None,
+        glossary: bool | None = None,
     ) -> dict[str, Any]:
         """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
 
@@ -1431,6 +1447,9 @@ class ReaderService:
         ``source_lang``, ``target_lang`` and ``model``) or passed through as it is.
         ``model`` names the model for this call (``reader translate --model``) instead of
         the direction's chosen one; the other way uses it too when it serves it.
+        ``glossary`` (default: the ``[translation] glossary`` setting) lets the glossary
+        steer the translation; each pair then carries its ``terms``, ``confidence`` and
+        ``reason`` (see :meth:`pair_details`).
         """
         from reader.core.translation import NoModelError
 
@@ -1450,7 +1469,10 @@ class ReaderService:
             for way in dict.fromkeys(d for d in directions if d is not None):
                 named = model if way == (source, target) or self._serves(model, *way) else None
                 group = [s for s in sentences if directions[s[0]] == way]
-                outcomes = self.translations.translate([s[2] for s in group], *way, model=named)
+                steering = self.glossary_for(way, glossary)
+                outcomes = self.translations.translate(
+                    [s[2] for s in group], *way, model=named, glossary=steering
+                )
                 models[way] = self.translations.engine(*way, named).model.model_id
                 translated.update(((s[0], s[1]), o) for s, o in zip(group, outcomes, strict=True))
         except NoModelError as error:
@@ -1462,6 +1484,8 @@ class ReaderService:
             pair["target"] = text if outcome is None else outcome.target
             if outcome is not None and outcome.error:
                 pair["error"] = outcome.error
+            if outcome is not None:
+                pair.update(self.pair_details(outcome))
             own = directions[index]
             if own is not None and own != (source, target):
                 pair.update(source_lang=own[0], target_lang=own[1], model=models[own])
@@ -1474,7 +1498,12 @@ class ReaderService:
         }
 
     def translate_text(
-        self, text: str, source: str = "auto", target: str | None = None, model: str | None = None
+        self,
+        text: str,
+        source: str = "auto",
+        target: str | None = None,
+        model: str | None = None,
+        glossary: bool | None = None,
     ) -> dict[str, Any]:
         """Translate plain text; with the direction guessed (``source="auto"``, no target)
         each paragraph goes into the other language, a forced direction applies to all."""
@@ -1482,7 +1511,7 @@ class ReaderService:
         source, target = self.direction_for(text, source, target)
         per_paragraph = None if guessed else False
         return self.translate_paragraphs(
-            split_plain_text(text), source, target, per_paragraph, model=model
+            split_plain_text(text), source, target, per_paragraph, model=model, glossary=glossary
         )
 
     def translate_article_pairs(self, article: Article) -> dict[str, Any]:
@@ -2031,6 +2060,114 @@ class ReaderService:
                     rows.append((way[0], way[1], sentence_hash(sentence.text)))
         with self.store.transaction() as connection:
             query_store.replace_sentences(connection, article.id, rows)
+
+    # -- glossary steering, confidence, the reader's own translations (issue 12) ----------
+
+    def glossary_for(self, direction: tuple[str, str], use: bool | None = None) -> Glossary | None:
+        """The glossary that steers a direction, or None when steering is off (``use``
+        False, or ``[translation] glossary = false`` when ``use`` is None)."""
+        if not (self.config.translation.glossary if use is None else use):
+            return None
+        self.term_index()  # fills the patterns of terms stored without one
+        return self.translations.glossary(*direction)
+
+    @staticmethod
+    def pair_details(outcome: Outcome) -> dict[str, Any]:
+        """What a translated pair says beyond its target: the glossary terms it holds
+        (``{"term", "gloss", "applied"}``), its confidence and reason, the n-best
+        alternatives, and ``edited`` when the translation is the reader's own."""
+        details: dict[str, Any] = {
+            "terms": [term.as_json() for term in outcome.terms],
+            "confidence": outcome.confidence,
+            "reason": outcome.reason,
+            "alternatives": list(outcome.alternatives),
+        }
+        if outcome.user:
+            details["edited"] = outcome.user
+        return details
+
+    def set_term_keep(self, term_id: int, keep: bool = True) -> Term:
+        """Flag a term "keep as is" (a name, a brand: shown untranslated) or unflag it."""
+        from reader.core import translation_records
+
+        term = self.term(term_id)
+        with self.store.transaction() as connection:
+            translation_records.set_kept(connection, term.id, keep)
+        return term
+
+    def keep_term_text(self, text: str, lang: str | None = None, keep: bool = True) -> int:
+        """Flag (or unflag) "keep as is" the terms whose text or lemma is ``text``, as
+        ``reader terms keep`` does; returns how many."""
+        from reader.core import terms, translation_records
+
+        text = clean_line(text)
+        language = _term_lang(lang, text)
+        wanted = {text, terms.lemma_for(text, language)}
+        found = [
+            term.id
+            for term in self.store.terms(lang=language)
+            if term.text in wanted or term.lemma in wanted
+        ]
+        if not found:
+            raise ServiceError(f"no term {text!r} in the glossary")
+        with self.store.transaction() as connection:
+            for term_id in found:
+                translation_records.set_kept(connection, term_id, keep)
+        return len(found)
+
+    def set_sentence_translation(
+        self, source: str, source_lang: str, target_lang: str, target: str, kind: str = "edit"
+    ) -> str:
+        """Keep the reader's own translation of a sentence: ``kind`` is ``edit`` (written
+        by the reader) or ``alternative`` (one of the model's n-best, chosen). It beats
+        any model and any cache wherever the same sentence is translated the same way,
+        and stays until the source sentence changes. An empty ``target`` forgets it.
+        Returns the translation as kept (one line, control characters gone)."""
+        from reader.core import translation_records as records
+        from reader.core.translation import sentence_hash
+
+        text = clean_line(target)
+        if len(text) > records.MAX_USER_TRANSLATION_CHARS:
+            raise ServiceError(
+                f"a translation of at most {records.MAX_USER_TRANSLATION_CHARS} characters"
+            )
+        if kind not in records.USER_KINDS:
+            raise ServiceError(f"unknown kind of translation {kind!r}")
+        digest = sentence_hash(source)
+        with self.store.transaction() as connection:
+            if not text:
+                records.delete_user_translation(connection, source_lang, target_lang, digest)
+            else:
+                records.set_user_translation(
+                    connection, source_lang, target_lang, digest, source, text, kind
+                )
+        return text
+
+    def set_text_translation(
+        self, text: str, translation: str, source: str = "auto", target: str | None = None
+    ) -> tuple[str, str, str]:
+        """Keep the reader's translation of one sentence given as plain text (``reader
+        translate --set``); the direction is guessed as for :meth:`translate_text`.
+        Returns (sentence, direction as ``ko→en``, the translation kept — empty when
+        forgotten). Raises ServiceError for more or less than one sentence."""
+        source, target = self.direction_for(text, source, target)
+        sentences = [
+            sentence.text
+            for paragraph in split_plain_text(text)
+            for sentence in self.split_sentences(paragraph, source)
+        ]
+        if len(sentences) != 1:
+            raise ServiceError(
+                f"--set keeps the translation of one sentence; the text has {len(sentences)}"
+            )
+        kept = self.set_sentence_translation(sentences[0], source, target, translation)
+        return sentences[0], f"{source}→{target}", kept
+
+    def kept_terms(self) -> frozenset[int]:
+        """Ids of the terms flagged "keep as is"."""
+        from reader.core import translation_records
+
+        return translation_records.kept_terms(self.store.connection)
 
 
 def _looks_like_pair(text: str) -> bool:

@@ -85,11 +85,13 @@ def training_lines() -> list[str]:
     return lines
 
 
-def train_sentencepiece(lines: list[str] | None = None, words: list[str] | None = None) -> bytes:
+def train_sentencepiece(
+    lines: list[str] | None = None, words: list[str] | None = None, symbols: tuple[str, ...] = ()
+) -> bytes:
     """A small unigram SentencePiece model with identity normalization.
 
     Trained on ``lines`` (both languages by default); ``words`` (every dictionary word
-    by default) stay whole pieces.
+    by default) stay whole pieces, and so do ``symbols`` wherever they occur.
     """
     import sentencepiece as spm
 
@@ -106,7 +108,8 @@ def train_sentencepiece(lines: list[str] | None = None, words: list[str] | None 
         model_type="unigram",
         num_threads=1,
         minloglevel=2,
-        user_defined_symbols=["▁" + word for word in words],  # dictionary words stay whole
+        # dictionary words stay whole
+        user_defined_symbols=["▁" + word for word in words] + list(symbols),
     )
     return model.getvalue()
 
@@ -136,11 +139,13 @@ def build_spec(
     target_vocabulary: list[str] | None = None,
     add_source_eos: bool = True,
     decoder_start_token: str = "<s>",
+    also: tuple[tuple[int, int], ...] = (),
 ) -> Any:
     """The hand-weighted one-layer Transformer described in the module docstring.
 
     ``mapping[i]`` is the index in ``target_vocabulary`` (the source vocabulary when
-    None) that source piece ``i`` becomes.
+    None) that source piece ``i`` becomes; ``also`` adds (source, target) pairs that
+    are exactly as likely (an ambiguous model).
     """
     from ctranslate2.specs import transformer_spec
 
@@ -186,6 +191,8 @@ def build_spec(
     cross.linear[2].weight = eye_content * encoder_norm
     projection = np.zeros((len(targets), d_model), np.float32)
     projection[np.array(mapping), content + np.arange(vocab_size)] = 3.0
+    for source_index, target_index in also:
+        projection[target_index, content + source_index] = 3.0
     spec.decoder.projection.weight = projection
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(targets)
@@ -304,16 +311,34 @@ class TinyPackages:
 
 
 def build_package(
-    work_dir: Path, source: str, target: str, sentencepiece_model: bytes, version: str = "1.0"
+    work_dir: Path,
+    source: str,
+    target: str,
+    sentencepiece_model: bytes,
+    version: str = "1.0",
+    rewrites: dict[str, str] | None = None,
+    ambiguous: dict[str, str] | None = None,
+    spec: Any = None,
 ) -> Path:
-    """Build ``translate-<source>_<target>-tiny.argosmodel`` in ``work_dir``."""
+    """Build ``translate-<source>_<target>-tiny.argosmodel`` in ``work_dir``.
+
+    ``rewrites`` maps source pieces to other target pieces on top of the dictionary
+    (a model that damages what it should copy); ``ambiguous`` gives source pieces a
+    second, equally likely target piece; ``spec`` replaces the model altogether.
+    """
     vocabulary = pieces_of(sentencepiece_model)
     dictionary = (
         DICTIONARY_KO_EN
         if source == "ko"
         else {english: korean for korean, english in DICTIONARY_KO_EN.items()}
     )
-    spec = build_spec(vocabulary, _token_map(vocabulary, dictionary))
+    mapping = _token_map(vocabulary, dictionary)
+    index = {piece: i for i, piece in enumerate(vocabulary)}
+    for piece, written in (rewrites or {}).items():
+        mapping[index[piece]] = index[written]
+    also = tuple((index[piece], index[other]) for piece, other in (ambiguous or {}).items())
+    if spec is None:
+        spec = build_spec(vocabulary, mapping, also=also)
     folder_name = f"translate-{source}_{target}-tiny"
     folder = work_dir / "build" / folder_name
     write_ctranslate2_model(spec, folder / "model")
@@ -345,6 +370,77 @@ def build_tiny_packages(work_dir: Path) -> TinyPackages:
         ko_en=build_package(work_dir, "ko", "en", model),
         en_ko=build_package(work_dir, "en", "ko", model),
     )
+
+
+def build_sentinel_breaking_package(work_dir: Path) -> Path:
+    """A ko→en tiny package that writes every digit ``1`` as ``2``: the glossary's
+    sentinel ``[1]`` comes out as ``[2]`` — dropped, and duplicated when the sentence
+    also has a ``[2]`` — while everything else is translated as by the normal package."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    model = train_sentencepiece(symbols=("1", "2"))
+    return build_package(work_dir, "ko", "en", model, rewrites={"1": "2"})
+
+
+def build_ambiguous_package(work_dir: Path) -> Path:
+    """A ko→en tiny package for which ``고양이`` is ``cat`` or ``friend``, exactly as
+    likely: its n-best list has two real hypotheses."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    return build_package(
+        work_dir, "ko", "en", train_sentencepiece(), ambiguous={"▁고양이": "▁friend"}
+    )
+
+
+def build_random_package(work_dir: Path, seed: int = 7) -> Path:
+    """A ko→en tiny package with random weights: it never knows what to write."""
+    from ctranslate2.specs import transformer_spec
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    sentencepiece_model = train_sentencepiece()
+    vocabulary = pieces_of(sentencepiece_model)
+    rng = np.random.default_rng(seed)
+    spec = transformer_spec.TransformerSpec.from_config(1, 2)
+    fill_random(spec, rng, len(vocabulary), d_model=32, ffn=64)
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    return build_package(work_dir, "ko", "en", sentencepiece_model, spec=spec)
+
+
+def fill_random(spec: Any, rng: Any, vocab_size: int, d_model: int, ffn: int) -> None:
+    """Give every weight of a Transformer spec a random value of the right shape."""
+
+    def normal(*shape: int) -> Any:
+        return (rng.standard_normal(shape) * 0.5).astype(np.float32)
+
+    def norm(layer: Any) -> None:
+        layer.gamma = np.ones(d_model, np.float32)
+        layer.beta = np.zeros(d_model, np.float32)
+
+    def attention(layer: Any, self_attention: bool) -> None:
+        norm(layer.layer_norm)
+        if self_attention:
+            layer.linear[0].weight = normal(3 * d_model, d_model)
+            layer.linear[1].weight = normal(d_model, d_model)
+        else:
+            layer.linear[0].weight = normal(d_model, d_model)
+            layer.linear[1].weight = normal(2 * d_model, d_model)
+            layer.linear[2].weight = normal(d_model, d_model)
+
+    def feed_forward(layer: Any) -> None:
+        norm(layer.layer_norm)
+        layer.linear_0.weight, layer.linear_1.weight = normal(ffn, d_model), normal(d_model, ffn)
+
+    spec.encoder.embeddings[0].weight = normal(vocab_size, d_model)
+    spec.decoder.embeddings.weight = normal(vocab_size, d_model)
+    spec.decoder.projection.weight = normal(vocab_size, d_model)
+    norm(spec.encoder.layer_norm)
+    norm(spec.decoder.layer_norm)
+    for layer in spec.encoder.layer:
+        attention(layer.self_attention, True)
+        feed_forward(layer.ffn)
+    for layer in spec.decoder.layer:
+        attention(layer.self_attention, True)
+        attention(layer.attention, False)
+        feed_forward(layer.ffn)
 
 
 def reference_translation(text_pieces: list[str], source: str) -> list[str]:

@@ -22,6 +22,30 @@ def tiny_packages(tmp_path_factory: pytest.TempPathFactory) -> TinyPackages:
     return build_tiny_packages(tmp_path_factory.mktemp("tiny-argos"))
 
 
+@pytest.fixture(scope="session")
+def sentinel_breaking_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny ko→en ``.argosmodel`` that damages the glossary's sentinels (1 → 2)."""
+    from tests.support.tiny_argos import build_sentinel_breaking_package
+
+    return build_sentinel_breaking_package(tmp_path_factory.mktemp("tiny-breaking"))
+
+
+@pytest.fixture(scope="session")
+def ambiguous_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny ko→en ``.argosmodel`` with two equally likely translations of 고양이."""
+    from tests.support.tiny_argos import build_ambiguous_package
+
+    return build_ambiguous_package(tmp_path_factory.mktemp("tiny-ambiguous"))
+
+
+@pytest.fixture(scope="session")
+def random_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny ko→en ``.argosmodel`` with random weights."""
+    from tests.support.tiny_argos import build_random_package
+
+    return build_random_package(tmp_path_factory.mktemp("tiny-random"))
+
+
 @pytest.fixture
 def installed_tiny_models(tiny_packages: TinyPackages, reader_home: Path) -> Path:
     """Both tiny packages installed into this test's READER_HOME; returns the models folder."""

@@ -213,3 +213,19 @@ def test_paragraphs_with_their_own_direction(service: ReaderService) -> None:
         2: "friend 는 book 을 읽는다.",
     }
     assert [e for e in events if isinstance(e, JobProgress)][-1] == JobProgress(job, 3, 3)
+
+
+def test_sentences_carry_confidence_and_the_readers_own_translation(
+    service: ReaderService,
+) -> None:
+    """What the bilingual view needs to colour unsure sentences and mark edited ones."""
+    service.set_sentence_translation("오늘 비.", "ko", "en", "Rain today.")
+    recorder = Recorder()
+    service.translation_queue.submit(paragraphs_of(service, KO[:1], "ko"), "ko", "en", recorder)
+    recorder.wait()
+    by_sentence = {e.sentence: e for e in recorder.sentences()}
+    assert (by_sentence[1].target, by_sentence[1].user) == ("Rain today.", "edit")
+    assert by_sentence[1].confidence == 1.0
+    model = by_sentence[0]
+    assert (model.target, model.user) == ("cat 가 잔다.", "")
+    assert model.confidence is not None and "Hangul left" in model.reason

@@ -64,6 +64,22 @@ class Segment:
     source_lang: str
     target_lang: str
     marks: tuple[Mark, ...] = ()
+    edited: bool = False
+    """The translation is the reader's own (an edit or a chosen alternative)."""
+
+
+EDITED_MARK = " ✎"
+"""After a translation the reader wrote or chose, in Markdown."""
+
+
+def _markdown_target(segment: Segment) -> str:
+    return markdown_text(segment.target) + (EDITED_MARK if segment.edited else "")
+
+
+def _html_target(segment: Segment) -> str:
+    if not segment.edited:
+        return html_text(segment.target)
+    return f'<span class="edited" title="edited by the reader">{html_text(segment.target)}</span>'
 
 
 @dataclass(frozen=True)
@@ -178,7 +194,7 @@ def to_markdown(document: BilingualDocument, layout: str = "interlinear") -> str
         lines += [f"| {names[0]} | {names[1]} |", "| --- | --- |"]
         for paragraph in document.paragraphs:
             left = " ".join(_markdown_source(segment) for segment in paragraph)
-            right = " ".join(markdown_text(segment.target) for segment in paragraph)
+            right = " ".join(_markdown_target(segment) for segment in paragraph)
             lines.append(f"| {left} | {right} |")
         lines.append("")
     else:
@@ -186,7 +202,7 @@ def to_markdown(document: BilingualDocument, layout: str = "interlinear") -> str
             for segment in paragraph:
                 lines += [
                     _markdown_source(segment) + "\\",
-                    f"*{markdown_text(segment.target)}*",
+                    f"*{_markdown_target(segment)}*",
                     "",
                 ]
     if document.notes:
@@ -258,7 +274,7 @@ def html_body(document: BilingualDocument, layout: str, epub: bool = False) -> s
         parts.append('<table class="side-by-side">')
         for paragraph in document.paragraphs:
             left = " ".join(_html_source(segment, epub) for segment in paragraph)
-            right = " ".join(html_text(segment.target) for segment in paragraph)
+            right = " ".join(_html_target(segment) for segment in paragraph)
             first = paragraph[0] if paragraph else None
             left_lang = first.source_lang if first else source_lang
             right_lang = first.target_lang if first else target_lang
@@ -275,7 +291,7 @@ def html_body(document: BilingualDocument, layout: str, epub: bool = False) -> s
                     f'<p class="pair"><span class="original" lang="{language_code(segment.source_lang)}">'
                     f"{_html_source(segment, epub)}</span><br/>"
                     f'<span class="translation" lang="{language_code(segment.target_lang)}">'
-                    f"{html_text(segment.target)}</span></p>"
+                    f"{_html_target(segment)}</span></p>"
                 )
             parts.append("</div>")
     if document.notes:

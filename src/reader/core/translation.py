@@ -23,19 +23,29 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from reader.config import TranslationConfig
+from reader.core import translation_records as records
+from reader.core.confidence import (
+    ModelNumbers,
+    alternative_share,
+    assess,
+    mean_probability,
+    repeats_itself,
+)
 from reader.core.model_families import ARGOS, Tokenization, model_dir, tokenization_for
 from reader.core.model_registry import PREFERENCE_KEY, ModelEntry, all_models, choose, find_by_name
 from reader.core.models import Sentence
 from reader.core.packages import InstalledModel, installed_models, no_model_message
 from reader.core.sentences import split_long_sentence
+from reader.core.steering import AppliedTerm, Glossary, Protected, restore
 from reader.core.store import Store
 from reader.core.text import clean_line, strip_controls
 
@@ -51,6 +61,10 @@ class NoModelError(Exception):
     """No package can translate a direction; the message names the install command."""
 
 
+MAX_ALTERNATIVES = 3
+"""Hypotheses asked of the decode (at most the beam size): the best and its n-best."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The translation of one sentence, or why it failed."""
@@ -58,6 +72,19 @@ class Outcome:
     target: str
     error: str | None = None
     cached: bool = False
+    terms: tuple[AppliedTerm, ...] = ()
+    """The glossary terms found in the sentence, and whether each was applied."""
+    # Measurements about the translation, not the translation: outcomes that say the
+    # same thing compare equal whatever their scores.
+    confidence: float | None = field(default=None, compare=False)
+    """0–1 (see core/confidence.py); None when not measured (an older cache entry)."""
+    reason: str = field(default="", compare=False)
+    alternatives: tuple[str, ...] = field(default=(), compare=False)
+    """The model's other hypotheses from the same decode, best first."""
+    numbers: ModelNumbers | None = field(default=None, compare=False)
+    """What the decode said (engine outcomes only; not cached)."""
+    user: str = ""
+    """``edit`` or ``alternative`` when the translation is the reader's own."""
 
 
 class Translator(Protocol):
@@ -136,7 +163,8 @@ class CTranslate2Engine:
             "max_batch_size": self.config.max_batch_tokens,
             "batch_type": "tokens",
             "beam_size": self.config.beam_size,
-            "num_hypotheses": 1,
+            "num_hypotheses": min(self.config.beam_size, MAX_ALTERNATIVES),
+            "return_scores": True,
             "length_penalty": LENGTH_PENALTY,
             "max_decoding_length": self.max_decoding_length(longest) + len(prefix or ()),
         }
@@ -156,14 +184,14 @@ class CTranslate2Engine:
                 units.append(tokens)
                 owners.append(index)
         targets = self._translate_units(units)
-        parts: list[list[str]] = [[] for _ in sentences]
+        parts: list[list[Decoded]] = [[] for _ in sentences]
         for owner, target in zip(owners, targets, strict=True):
             if isinstance(target, Exception):
                 failures.setdefault(owner, "model failed: " + _one_line(target))
             else:
                 parts[owner].append(target)
         return [
-            Outcome("", error=failures[i]) if i in failures else Outcome(" ".join(parts[i]))
+            Outcome("", error=failures[i]) if i in failures else _joined(parts[i])
             for i in range(len(sentences))
         ]
 
@@ -186,9 +214,9 @@ class CTranslate2Engine:
             )
         return pieces
 
-    def _translate_units(self, units: list[list[str]]) -> list[str | Exception]:
+    def _translate_units(self, units: list[list[str]]) -> list[Decoded | Exception]:
         """Translate token lists in length-sorted batches of at most max_batch_tokens."""
-        results: list[str | Exception] = [""] * len(units)
+        results: list[Decoded | Exception] = [_EMPTY] * len(units)
         order = sorted(range(len(units)), key=lambda i: len(units[i]))
         for batch in self._batches(order, units):
             try:
@@ -214,8 +242,8 @@ class CTranslate2Engine:
             batches.append(current)
         return batches
 
-    def _decode_one_by_one(self, batch: list[list[str]]) -> list[str | Exception]:
-        outputs: list[str | Exception] = []
+    def _decode_one_by_one(self, batch: list[list[str]]) -> list[Decoded | Exception]:
+        outputs: list[Decoded | Exception] = []
         for tokens in batch:
             try:
                 outputs.extend(self._decode_batch([tokens]))
@@ -223,17 +251,104 @@ class CTranslate2Engine:
                 outputs.append(error)
         return outputs
 
-    def _decode_batch(self, units: list[list[str]]) -> list[str | Exception]:
+    def _decode_batch(self, units: list[list[str]]) -> list[Decoded | Exception]:
         if not units:
             return []
         tokenization = self.tokenization
         batch = [tokenization.source_tokens(pieces) for pieces in units]
         results = self._translator.translate_batch(batch, **self.decoding_options(batch))
-        return [tokenization.detokenize(result.hypotheses[0]) for result in results]
+        decoded = [self._decoded(result) for result in results]
+        if self.config.token_scores:
+            best = [result.hypotheses[0] for result in results]
+            weakest = self._weakest_tokens(batch, best)
+            decoded = [
+                replace(item, weakest=low) for item, low in zip(decoded, weakest, strict=True)
+            ]
+        return list[Decoded | Exception](decoded)
+
+    def _weakest_tokens(
+        self, batch: list[list[str]], hypotheses: list[list[str]]
+    ) -> list[float | None]:
+        """The probability of each best hypothesis's least likely token, by forced
+        decoding (``score_batch``: one more pass of the model, no search)."""
+        targets = [list(hypothesis) for hypothesis in hypotheses]
+        prefix = len(self.tokenization.target_prefix or ())
+        scored = self._translator.score_batch(
+            batch,
+            targets,
+            max_batch_size=self.config.max_batch_tokens,
+            batch_type="tokens",
+        )
+        weakest: list[float | None] = []
+        for result in scored:
+            log_probs = list(result.log_probs)[prefix:]
+            weakest.append(math.exp(min(log_probs)) if log_probs else None)
+        return weakest
+
+    def _decoded(self, result: Any) -> Decoded:
+        """A CTranslate2 result as text, its mean token probability and its n-best."""
+        tokenization = self.tokenization
+        texts = [tokenization.detokenize(hypothesis).strip() for hypothesis in result.hypotheses]
+        best = result.hypotheses[0]
+        prefix = len(tokenization.target_prefix or ())
+        lengths = [max(1, len(hypothesis) - prefix) + 1 for hypothesis in result.hypotheses]
+        if not result.scores:
+            return Decoded(texts[0], None, len(best), ())
+        probability = mean_probability(result.scores[0], lengths[0], LENGTH_PENALTY)
+        totals = [
+            score * length**LENGTH_PENALTY
+            for score, length in zip(result.scores, lengths, strict=False)
+        ]
+        others: dict[str, float] = {}
+        for text, total in zip(texts[1:], totals[1:], strict=False):
+            if text and text != texts[0] and text not in others and not repeats_itself(text):
+                others[text] = alternative_share(totals[0], total)
+        return Decoded(texts[0], probability, len(best), tuple(others), tuple(others.values()))
 
     def max_decoding_length(self, longest_input: int) -> int:
         """Decoding stops here even without ``</s>``: twice the longest input, plus a margin."""
         return min(self.config.max_sentence_tokens * 2, 2 * longest_input + 16)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One unit's decode: its text, mean token probability, length and n-best."""
+
+    text: str
+    probability: float | None
+    tokens: int
+    alternatives: tuple[str, ...]
+    shares: tuple[float, ...] = ()
+    """For each alternative, its probability against the best one's (0–1, 0.5 = as likely)."""
+    weakest: float | None = None
+    """The least likely token's probability (``token_scores`` on)."""
+
+
+_EMPTY = Decoded("", None, 0, ())
+
+
+def _joined(parts: list[Decoded]) -> Outcome:
+    """The outcome of a sentence decoded in one or more units (a long one is cut).
+
+    The probability is the token-weighted geometric mean over the units; n-best
+    alternatives are kept only for a sentence decoded whole.
+    """
+    text = " ".join(part.text for part in parts)
+    probabilities = [(p.probability, p.tokens) for p in parts if p.probability is not None]
+    probability = None
+    if probabilities and len(probabilities) == len(parts):
+        tokens = sum(max(n, 1) for _, n in probabilities)
+        log_sum = sum(math.log(max(p, 1e-12)) * max(n, 1) for p, n in probabilities)
+        probability = math.exp(log_sum / tokens)
+    whole = len(parts) == 1
+    weakest = [part.weakest for part in parts if part.weakest is not None]
+    numbers = ModelNumbers(
+        probability,
+        min(weakest) if weakest else None,
+        parts[0].alternatives if whole else (),
+        parts[0].shares if whole else (),
+    )
+    return Outcome(text, numbers=numbers)
 
 
 # -- argostranslate's own path -----------------------------------------------------------
@@ -424,48 +539,144 @@ class Translations:
         should_stop: Callable[[], bool] | None = None,
         chunk_size: int = 64,
         model: str | None = None,
+        glossary: Glossary | None = None,
+        own_translations: bool = True,
     ) -> list[Outcome | None]:
         """Translate sentences through the cache; None marks ones skipped after a stop.
 
-        Cached sentences are reported first; the rest go to the model in chunks of
+        The reader's own translations (edits, chosen alternatives) come first and beat
+        everything (``own_translations=False`` skips them, to see the model's). Cached
+        sentences are reported next; the rest go to the model in chunks of
         ``chunk_size`` sentences, each chunk cached as soon as it is done. ``model``
-        names the model to use instead of the direction's chosen one.
+        names the model to use instead of the direction's chosen one. With a
+        ``glossary``, its terms steer the translation (see core/steering.py); the cache
+        key of a sentence with terms includes the entries used.
         """
         engine = self.engine(source, target, model)
+        protected = (
+            glossary.protect_many(sentences)
+            if glossary is not None and len(glossary)
+            else [Protected(sentence, sentence, (), target) for sentence in sentences]
+        )
+        keys = [_cache_key(item) for item in protected]
         results: list[Outcome | None] = [None] * len(sentences)
-        pending = self._from_cache(engine, sentences, source, target, results, on_result)
+        if own_translations:
+            self._from_user(sentences, source, target, results, on_result)
+        pending = self._from_cache(engine, sentences, keys, source, target, results, on_result)
         for start in range(0, len(pending), chunk_size):
             if should_stop is not None and should_stop():
                 break
             chunk = pending[start : start + chunk_size]
-            outcomes = engine.translate([sentences[i] for i in chunk])
-            self._store(engine, source, target, [sentences[i] for i in chunk], outcomes)
+            outcomes = self._steered(engine, [protected[i] for i in chunk], (source, target))
+            self._store(engine, source, target, [keys[i] for i in chunk], outcomes)
             for index, outcome in zip(chunk, outcomes, strict=True):
                 results[index] = outcome
                 if on_result is not None:
                     on_result(index, outcome)
         return results
 
+    def _steered(
+        self, engine: Translator, items: list[Protected], direction: tuple[str, str]
+    ) -> list[Outcome]:
+        """Translate protected sentences, restore their glosses, fall back to the plain
+        translation of any whose sentinels the model damaged, and rate each."""
+        outcomes = engine.translate([item.text for item in items])
+        restored: list[Outcome] = []
+        damaged: list[int] = []
+        for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
+            if not item.slots:
+                restored.append(_plain(outcome))
+                continue
+            if outcome.error is not None:
+                restored.append(_without_terms(outcome, item))
+                continue
+            text = restore(item, outcome.target)
+            chosen: Outcome | None = outcome
+            if text is None:
+                chosen = _kept_alternative(outcome, item)
+                text = None if chosen is None else restore(item, chosen.target)
+            if chosen is None or text is None:
+                damaged.append(index)
+                restored.append(outcome)
+                continue
+            restored.append(_restored(chosen, item, text))
+        if damaged:
+            log.info("glossary: %d sentences fell back to the plain translation", len(damaged))
+            plain = engine.translate([items[i].source for i in damaged])
+            for index, outcome in zip(damaged, plain, strict=True):
+                restored[index] = _without_terms(outcome, items[index])
+        return [
+            self._rated(item, outcome, direction)
+            for item, outcome in zip(items, restored, strict=True)
+        ]
+
+    def _rated(self, item: Protected, outcome: Outcome, direction: tuple[str, str]) -> Outcome:
+        if outcome.error is not None:
+            return outcome
+        numbers = outcome.numbers or ModelNumbers()
+        kept = [term.gloss for term in outcome.terms if term.applied]
+        missing = [term.term for term in outcome.terms if not term.applied]
+        rated = assess(
+            item.source,
+            outcome.target,
+            direction,
+            numbers,
+            kept=kept,
+            not_applied=missing,
+            length_tolerance=self.config.length_tolerance,
+        )
+        return replace(outcome, confidence=rated.value, reason=rated.reason)
+
+    def _from_user(
+        self,
+        sentences: Sequence[str],
+        source: str,
+        target: str,
+        results: list[Outcome | None],
+        on_result: ResultCallback | None,
+    ) -> None:
+        """Fill ``results`` with the reader's own translations of these sentences."""
+        hashes = [sentence_hash(sentence) for sentence in sentences]
+        found = records.user_translations(self.store.connection, source, target, hashes)
+        for index, digest in enumerate(hashes):
+            own = found.get(digest)
+            if own is None or own.source != sentences[index]:
+                continue
+            reason = "edited by you" if own.kind == records.EDIT else "alternative you chose"
+            results[index] = Outcome(
+                own.target, cached=True, confidence=1.0, reason=reason, user=own.kind
+            )
+            if on_result is not None:
+                on_result(index, results[index])  # type: ignore[arg-type]
+
     def _from_cache(
         self,
         engine: Translator,
         sentences: Sequence[str],
+        keys: Sequence[str],
         source: str,
         target: str,
         results: list[Outcome | None],
         on_result: ResultCallback | None,
     ) -> list[int]:
         """Fill ``results`` from the cache; returns the indexes still to translate."""
-        hashes = [sentence_hash(sentence) for sentence in sentences]
+        wanted = sorted({key for index, key in enumerate(keys) if results[index] is None})
         found = self.store.cached_translations(
-            engine.model.model_id, source, target, engine.options, sorted(set(hashes))
+            engine.model.model_id, source, target, engine.options, wanted
+        )
+        details = records.read_details(
+            self.store.connection,
+            (engine.model.model_id, source, target, engine.options),
+            sorted(found),
         )
         pending = []
-        for index, digest in enumerate(hashes):
+        for index, digest in enumerate(keys):
+            if results[index] is not None:
+                continue
             if not sentences[index].strip():
                 results[index] = Outcome("", cached=True)
             elif digest in found:
-                results[index] = Outcome(found[digest], cached=True)
+                results[index] = _cached(found[digest], details.get(digest))
             else:
                 pending.append(index)
                 continue
@@ -478,21 +689,112 @@ class Translations:
         engine: Translator,
         source: str,
         target: str,
-        sentences: list[str],
+        keys: list[str],
         outcomes: list[Outcome],
     ) -> None:
         pairs = {
-            sentence_hash(sentence): outcome.target
-            for sentence, outcome in zip(sentences, outcomes, strict=True)
+            key: outcome.target
+            for key, outcome in zip(keys, outcomes, strict=True)
             if outcome.error is None
         }
         if not pairs:
             return
-        try:
-            self.store.cache_translations(
-                engine.model.model_id, source, target, engine.options, pairs
+        cache_key = (engine.model.model_id, source, target, engine.options)
+        details = {
+            key: records.Details(
+                tuple(term.as_json() for term in outcome.terms),
+                outcome.confidence,
+                outcome.reason,
+                outcome.alternatives,
             )
+            for key, outcome in zip(keys, outcomes, strict=True)
+            if outcome.error is None
+        }
+        try:
+            self.store.cache_translations(*cache_key, pairs)
+            with self.store.transaction() as connection:
+                records.write_details(connection, cache_key, details)
         except sqlite3.OperationalError as error:
             # The cache only saves work: a database still locked after the store's
             # long wait (or full) must not cost the reader the translations.
             log.warning("translation cache not written (%d sentences): %s", len(pairs), error)
+
+    def glossary(self, source: str, target: str) -> Glossary:
+        """The glossary that steers ``source``→``target`` now (terms and "keep as is"
+        flags as stored)."""
+        keep = records.kept_terms(self.store.connection)
+        return Glossary.from_terms(self.store.terms(lang=source), source, target, keep)
+
+
+def _cache_key(item: Protected) -> str:
+    """The cache hash of a sentence: of its text, plus the glossary entries it used."""
+    if not item.slots:
+        return sentence_hash(item.source)
+    return sentence_hash(item.source + "\x00" + item.signature)
+
+
+def _restored(outcome: Outcome, item: Protected, text: str) -> Outcome:
+    """A steered outcome with its glosses put in (alternatives too, those that kept
+    every sentinel; the others are dropped: a sentinel never reaches the reader)."""
+    alternatives: dict[str, float] = {}
+    numbers = outcome.numbers or ModelNumbers()
+    shares = numbers.shares or (0.0,) * len(numbers.alternatives)
+    for alternative, share in zip(numbers.alternatives, shares, strict=True):
+        put = restore(item, alternative)
+        if put is not None and put != text:
+            alternatives.setdefault(put, share)
+    return replace(
+        outcome,
+        target=text,
+        terms=item.terms(applied=True),
+        alternatives=tuple(alternatives),
+        numbers=replace(
+            numbers, alternatives=tuple(alternatives), shares=tuple(alternatives.values())
+        ),
+    )
+
+
+def _kept_alternative(outcome: Outcome, item: Protected) -> Outcome | None:
+    """When the best hypothesis damaged a sentinel, the first n-best alternative that
+    kept them all, as the outcome (the others after it); None when none did — then
+    the sentence is decoded again without the glossary."""
+    numbers = outcome.numbers or ModelNumbers()
+    for position, alternative in enumerate(numbers.alternatives):
+        if restore(item, alternative) is not None:
+            rest = numbers.alternatives[position + 1 :]
+            shares = numbers.shares[position + 1 :] if numbers.shares else ()
+            return replace(
+                outcome,
+                target=alternative,
+                numbers=replace(numbers, alternatives=rest, shares=shares),
+            )
+    return None
+
+
+def _plain(outcome: Outcome) -> Outcome:
+    """An unsteered outcome, its n-best alternatives as the decode gave them."""
+    numbers = outcome.numbers or ModelNumbers()
+    return replace(outcome, alternatives=numbers.alternatives)
+
+
+def _without_terms(outcome: Outcome, item: Protected) -> Outcome:
+    """The plain translation of a sentence whose terms could not be applied."""
+    numbers = outcome.numbers or ModelNumbers()
+    return replace(outcome, terms=item.terms(applied=False), alternatives=numbers.alternatives)
+
+
+def _cached(target: str, details: records.Details | None) -> Outcome:
+    if details is None:
+        return Outcome(target, cached=True)
+    terms = tuple(
+        AppliedTerm(str(t.get("term", "")), str(t.get("gloss", "")), bool(t.get("applied")))
+        for t in details.terms
+    )
+    return Outcome(
+        target,
+        cached=True,
+        terms=terms,
+        confidence=details.confidence,
+        reason=details.reason,
+        alternatives=details.alternatives,
+    )

@@ -41,6 +41,13 @@ class SentenceDone:
     source: str
     target: str
     error: str | None = None
+    confidence: float | None = None
+    """0–1, see core/confidence.py (None: not measured)."""
+    reason: str = ""
+    alternatives: tuple[str, ...] = ()
+    """The model's n-best alternatives from the same decode."""
+    user: str = ""
+    """``edit`` or ``alternative`` when the translation is the reader's own."""
 
 
 @dataclass(frozen=True)
@@ -272,6 +279,10 @@ class TranslationQueue:
                 source=job.texts[index],
                 target=outcome.target,
                 error=outcome.error,
+                confidence=outcome.confidence,
+                reason=outcome.reason,
+                alternatives=outcome.alternatives,
+                user=outcome.user,
             ),
         )
 

@@ -6,7 +6,7 @@ migration N brings a database to ``user_version`` N.
 
 from __future__ import annotations
 
-from reader.core import query_store
+from reader.core import query_store, translation_records
 
 # Never edit a released migration: add a new one.
 _MIGRATION_1 = """
@@ -206,6 +206,10 @@ END;
 # searches, for the query language (issue 14): the SQL is in reader.core.query_store.
 _MIGRATION_6 = query_store.MIGRATION
 
+# Translation details, "keep as is" terms and the reader's own translations, for the
+# glossary steering (issue 12): the SQL is in reader.core.translation_records.
+_MIGRATION_7 = translation_records.MIGRATION
+
 MIGRATIONS: list[str] = [
     _MIGRATION_1,
     _MIGRATION_2,
@@ -213,5 +217,6 @@ MIGRATIONS: list[str] = [
     _MIGRATION_4,
     _MIGRATION_5,
     _MIGRATION_6,
+    _MIGRATION_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
