@@ -2,8 +2,8 @@
 editing and deleting the term under the word cursor, and the suggestions panel.
 
 The article screen owns one :class:`ArticleTerms` and forwards its term actions to
-it; everything that may analyse Korean runs in a worker, through
-:mod:`reader.ui.term_worker`, so the screen never waits for kiwipiepy.
+it; everything that may analyse text runs in a worker (the service's analyser keeps
+kiwipiepy out of this process), so the screen never waits for it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from reader.ui import term_worker
 from reader.ui.dialogs.annotate import (
     AnnotateDialog,
     Annotation,
@@ -53,12 +52,8 @@ almost known. Known and ignored terms are not marked."""
 
 
 def find_terms(service: ReaderService, article: Article, lang: str) -> list[list[TermMatch]]:
-    """The glossary's terms in each paragraph of an article (call from a worker thread):
-    stale term patterns and the article's analysis are made in the helper process."""
-    if service.term_patterns_outdated():
-        term_worker.call(service, "ko", "refresh_term_patterns")
-    term_worker.analyse(service, [article.title, *article.paragraphs], lang)
-    return [service.match_terms(paragraph, lang) for paragraph in article.paragraphs]
+    """The glossary's terms in each paragraph of an article (call from a worker thread)."""
+    return service.article_term_matches(article, lang)
 
 
 def term_levels(matches: list[list[TermMatch]]) -> dict[int, list[tuple[int, int, int]]]:
@@ -291,7 +286,7 @@ class ArticleTerms:
                 else:
                     assert annotation is not None
                     annotation.status = status
-                    annotation.lemma = term_worker.lemma(self.service, annotation.text, self.lang)
+                    annotation.lemma = self.service.lemma_for(annotation.text, self.lang)
                     term = save_annotation(self.service, annotation)
                 self.app.call_from_thread(self._form_closed, AnnotationResult(term=term))
 
@@ -322,9 +317,6 @@ class ArticleTerms:
 
         def suggest() -> None:
             with self.app.guard("finding key terms"):
-                article = self.service.article(article_id)
-                lang = self.service.article_language(article)
-                term_worker.analyse(self.service, [article.title, *article.paragraphs], lang)
                 found = self.service.suggest_terms(article_id)
                 self.app.call_from_thread(self._show_suggestions, article_id, found)
 

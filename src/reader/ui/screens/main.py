@@ -246,12 +246,10 @@ class MainScreen(Screen[None]):
     def _rank_by_difficulty(self, collection: Collection, total: int) -> list[ArticleSummary]:
         """Every row of the collection, easiest first; articles not analysed yet go last.
 
-        Articles never analysed are analysed first, in the helper process for Korean.
+        Articles never analysed are analysed first.
         """
-        from reader.ui import term_worker
-
         if self.service.vocabulary_pending():
-            term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
+            self.service.index_vocabulary(RANK_ANALYSE_LIMIT)
         if collection.key == "search":
             rows = list(self._search_results)
         else:
