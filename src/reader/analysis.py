@@ -68,13 +68,12 @@ class Analyser(Protocol):
     def run_whole(
         self,
         service: ReaderService,
-        lang: str,
         job: Callable[Concatenate[ReaderService, P], T],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
         """``job(service, *args)``, or the same job on a service over the same files where
-        the analyses of ``lang`` are made. ``job`` is a module-level function."""
+        heavy work does not hold up this process. ``job`` is a module-level function."""
         ...
 
 
@@ -103,7 +102,6 @@ class InProcessAnalyser:
     def run_whole(
         self,
         service: ReaderService,
-        lang: str,
         job: Callable[Concatenate[ReaderService, P], T],
         *args: P.args,
         **kwargs: P.kwargs,
@@ -138,7 +136,7 @@ class HelperProcessAnalyser:
         from reader.core import terms
 
         lang = terms.normalize_lang(lang)
-        if not needs_helper(lang):
+        if not _in_helper(lang, texts):
             return terms.analyse_many(texts, lang, keep=keep)
         analyses = run_in_helper(self.timeout, _analyse_in_helper, list(texts), lang, keep)
         if keep:
@@ -158,7 +156,7 @@ class HelperProcessAnalyser:
     def split(self, paragraphs: Sequence[str], lang: str) -> list[list[Sentence]]:
         """Split in the helper; should it fail to start or answer with an error, here
         (slow, but the article opens)."""
-        if needs_helper(lang):
+        if _in_helper(lang, paragraphs):
             with contextlib.suppress(OSError, RuntimeError, ValueError):
                 return run_in_helper(self.timeout, split_here, list(paragraphs), lang)
         return split_here(list(paragraphs), lang)
@@ -180,15 +178,13 @@ class HelperProcessAnalyser:
     def run_whole(
         self,
         service: ReaderService,
-        lang: str,
         job: Callable[Concatenate[ReaderService, P], T],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        from reader.core.terms import normalize_lang
-
-        if not needs_helper(normalize_lang(lang)):
-            return job(service, *args, **kwargs)
+        """In the helper, whatever the language: a bulk job would hold this process's GIL
+        for seconds even where it loads nothing (counting the words of a long English
+        article)."""
         result: T = run_in_helper(
             self.timeout, _run_job_in_helper, service.paths, job, args, kwargs
         )
@@ -204,6 +200,17 @@ def for_interactive(analyser: Analyser) -> Analyser:
 def needs_helper(lang: str) -> bool:
     """Korean, and kiwipiepy not loaded in this process yet."""
     return lang == "ko" and "kiwipiepy" not in sys.modules
+
+
+BULK_CHARACTERS = 10_000
+"""Texts longer than this together are analysed or split in the helper whatever their
+language: English analysis is pure Python, and a long article's parts would hold this
+process's GIL (and so the screen) for seconds; a word or a few paragraphs are quicker
+here than a round trip."""
+
+
+def _in_helper(lang: str, texts: Sequence[str]) -> bool:
+    return needs_helper(lang) or sum(map(len, texts)) > BULK_CHARACTERS
 
 
 # -- what the helper process runs -----------------------------------------------------------

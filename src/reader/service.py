@@ -793,10 +793,17 @@ class ReaderService:
         return terms.rank_suggestions(candidates, lang, frequencies, documents, existing, limit)
 
     def article_difficulty(self, article_id: int) -> Difficulty:
-        """Share of the article's distinct content words that are known or ignored."""
+        """Share of the article's distinct content words that are known or ignored.
+
+        Counting an article's words and phrases is the heaviest step of opening a long
+        one, so the whole job runs on the analyser's side (the TUI's helper process).
+        """
         article = self.article(article_id)
+        return self.analyser.run_whole(self, _article_difficulty, article)
+
+    def _article_difficulty(self, article: Article) -> Difficulty:
         self._index_article_vocabulary(article)
-        return self.article_difficulties([article_id])[article_id]
+        return self.article_difficulties([article.id])[article.id]
 
     def article_difficulties(self, article_ids: Sequence[int]) -> dict[int, Difficulty]:
         """Difficulty of the articles already analysed (see :meth:`index_vocabulary`);
@@ -812,9 +819,9 @@ class ReaderService:
     def index_vocabulary(self, limit: int | None = None) -> int:
         """Analyse articles never analysed (a background worker's job); returns how many.
 
-        The whole job runs where the analyser analyses Korean (the TUI's helper process).
+        The whole job runs on the analyser's side (the TUI's helper process).
         """
-        return self.analyser.run_whole(self, "ko", _index_vocabulary, limit)
+        return self.analyser.run_whole(self, _index_vocabulary, limit)
 
     def vocabulary_pending_count(self) -> int:
         """How many articles :meth:`index_vocabulary` still has to analyse."""
@@ -853,10 +860,10 @@ class ReaderService:
 
         Articles are preselected by their stored vocabulary, then matched for real;
         articles not analysed yet (see :meth:`index_vocabulary`) are not searched. The
-        whole search runs where the analyser analyses the term's language.
+        whole search runs on the analyser's side (the TUI's helper process).
         """
         term = self.term(term_id)
-        return self.analyser.run_whole(self, term.lang, _term_occurrences, term, limit)
+        return self.analyser.run_whole(self, _term_occurrences, term, limit)
 
     def _term_occurrences(self, term: Term, limit: int) -> list[Occurrence]:
         from reader.core import terms
@@ -1954,6 +1961,11 @@ def _index_vocabulary(service: ReaderService, limit: int | None) -> int:
         if article is not None:
             service._index_article_vocabulary(article, keep=False)
     return len(article_ids)
+
+
+def _article_difficulty(service: ReaderService, article: Article) -> Difficulty:
+    """:meth:`ReaderService.article_difficulty`'s work, on the analyser's side."""
+    return service._article_difficulty(article)
 
 
 def _term_occurrences(service: ReaderService, term: Term, limit: int) -> list[Occurrence]:

@@ -34,3 +34,30 @@ def test_the_helper_analyses_korean_as_this_process_does() -> None:
     assert analysed == here.analyse_many([text], "ko")
     assert lemma == here.lemma_for("학교에서", "ko") == "학교"
     assert split == here.split([text], "ko")
+
+
+def _where_split(text: str) -> tuple[bool, bool]:
+    """In a fresh process: (same sentences as here, helper process started)."""
+    import subprocess
+    import sys
+
+    code = f"""
+import reader.analysis as analysis
+text = {text!r}
+same = analysis.HelperProcessAnalyser(timeout=120).split([text], "en") == analysis.split_here(
+    [text], "en"
+)
+print(same, analysis._pool is not None)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    same, started = done.stdout.split()
+    return same == "True", started == "True"
+
+
+def test_a_long_english_text_is_split_in_the_helper_and_a_short_one_here() -> None:
+    """A long article's parts would hold the app's GIL (and freeze the screen) while
+    they are split; a sentence is quicker here than a round trip."""
+    assert _where_split("The cat sleeps on the mat. " * 1000) == (True, True)
+    assert _where_split("The cat sleeps on the mat.") == (True, False)
