@@ -102,11 +102,15 @@ def _is_utf8(text: str) -> bool:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "locate":
         return _locate(args)
+    from reader.analysis import HelperProcessAnalyser, InProcessAnalyser
     from reader.service import ReaderService
 
-    service = ReaderService()
+    interactive = args.command is None
+    service = ReaderService(
+        analyser=HelperProcessAnalyser() if interactive else InProcessAnalyser()
+    )
     try:
-        if args.command is None:
+        if interactive:
             return _run_tui(service, demo=args.demo)
         handler: Handler = args.handler
         return handler(service, args)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from reader.analysis import Analyser, InProcessAnalyser
 from reader.config import Config, load_config
 from reader.core.files import path_text, read_regular_file
 from reader.core.models import (
@@ -147,11 +148,19 @@ class FullTextResult:
 class ReaderService:
     """Facade over the store, feeds, translation and terms."""
 
-    def __init__(self, paths: Paths | None = None, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths | None = None,
+        config: Config | None = None,
+        *,
+        analyser: Analyser | None = None,
+    ) -> None:
         self.paths = paths or get_paths()
         self.paths.ensure()
         attach_log_file(self.paths.log_file)  # warnings go to reader.log, not the screen
         self.config = config or load_config(self.paths.config_file)
+        self.analyser: Analyser = analyser or InProcessAnalyser()
+        """Where every analysis and sentence split is made (the TUI's: a helper process)."""
         self._store: Store | None = None
         self._term_index: TermIndex | None = None
         self._term_index_checked = 0.0
@@ -593,8 +602,8 @@ class ReaderService:
     def _save_term(self, incoming: Term, status_given: bool = True) -> TermResult:
         from reader.core import terms
 
-        incoming.lemma = incoming.lemma or terms.lemma_for(incoming.text, incoming.lang)
-        incoming.pattern = terms.term_pattern(incoming.text, incoming.lang)
+        incoming.lemma = incoming.lemma or self.analyser.lemma_for(incoming.text, incoming.lang)
+        incoming.pattern = self._term_pattern(incoming.text, incoming.lang)
         with self.store.transaction():
             existing = self.store.find_term(incoming.lang, incoming.lemma, incoming.pattern)
             if existing is None:
@@ -618,13 +627,13 @@ class ReaderService:
             raise ServiceError("the term is empty")
         _require_term_text(term.text)
         term.lang = terms.normalize_lang(term.lang)
-        term.lemma = clean_line(term.lemma) or terms.lemma_for(term.text, term.lang)
+        term.lemma = clean_line(term.lemma) or self.analyser.lemma_for(term.text, term.lang)
         try:
             term.status = terms.normalize_status(term.status)
         except ValueError as error:
             raise ServiceError(str(error)) from None
         term.tags = terms.normalize_tags(term.tags)
-        term.pattern = terms.term_pattern(term.text, term.lang)
+        term.pattern = self._term_pattern(term.text, term.lang)
         try:
             updated = self.store.update_term(term)
         except sqlite3.IntegrityError:
@@ -651,11 +660,10 @@ class ReaderService:
 
     def remove_term(self, text: str, lang: str | None = None) -> int:
         """Delete the terms whose text or lemma is ``text`` (or its lemma); returns how many."""
-        from reader.core import terms
 
         text = clean_line(text)
         language = _term_lang(lang, text)
-        wanted = {text, terms.lemma_for(text, language)}
+        wanted = {text, self.analyser.lemma_for(text, language)}
         found = [
             term.id
             for term in self.store.terms(lang=language)
@@ -694,16 +702,13 @@ class ReaderService:
 
     def lemma_for(self, surface: str, lang: str) -> str:
         """The dictionary form of a selected word or phrase (prefills the annotation form)."""
+        return self.analyser.lemma_for(surface, lang)
+
+    def _term_pattern(self, text: str, lang: str) -> str:
+        """The pattern of a term's text (its analysis made by the analyser)."""
         from reader.core import terms
 
-        return terms.lemma_for(surface, lang)
-
-    def cache_analyses(self, analyses: Sequence[Analysis]) -> None:
-        """Keep analyses made in another process (the TUI's helper), so that matching,
-        lemmas and suggestions here never load kiwipiepy."""
-        from reader.core import terms
-
-        terms.cache_analyses(analyses)
+        return terms.pattern_of(self.analyser.analyse_many([text], lang)[0])
 
     def term_index(self) -> TermIndex:
         """The index used for highlighting; rebuilt when terms change (here or in another
@@ -725,8 +730,7 @@ class ReaderService:
 
     def term_patterns_outdated(self) -> bool:
         """Whether :meth:`term_index` would first analyse the texts of stored terms (a
-        database from before patterns, or a new analyser); the TUI then has its helper
-        process do that with :meth:`refresh_term_patterns`."""
+        database from before patterns, or a new analyser)."""
         from reader.core import terms
 
         if self.store.get_meta("terms_analyser") != terms.ANALYSER_VERSION:
@@ -746,7 +750,8 @@ class ReaderService:
         missing = self.store.terms_without_pattern(every_term=not current)
         for lang in {lang for _id, lang, _text in missing}:
             of_lang = [(term_id, text) for term_id, term_lang, text in missing if term_lang == lang]
-            patterns = terms.term_patterns([text for _id, text in of_lang], lang)
+            analyses = self.analyser.analyse_many([text for _id, text in of_lang], lang, keep=False)
+            patterns = [terms.pattern_of(analysis) for analysis in analyses]
             self.store.set_term_patterns(
                 [
                     (term_id, pattern)
@@ -758,21 +763,23 @@ class ReaderService:
 
     def match_terms(self, paragraph: str, lang: str) -> list[TermMatch]:
         """Glossary terms in one paragraph: (start, end, term id, status), NFC offsets."""
-        from reader.core import terms
-
-        return terms.match_terms(paragraph, lang, self.term_index())
+        index = self.term_index()
+        return index.match(self.analyser.analyse_many([paragraph], lang)[0])
 
     def article_language(self, article: Article) -> str:
         """The language terms of this article are analysed and matched in."""
         return _article_lang(article)
 
-    def article_term_matches(self, article: Article) -> list[list[TermMatch]]:
-        """Glossary terms in each paragraph of an article (analysed in one batch)."""
-        from reader.core import terms
-
+    def article_term_matches(
+        self, article: Article, lang: str | None = None
+    ) -> list[list[TermMatch]]:
+        """Glossary terms in each paragraph of an article (analysed in one batch, with
+        its title, which suggestions need next), matched in ``lang`` (default: the
+        article's own, :meth:`article_language`)."""
         index = self.term_index()
-        analyses = terms.analyse_many(article.paragraphs, _article_lang(article))
-        return [index.match(analysis) for analysis in analyses]
+        lang = lang or _article_lang(article)
+        analyses = self.analyser.analyse_many([article.title, *article.paragraphs], lang)
+        return [index.match(analysis) for analysis in analyses[1:]]
 
     def suggest_terms(self, article_id: int, limit: int = 30) -> list[Suggestion]:
         """Candidate key terms of an article, ranked by TF-IDF over the analysed articles."""
@@ -815,10 +822,17 @@ class ReaderService:
         return by_pattern, target
 
     def article_difficulty(self, article_id: int) -> Difficulty:
-        """Share of the article's distinct content words that are known or ignored."""
+        """Share of the article's distinct content words that are known or ignored.
+
+        Counting an article's words and phrases is the heaviest step of opening a long
+        one, so the whole job runs on the analyser's side (the TUI's helper process).
+        """
         article = self.article(article_id)
+        return self.analyser.run_whole(self, _article_difficulty, article)
+
+    def _article_difficulty(self, article: Article) -> Difficulty:
         self._index_article_vocabulary(article)
-        return self.article_difficulties([article_id])[article_id]
+        return self.article_difficulties([article.id])[article.id]
 
     def article_difficulties(self, article_ids: Sequence[int]) -> dict[int, Difficulty]:
         """Difficulty of the articles already analysed (see :meth:`index_vocabulary`);
@@ -832,15 +846,11 @@ class ReaderService:
         }
 
     def index_vocabulary(self, limit: int | None = None) -> int:
-        """Analyse articles never analysed (a background worker's job); returns how many."""
-        from reader.core.terms import ANALYSER_VERSION
+        """Analyse articles never analysed (a background worker's job); returns how many.
 
-        article_ids = self.store.articles_without_vocab(ANALYSER_VERSION, limit)
-        for article_id in article_ids:
-            article = self.store.article(article_id)
-            if article is not None:
-                self._index_article_vocabulary(article, keep=False)
-        return len(article_ids)
+        The whole job runs on the analyser's side (the TUI's helper process).
+        """
+        return self.analyser.run_whole(self, _index_vocabulary, limit)
 
     def vocabulary_pending_count(self) -> int:
         """How many articles :meth:`index_vocabulary` still has to analyse."""
@@ -861,7 +871,7 @@ class ReaderService:
 
         lang = _article_lang(article)
         texts = [article.title, *article.paragraphs]
-        analyses = terms.analyse_many(texts, lang, keep=keep)
+        analyses = self.analyser.analyse_many(texts, lang, keep=keep)
         digest = (
             terms.ANALYSER_VERSION
             + ":"
@@ -879,12 +889,15 @@ class ReaderService:
         """Where a term occurs in the analysed articles (newest first), with sentences.
 
         Articles are preselected by their stored vocabulary, then matched for real;
-        articles not analysed yet (see :meth:`index_vocabulary`) are not searched.
+        articles not analysed yet (see :meth:`index_vocabulary`) are not searched. The
+        whole search runs on the analyser's side (the TUI's helper process).
         """
-        from reader.core import terms
-        from reader.core.sentences import split_sentences
-
         term = self.term(term_id)
+        return self.analyser.run_whole(self, _term_occurrences, term, limit)
+
+    def _term_occurrences(self, term: Term, limit: int) -> list[Occurrence]:
+        from reader.core import terms
+
         index = terms.TermIndex([terms.IndexedTerm(term.id, term.lang, term.pattern, term.status)])
         found: list[Occurrence] = []
         keys = terms.word_keys(term.pattern)
@@ -892,13 +905,13 @@ class ReaderService:
             article = self.store.article(article_id)
             if article is None:
                 continue
-            analyses = terms.analyse_many(article.paragraphs, term.lang)
+            analyses = self.analyser.analyse_many(article.paragraphs, term.lang)
             for number, analysis in enumerate(analyses):
                 for match in index.match(analysis):
                     sentence = next(
                         (
                             s.text
-                            for s in split_sentences(analysis.text, term.lang)
+                            for s in self.split_sentences(analysis.text, term.lang)
                             if s.start <= match.start < s.end
                         ),
                         analysis.text,
@@ -922,8 +935,8 @@ class ReaderService:
         from reader.core import terms
 
         language = terms.normalize_lang(lang)
-        lemma = lemma or terms.lemma_for(surface, language)
-        term = self.store.find_term(language, lemma, terms.term_pattern(surface, language))
+        lemma = lemma or self.analyser.lemma_for(surface, language)
+        term = self.store.find_term(language, lemma, self._term_pattern(surface, language))
         if term is None or not term.gloss:
             return []
         return term.gloss.split("; ")
@@ -1012,7 +1025,9 @@ class ReaderService:
             for start in range(0, len(rows), _IMPORT_CHUNK):
                 chunk = rows[start : start + _IMPORT_CHUNK]
                 for lang in {row.lang for row in chunk}:  # one kiwipiepy batch per chunk
-                    terms.analyse_many([row.text for row in chunk if row.lang == lang], lang)
+                    self.analyser.analyse_many(
+                        [row.text for row in chunk if row.lang == lang], lang
+                    )
                 for row in chunk:
                     result = self._save_term(row)
                     added += result.created
@@ -1217,7 +1232,13 @@ class ReaderService:
     ) -> list[MinedSentence]:
         """Stored sentences with exactly one word not known yet (i+1), the most common
         words first, each with its cached translation (see :mod:`reader.core.mining`).
-        Articles new or changed since the last call are analysed first."""
+        Articles new or changed since the last call are analysed first, on the
+        analyser's side (the TUI's helper process)."""
+        return self.analyser.run_whole(self, _mine_sentences, limit, per_word, include_terms)
+
+    def _mine_sentences(
+        self, limit: int, per_word: int, include_terms: bool
+    ) -> list[MinedSentence]:
         from reader.core import mining
 
         cache = mining.MiningCache(self.paths.cache_dir / mining.CACHE_FILE)
@@ -1391,9 +1412,16 @@ class ReaderService:
         return source, target
 
     def split_sentences(self, paragraph: str, lang: str) -> list[Sentence]:
-        from reader.core.sentences import split_sentences
+        return self.analyser.split([paragraph], lang)[0]
 
-        return split_sentences(paragraph, lang)
+    def split_paragraphs(self, paragraphs: Sequence[str], lang: str) -> list[list[Sentence]]:
+        """The sentences of each paragraph, split in ``lang`` in one batch."""
+        return self.analyser.split(paragraphs, lang)
+
+    def warm_up_analysis(self, lang: str) -> None:
+        """Get the analyser of ``lang`` ready in the background (the TUI's helper process
+        loads kiwipiepy for Korean, which takes seconds); returns at once."""
+        self.analyser.warm_up(lang)
 
     def paragraph_directions(
         self, paragraphs: list[str], direction: tuple[str, str], per_paragraph: bool | None = None
@@ -1690,20 +1718,29 @@ class ReaderService:
 
     def dict_lookup(self, word: str, limit: int = 50, lemma: str | None = None) -> LookupResult:
         """Entries for a word as it appears in text, found by its lemma (kiwipiepy is
-        loaded only for a Korean word whose ``lemma`` the caller did not give), best first."""
-        from reader.core.dictionary import DictionaryError, lemma_of, word_language
+        made by the analyser unless the caller gives ``lemma``), best first."""
+        from reader.core.dictionary import DictionaryError, word_language
 
         word = clean_line(word)
         if not word:
             raise ServiceError("nothing to look up")
         if len(word) > MAX_LOOKUP_CHARS:
             raise ServiceError(f"too long to look up (more than {MAX_LOOKUP_CHARS} characters)")
+        language = word_language(word)
+        lemma = lemma or self._lookup_lemma(word, language)
         try:
-            return self.dictionaries.lookup(
-                word, lemma or lemma_of(word), english=word_language(word) == "en", limit=limit
-            )
+            return self.dictionaries.lookup(word, lemma, english=language == "en", limit=limit)
         except DictionaryError as error:
             raise ServiceError(str(error)) from None
+
+    def _lookup_lemma(self, word: str, language: str) -> str:
+        """The lemma a looked-up word is found under (``dictionary.lemma_of``'s rule, the
+        analysis made by the analyser)."""
+        import unicodedata
+
+        if language == "other":
+            return unicodedata.normalize("NFC", word).strip()
+        return self.analyser.lemma_for(word, language) or word
 
     # -- translation models (issue 11) ---------------------------------------------------
 
@@ -2303,3 +2340,32 @@ def _article_lang(article: Article) -> str:
 
     sample = " ".join([article.title, *article.paragraphs[:20]])
     return normalize_lang(article.language or detect_language(sample) or "en")
+
+
+def _index_vocabulary(service: ReaderService, limit: int | None) -> int:
+    """:meth:`ReaderService.index_vocabulary`'s work, on the analyser's side."""
+    from reader.core.terms import ANALYSER_VERSION
+
+    article_ids = service.store.articles_without_vocab(ANALYSER_VERSION, limit)
+    for article_id in article_ids:
+        article = service.store.article(article_id)
+        if article is not None:
+            service._index_article_vocabulary(article, keep=False)
+    return len(article_ids)
+
+
+def _article_difficulty(service: ReaderService, article: Article) -> Difficulty:
+    """:meth:`ReaderService.article_difficulty`'s work, on the analyser's side."""
+    return service._article_difficulty(article)
+
+
+def _mine_sentences(
+    service: ReaderService, limit: int, per_word: int, include_terms: bool
+) -> list[MinedSentence]:
+    """:meth:`ReaderService.mine_sentences`'s work, on the analyser's side."""
+    return service._mine_sentences(limit, per_word, include_terms)
+
+
+def _term_occurrences(service: ReaderService, term: Term, limit: int) -> list[Occurrence]:
+    """:meth:`ReaderService.term_occurrences`'s work, on the analyser's side."""
+    return service._term_occurrences(term, limit)

@@ -212,3 +212,60 @@ def test_the_ui_package_has_no_import_cycle_through_the_app() -> None:
     """The app imports the screens; nothing the app imports leads back to it."""
     graph = _reader_import_graph()
     assert "reader.ui.app" not in _reachable(graph, "reader.ui.app")
+
+
+def test_korean_term_work_needs_no_preparation_by_the_ui() -> None:
+    """The annotation form, key-term suggestions, occurrences and vocabulary indexing of
+    Korean call the service directly (from worker threads, as the screens do): the
+    service's analyser keeps kiwipiepy out of the app process by itself."""
+    result = _run(
+        """
+        import asyncio, sys
+        from reader.core.models import EntryData
+        from reader.service import ReaderService
+        from reader.ui.app import ReaderApp
+        from reader.ui.dialogs.annotate import AnnotateDialog, Annotation
+        from textual.widgets import Input
+
+        service = ReaderService()
+        service.store.set_meta("demo_offered", "1")
+        feed, _ = service.store.add_feed("https://k.example/feed.xml", "K")
+        service.store.upsert_entries(feed.id, [EntryData(
+            guid="k", title="학교 이야기", language="ko",
+            paragraphs=["오늘 학교에서 친구를 만났다. 우리는 학교 도서관에서 책을 읽었다."])])
+        article_id = service.list_articles(limit=1)[0].id
+
+        async def main():
+            app = ReaderApp(service)
+            async with app.run_test(size=(120, 40)) as pilot:
+                saved = []
+                app.push_screen(AnnotateDialog(Annotation(
+                    text="학교에서", lang="ko", article_id=article_id)), saved.append)
+                lemma = ""
+                for _ in range(3000):
+                    await pilot.pause(0.02)
+                    lemma = app.screen.query_one("#annotate-lemma", Input).value
+                    if lemma:
+                        break
+                await pilot.press(*"school", "enter")
+                for _ in range(500):
+                    if saved:
+                        break
+                    await pilot.pause(0.02)
+                term = saved[0].term
+                suggested = await asyncio.to_thread(service.suggest_terms, article_id)
+                indexed = await asyncio.to_thread(service.index_vocabulary)
+                found = await asyncio.to_thread(service.term_occurrences, term.id)
+                print(lemma, term.lemma, bool(suggested), indexed, len(found),
+                      "kiwipiepy" in sys.modules)
+                app.exit()
+
+        asyncio.run(main())
+        """
+    )
+    lemma, stored_lemma, suggested, indexed, occurrences, kiwi_loaded = result.split()
+    assert (lemma, stored_lemma) == ("학교", "학교")
+    assert suggested == "True"
+    assert int(indexed) >= 0
+    assert int(occurrences) == 2
+    assert kiwi_loaded == "False"

@@ -44,10 +44,9 @@ def _start_worker() -> None:
     A worker shares the terminal with the TUI: anything it printed would land
     on the screen. Its results and errors travel back through the pool instead.
     """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+    from reader.core.processes import silence_terminal_output
+
+    silence_terminal_output()
     import feedparser  # noqa: F401
 
 

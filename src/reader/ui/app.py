@@ -58,6 +58,9 @@ class ReaderApp(App[None]):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        from reader.analysis import for_interactive
+
+        service.analyser = for_interactive(service.analyser)  # kiwipiepy stays out of here
         self.service = service
         self.show_demo = show_demo
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))

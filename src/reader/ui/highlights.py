@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reader.ui import term_worker
 from reader.ui.widgets.paragraphs import TermMark
 
 if TYPE_CHECKING:
@@ -23,12 +22,9 @@ almost known. Known and ignored terms are not marked."""
 
 
 def find_terms(service: ReaderService, article: Article, lang: str) -> list[list[TermMatch]]:
-    """The glossary's terms in each paragraph of an article (call from a worker thread):
-    stale term patterns and the article's analysis are made in the helper process."""
-    if service.term_patterns_outdated():
-        term_worker.call(service, "ko", "refresh_term_patterns")
-    term_worker.analyse(service, [article.title, *article.paragraphs], lang)
-    return [service.match_terms(paragraph, lang) for paragraph in article.paragraphs]
+    """The glossary's terms in each paragraph of an article (call from a worker thread;
+    the service's analyser keeps kiwipiepy out of this process)."""
+    return service.article_term_matches(article, lang)
 
 
 def term_levels(matches: list[list[TermMatch]]) -> dict[int, list[TermMark]]:

@@ -6,14 +6,12 @@ kiwipiepy, the queue loads CTranslate2) is called from worker threads only.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from reader.core.models import Sentence
-from reader.ui.split_worker import needs_helper, split_in_helper
 from reader.ui.widgets.paragraphs import SentenceTranslation
 
 if TYPE_CHECKING:
@@ -50,30 +48,12 @@ def split_paragraphs(
     return result
 
 
-_warmed: set[str] = set()
-
-
 def warm_up(service: ReaderService, article: Article) -> None:
     """Get ready to open ``article`` (call from a worker thread, e.g. when it is
-    previewed): start its language's sentence splitter in the background (the helper
-    process loads kiwipiepy for Korean, which takes seconds), so that opening it starts
-    translating at once. Only the first call per language does anything; errors are
-    left for the real split to report. The model is not preloaded here: importing
+    previewed): start its language's analyser in the background (kiwipiepy takes
+    seconds to load for Korean), so that opening it starts translating at once. The model is not preloaded here: importing
     CTranslate2 holds the GIL, which would freeze the list the reader is using."""
-    _warm_splitter(service.direction_for(article)[0])
-
-
-def _warm_splitter(lang: str) -> None:
-    with _split_lock:
-        if lang in _warmed or not needs_helper(lang):
-            return
-        _warmed.add(lang)
-
-    def warm() -> None:
-        with contextlib.suppress(OSError, RuntimeError, ValueError):
-            split_in_helper(["준비."], lang)
-
-    threading.Thread(target=warm, name="reader-splitter-warm-up", daemon=True).start()
+    service.warm_up_analysis(service.direction_for(article)[0])
 
 
 def split_in_parts(
@@ -140,21 +120,14 @@ def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[lis
     for language in dict.fromkeys(languages):
         indexes = [i for i, each in enumerate(languages) if each == language]
         texts = [paragraphs[i] for i in indexes]
-        for index, sentences in zip(indexes, _split_in(service, texts, language), strict=True):
+        for index, sentences in zip(
+            indexes, service.split_paragraphs(texts, language), strict=True
+        ):
             split[index] = sentences
     return [
         sentences or [Sentence(paragraph, 0, len(paragraph))]
         for paragraph, sentences in zip(paragraphs, split, strict=True)
     ]
-
-
-def _split_in(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
-    if needs_helper(lang):
-        try:
-            return split_in_helper(paragraphs, lang)
-        except (OSError, RuntimeError, ValueError):
-            pass
-    return [service.split_sentences(paragraph, lang) for paragraph in paragraphs]
 
 
 def translation_plan(

@@ -19,7 +19,6 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from reader.core.models import TERM_STATUSES, Term
-from reader.ui import term_worker
 from reader.ui.host import ReaderModal
 
 if TYPE_CHECKING:
@@ -163,14 +162,12 @@ class AnnotateDialog(ReaderModal[AnnotationResult | None]):
 
     @work(thread=True, group="annotate-prefill")
     def prefill(self) -> None:
-        """The lemma (from the helper process for Korean), the glossary's glosses, then
-        the installed dictionaries' (labelled with the dictionary's name)."""
+        """The lemma, the glossary's glosses, then the installed dictionaries' (labelled
+        with the dictionary's name)."""
         draft = self.annotation
         text = draft.text.strip()
         with self.guard("looking up the term"):
-            if draft.lemma:  # the glossary's lookup needs the text's analysis all the same
-                term_worker.analyse(self.service, [text], draft.lang)
-            lemma = draft.lemma or term_worker.lemma(self.service, text, draft.lang)
+            lemma = draft.lemma or self.service.lemma_for(text, draft.lang)
             self.app.call_from_thread(self._fill, "annotate-lemma", lemma)
             glosses = self.service.existing_glosses(text, draft.lang, lemma=lemma)
             self.app.call_from_thread(self._add_choices, [(g, "glossary") for g in glosses])
@@ -289,24 +286,18 @@ class AnnotateDialog(ReaderModal[AnnotationResult | None]):
 
 
 def set_term_status(service: ReaderService, term_id: int, status: str) -> Term:
-    """Set a stored term's status (call from a worker thread); saving recomputes its
-    pattern, so its text is analysed in the helper first."""
-    term = service.term(term_id)
-    term_worker.analyse(service, [term.text], term.lang)
+    """Set a stored term's status (call from a worker thread: saving recomputes its
+    pattern)."""
     return service.set_term_status(term_id, status)
 
 
 def save_annotation(service: ReaderService, form: Annotation) -> Term:
-    """Add or update the term of a filled form (call from a worker thread).
-
-    Its text is analysed (and its lemma found) where that does not freeze the
-    screen, so the service finds both ready.
-    """
+    """Add or update the term of a filled form (call from a worker thread: the service
+    analyses its text)."""
     from reader.core.text import clean_line
 
     text = clean_line(form.text)
-    term_worker.analyse(service, [text], form.lang)
-    lemma = form.lemma or term_worker.lemma(service, text, form.lang)
+    lemma = form.lemma or service.lemma_for(text, form.lang)
     if form.term_id is None:
         return service.add_term(
             text,

@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from reader.ui import term_worker
 from reader.ui.format import plain
 from reader.ui.host import ReaderModal
 
@@ -89,7 +88,7 @@ class LookupDialog(ReaderModal[LookupAnswer]):
                 note = Text("No dictionary installed: run `reader dict install FILE`.")
                 self.app.call_from_thread(self._show_text, note)
                 return
-            lemma = term_worker.lemma(self.service, word.text, word.lang)
+            lemma = self.service.lemma_for(word.text, word.lang)
             result = self.service.dict_lookup(word.text, limit=MAX_ENTRIES, lemma=lemma)
             self.app.call_from_thread(self._show, result)
 

@@ -4,9 +4,9 @@ editing and deleting the term under the word cursor, and the suggestions panel.
 :class:`ArticleTerms` is a widget of the article screen without a display of its
 own: the screen tells it which article is shown (:meth:`ArticleTerms.show_article`)
 and forwards its term keys to it; it works on its sibling views (the bilingual view,
-the suggestions panel) and runs its own workers. Everything that may analyse Korean
-runs in a worker, through :mod:`reader.ui.term_worker`, so the screen never waits
-for kiwipiepy.
+the suggestions panel) and runs its own workers. Everything that may analyse text
+runs in a worker (the service's analyser keeps kiwipiepy out of this process), so
+the screen never waits for it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.widget import Widget
 
-from reader.ui import term_worker
 from reader.ui.dialogs.annotate import (
     AnnotateDialog,
     Annotation,
@@ -305,7 +304,7 @@ class ArticleTerms(Widget, Hosted):
                 else:
                     assert annotation is not None
                     annotation.status = status
-                    annotation.lemma = term_worker.lemma(self.service, annotation.text, self.lang)
+                    annotation.lemma = self.service.lemma_for(annotation.text, self.lang)
                     term = save_annotation(self.service, annotation)
                 self.app.call_from_thread(self._form_closed, AnnotationResult(term=term))
 
@@ -334,9 +333,6 @@ class ArticleTerms(Widget, Hosted):
 
         def suggest() -> None:
             with self.guard("finding key terms"):
-                article = self.service.article(article_id)
-                lang = self.service.article_language(article)
-                term_worker.analyse(self.service, [article.title, *article.paragraphs], lang)
                 found = self.service.suggest_terms(article_id)
                 self.app.call_from_thread(self._show_suggestions, article_id, found)
 

@@ -21,7 +21,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.models import Term
-from reader.ui import term_worker
 from reader.ui.dialogs.annotate import (
     AnnotateDialog,
     Annotation,
@@ -137,17 +136,15 @@ class GlossaryScreen(ReaderScreen[None]):
 
     @work(thread=True, exclusive=True, group="glossary-vocabulary")
     def index_vocabulary(self) -> None:
-        """Analyse articles not analysed yet (in the helper process for Korean), so that
-        frequencies and occurrences cover them; counts are refreshed after each step."""
+        """Analyse articles not analysed yet, so that frequencies and occurrences cover
+        them; counts are refreshed after each step."""
         with self.guard("analysing articles"):
             pending = self.service.vocabulary_pending_count()
             done = 0
             try:
                 while pending and done < pending:
                     self.app.call_from_thread(self._set_analysis, (done, pending))
-                    analysed = term_worker.call(
-                        self.service, "ko", "index_vocabulary", VOCABULARY_BATCH
-                    )
+                    analysed = self.service.index_vocabulary(VOCABULARY_BATCH)
                     if not analysed:
                         break
                     done += analysed
@@ -378,9 +375,7 @@ class GlossaryScreen(ReaderScreen[None]):
     @work(thread=True, exclusive=True, group="glossary-occurrences")
     def find_occurrences(self, term: Term, focus: bool = True) -> None:
         with self.guard("finding the term in articles"):
-            found = term_worker.call(
-                self.service, term.lang, "term_occurrences", term.id, OCCURRENCE_LIMIT
-            )
+            found = self.service.term_occurrences(term.id, OCCURRENCE_LIMIT)
             self.app.call_from_thread(self._show_occurrences, term, found, focus)
 
     def _show_occurrences(self, term: Term, found: list[Occurrence], focus: bool = True) -> None:

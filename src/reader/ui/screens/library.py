@@ -134,10 +134,8 @@ class LibraryScreen(RefreshingScreen):
     def _analyse_for_query(self, query: str) -> None:
         """Analyse pending articles (at most :data:`RANK_ANALYSE_LIMIT`, in the helper
         process for Korean) when the query's learning terms need them (worker thread)."""
-        from reader.ui import term_worker
-
         if self.service.vocabulary_pending() and self.service.query_needs_analysis(query):
-            term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
+            self.service.index_vocabulary(RANK_ANALYSE_LIMIT)
 
     def _find_kept(
         self,
@@ -179,10 +177,8 @@ class LibraryScreen(RefreshingScreen):
 
         Articles never analysed are analysed first, in the helper process for Korean.
         """
-        from reader.ui import term_worker
-
         if self.service.vocabulary_pending():
-            term_worker.call(self.service, "ko", "index_vocabulary", RANK_ANALYSE_LIMIT)
+            self.service.index_vocabulary(RANK_ANALYSE_LIMIT)
         if collection.is_query:
             rows = self.service.query_articles(collection.query)
         else:

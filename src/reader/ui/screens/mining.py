@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.ui import term_worker
 from reader.ui.format import plain
 from reader.ui.host import ReaderScreen
 from reader.ui.widgets.key_hints import KeyHints
@@ -73,7 +72,7 @@ class MiningScreen(ReaderScreen[None]):
     @work(thread=True, exclusive=True, group="mining")
     def load(self) -> None:
         with self.guard("mining sentences"):
-            found = term_worker.call(self.service, "ko", "mine_sentences", MINED_LIMIT)
+            found = self.service.mine_sentences(MINED_LIMIT)
             self.app.call_from_thread(self._show, found)
 
     def _show(self, found: list[MinedSentence]) -> None:
@@ -107,7 +106,6 @@ class MiningScreen(ReaderScreen[None]):
 
         def add() -> None:
             with self.guard("adding the word"):
-                term_worker.analyse(self.service, [chosen.lemma], chosen.lang)
                 result = self.service.add_mined(chosen)
                 self.app.call_from_thread(self._added, index, result.term.text)
 
