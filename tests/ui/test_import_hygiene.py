@@ -115,6 +115,9 @@ def test_first_korean_article_never_freezes_the_screen() -> None:
                 while not app.screen.query_one(ArticleList).total:
                     await pilot.pause(0.01)
                 await pilot.press("enter")
+                waited = time.monotonic()
+                while not isinstance(app.screen, ArticleScreen) and time.monotonic() - waited < 30:
+                    await pilot.pause(0.01)  # opening is a message the app handles
                 screen = app.screen
                 assert isinstance(screen, ArticleScreen)
                 started = last = time.monotonic()
