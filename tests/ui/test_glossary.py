@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import time
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from reader.core.models import EntryData, Term
 from reader.service import ReaderService
+from reader.ui.app import ReaderApp
 from reader.ui.dialogs.annotate import AnnotateDialog
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.glossary import GlossaryFilter, GlossaryScreen, sort_terms
@@ -167,23 +169,39 @@ def test_filter_and_sort_functions() -> None:
     assert [t.id for t in sort_terms(terms, "frequency", {1: 5})] == [1, 2]
 
 
-async def test_ten_thousand_terms_open_quickly(service: ReaderService) -> None:
+def insert_words(service: ReaderService, numbers: range) -> None:
     with service.store.transaction():
-        for number in range(10_000):
+        for number in numbers:
             service.store.insert_term(
                 Term(id=0, lang="en", text=f"word{number}", lemma=f"word{number}",
                      gloss=f"gloss {number}", pattern=f"word{number}")
             )  # fmt: skip
+
+
+async def open_glossary_timed(app: ReaderApp, pilot: Pilot[None]) -> tuple[float, GlossaryTable]:
+    """Seconds from pushing the glossary until its terms are shown, and its table."""
+    started = time.perf_counter()
+    await app.push_screen(GlossaryScreen())
+    table = app.screen.query_one(GlossaryTable)
+    while not table.terms:
+        await pilot.pause(0.01)
+    await pilot.pause()
+    return time.perf_counter() - started, table
+
+
+async def test_ten_thousand_terms_open_quickly(service: ReaderService) -> None:
+    insert_words(service, range(1))
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        started = time.perf_counter()
-        await app.push_screen(GlossaryScreen())
-        table = app.screen.query_one(GlossaryTable)
-        while not table.terms:
-            await pilot.pause(0.01)
-        await pilot.pause()
-        assert time.perf_counter() - started < 5  # generous: the benchmark has the real figure
+        one_term, _ = await open_glossary_timed(app, pilot)  # the screen's own cost, this run
+        await pilot.press("escape")
+        await settle(pilot)
+        insert_words(service, range(1, 10_000))
+        seconds, table = await open_glossary_timed(app, pilot)
+        # 5 s is generous on an idle machine (the benchmark has the real figure); a loaded
+        # one (parallel workers, other jobs) slows the one-term screen as much.
+        assert seconds < max(5, 20 * one_term), (seconds, one_term)
         assert len(table.terms) == 10_000
         await pilot.press("G")
         assert table.cursor == 9_999
