@@ -661,6 +661,13 @@ class ReaderService:
     def remove_term(self, text: str, lang: str | None = None) -> int:
         """Delete the terms whose text or lemma is ``text`` (or its lemma); returns how many."""
 
+        found = self._term_ids_named(text, lang)
+        removed = self.store.delete_terms(found)
+        self._term_index = None
+        return removed
+
+    def _term_ids_named(self, text: str, lang: str | None) -> list[int]:
+        """The terms whose text or lemma is ``text`` (or its lemma); ServiceError if none."""
         text = clean_line(text)
         language = _term_lang(lang, text)
         wanted = {text, self.analyser.lemma_for(text, language)}
@@ -671,9 +678,7 @@ class ReaderService:
         ]
         if not found:
             raise ServiceError(f"no term {text!r} in the glossary")
-        removed = self.store.delete_terms(found)
-        self._term_index = None
-        return removed
+        return found
 
     def list_terms(
         self,
@@ -2135,18 +2140,9 @@ class ReaderService:
     def keep_term_text(self, text: str, lang: str | None = None, keep: bool = True) -> int:
         """Flag (or unflag) "keep as is" the terms whose text or lemma is ``text``, as
         ``reader terms keep`` does; returns how many."""
-        from reader.core import terms, translation_records
+        from reader.core import translation_records
 
-        text = clean_line(text)
-        language = _term_lang(lang, text)
-        wanted = {text, terms.lemma_for(text, language)}
-        found = [
-            term.id
-            for term in self.store.terms(lang=language)
-            if term.text in wanted or term.lemma in wanted
-        ]
-        if not found:
-            raise ServiceError(f"no term {text!r} in the glossary")
+        found = self._term_ids_named(text, lang)
         with self.store.transaction() as connection:
             for term_id in found:
                 translation_records.set_kept(connection, term_id, keep)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from reader.core.dictionary_formats import (
     text_field,
 )
 from reader.core.files import path_text
+from reader.core.thread_connections import ThreadConnections
 
 SCHEMA_VERSION = 1
 DATABASE_NAME = "dictionaries.sqlite"
@@ -220,20 +220,12 @@ class DictionaryStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
-        self._all_connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._connections = ThreadConnections(self._open)
 
     @property
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._open()
-            self._local.connection = connection
-            with self._lock:
-                self._all_connections.append(connection)
-        return connection
+        return self._connections.get()
 
     def _open(self) -> sqlite3.Connection:
         """Open (and on first use create) the database; raises :class:`DictionaryError`
@@ -297,11 +289,7 @@ class DictionaryStore:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
-        with self._lock:
-            for connection in self._all_connections:
-                connection.close()
-            self._all_connections.clear()
-        self._local = threading.local()
+        self._connections.close_all()
 
     # -- install -------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from typing import Any
 
 from reader.core.store.errors import DiskFullError, StoreError, is_disk_full
 from reader.core.store.sql import is_busy
+from reader.core.thread_connections import ThreadConnections
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_WAIT_SECONDS = 120.0
@@ -75,9 +75,7 @@ class StoreBase:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
-        self._all_connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._connections = ThreadConnections(self._connect)
         self._check_existing_file()
         path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -119,20 +117,10 @@ class StoreBase:
     @property
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._connect()
-            self._local.connection = connection
-            with self._lock:
-                self._all_connections.append(connection)
-        return connection
+        return self._connections.get()
 
     def close(self) -> None:
-        with self._lock:
-            for connection in self._all_connections:
-                connection.close()
-            self._all_connections.clear()
-        self._local = threading.local()
+        self._connections.close_all()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
