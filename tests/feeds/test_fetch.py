@@ -336,10 +336,10 @@ def test_refreshes_reuse_one_writer_connection(server: HTTPServer, service: Read
     server.expect_request("/w").respond_with_data(feed_xml(), headers=RSS)
     subscribe(service, server.url_for("/w"))
     service.refresh()
-    opened = len(service.store._all_connections)
+    opened = service.store._connections.opened
     for _ in range(3):
         service.refresh()
-    assert len(service.store._all_connections) == opened
+    assert service.store._connections.opened == opened
 
 
 def test_a_failing_progress_callback_does_not_stop_the_refresh(

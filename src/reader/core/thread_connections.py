@@ -35,6 +35,12 @@ class ThreadConnections(Generic[ConnectionType]):
                 self._all.append(connection)
         return connection
 
+    @property
+    def opened(self) -> int:
+        """How many connections are open (one per thread that used the store)."""
+        with self._lock:
+            return len(self._all)
+
     def close_all(self) -> None:
         """Close every thread's connection; the next :meth:`get` opens a new one."""
         with self._lock:
