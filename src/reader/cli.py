@@ -1480,10 +1480,8 @@ def _accounts_add(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _accounts_list(service: ReaderService, args: argparse.Namespace) -> int:
-    from reader.core.models import FeedKind
-
     accounts = service.accounts()
-    account_feeds = [feed for feed in service.feeds() if feed.kind is FeedKind.ACCOUNT]
+    feeds = service.feeds()
     if args.json:
         print_json([account.to_json() for account in accounts])
         return 0
@@ -1499,9 +1497,8 @@ def _accounts_list(service: ReaderService, args: argparse.Namespace) -> int:
         )
         if account.last_error:
             print(f"  ! {account.last_error}")
-        prefix = account.name
-        for feed in account_feeds:
-            if feed.folder == prefix or (feed.folder or "").startswith(prefix + "/"):
+        for feed in feeds:
+            if account.holds(feed):
                 print(f"  {feed.id:>5} {feed.unread:>5}  {feed.folder}/{feed.title}")
     return 0
 

@@ -37,6 +37,13 @@ class Feed:
     failure_count: int = 0
     unread: int = 0
 
+    def filed_in(self, folder: str) -> bool:
+        """Filed in ``folder`` or a folder inside it (``home/News`` is in ``home``), as
+        the store's folder filter reads a folder."""
+        return self.folder is not None and (
+            self.folder == folder or self.folder.startswith(folder + "/")
+        )
+
 
 @dataclass
 class ArticleSummary:

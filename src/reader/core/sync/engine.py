@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from reader.core.models import Feed, FeedKind
 from reader.core.store import Store, utc_now
 from reader.core.sync.account import (
     AccountClient,
@@ -74,6 +75,10 @@ class Account:
     unread: int = 0
     pending: int = 0
     """Local flag changes still to be sent to the server."""
+
+    def holds(self, feed: Feed) -> bool:
+        """Whether ``feed`` is one of this account's (they are filed in its folder)."""
+        return feed.kind is FeedKind.ACCOUNT and feed.filed_in(self.name)
 
     def to_json(self) -> dict[str, Any]:
         """Everything but the key (which this object does not even hold)."""

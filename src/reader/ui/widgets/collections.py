@@ -242,13 +242,7 @@ class CollectionTree(Tree[Collection]):
             expand=collection.key not in folded,
         )
         own = sorted(
-            (
-                feed
-                for feed in feeds
-                if feed.kind is FeedKind.ACCOUNT
-                and feed.folder is not None
-                and (feed.folder == account.name or feed.folder.startswith(f"{account.name}/"))
-            ),
+            (feed for feed in feeds if account.holds(feed)),
             key=lambda feed: (feed_name(feed).casefold(), feed.id),
         )
         groups: dict[str, list[Feed]] = {}
