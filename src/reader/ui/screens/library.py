@@ -1,10 +1,12 @@
 """What the main screen shows and how it gets it: the collections and their counts,
 the article list page by page (kept on the same article across reloads, optionally
-easiest first), the preview of the highlighted article with its terms marked, and
-refreshing feeds with progress in the header.
+easiest first), and the preview of the highlighted article with its terms marked.
 
-:class:`LibraryScreen` loads and shows; :class:`~reader.ui.screens.main.MainScreen`
-adds the keys (flags, search, marking read and undoing it, adding feeds).
+The main screen is built in layers: :class:`LibraryScreen` loads and shows,
+:mod:`~reader.ui.screens.refreshing` refreshes feeds and syncs accounts,
+:mod:`~reader.ui.screens.searching` searches, and
+:class:`~reader.ui.screens.main.MainScreen` adds the keys (flags, marking read and
+undoing it, adding feeds).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.widgets import Static
 from reader.core.models import Article, ArticleSummary, FeedKind
 from reader.ui.format import literal, plain
 from reader.ui.highlights import find_terms, term_levels
-from reader.ui.screens.refreshing import RefreshingScreen
+from reader.ui.host import ReaderScreen
 from reader.ui.translation import warm_up
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit, TermMark
@@ -42,8 +44,8 @@ PREVIEW_DELAY = 0.12
 """Seconds the list cursor must rest before the preview loads (holding j stays smooth)."""
 
 
-class LibraryScreen(RefreshingScreen):
-    """Loads the collections, the article list and the preview, and refreshes feeds."""
+class LibraryScreen(ReaderScreen[None]):
+    """Loads the collections, the article list and the preview."""
 
     def __init__(self) -> None:
         super().__init__()

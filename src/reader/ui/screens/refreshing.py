@@ -13,25 +13,16 @@ from textual import work
 
 from reader.core.models import Feed, FeedKind
 from reader.ui.format import plain
-from reader.ui.host import ReaderScreen
+from reader.ui.screens.library import LibraryScreen
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult
-    from reader.ui.widgets.collections import Collection
 
 MAX_FAILURE_NOTICES = 3
 
 
-class RefreshingScreen(ReaderScreen[None]):
-    """The refresh half of the library screen (it owns ``collection`` and the reloads)."""
-
-    collection: Collection
-
-    def load_collections(self) -> None:
-        raise NotImplementedError
-
-    def reload_keeping_cursor(self) -> None:
-        raise NotImplementedError
+class RefreshingScreen(LibraryScreen):
+    """The library screen with refreshing feeds and syncing accounts."""
 
     def refresh_feeds(self, feed_ids: list[int] | None) -> None:
         self._refresh_worker(feed_ids)

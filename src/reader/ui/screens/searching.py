@@ -6,12 +6,13 @@ started, cursor and all.
 
 from __future__ import annotations
 
-from reader.ui.screens.library import LibraryScreen, Position
+from reader.ui.screens.library import Position
+from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.collections import Collection, CollectionTree, saved_collection
 
 
-class SearchingScreen(LibraryScreen):
+class SearchingScreen(RefreshingScreen):
     """The search half of the main screen."""
 
     def __init__(self) -> None:
