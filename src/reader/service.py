@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from reader.core.query_store import SavedSearch
     from reader.core.steering import Glossary
     from reader.core.sync.engine import Account, SyncResult
+    from reader.core.sync.fever import FeverClient
     from reader.core.terms import (
         Analysis,
         Difficulty,
@@ -1875,23 +1877,14 @@ class ReaderService:
         self, name: str | None = None, progress: Callable[[str, str], None] | None = None
     ) -> list[SyncResult]:
         """Sync one account (or all); each result carries its own error, if any."""
-        from reader.core.sync import engine, keys
-        from reader.core.sync.fever import FeverClient
+        from reader.core.sync import engine
 
         chosen = [self.account(name)] if name else self.accounts()
         results = []
         for account in chosen:
-            try:
-                api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
-            except keys.AccountKeyError as error:
-                results.append(engine.SyncResult(account.name, error=str(error)))
-                continue
-            client = FeverClient(account.url, api_key)
             step = (lambda what, n=account.name: progress(n, what)) if progress else None
-            try:
-                results.append(engine.sync_account(self.store, account, client, progress=step))
-            finally:
-                client.close()
+            work = partial(engine.sync_account, self.store, account, progress=step)
+            results.append(self._with_client(account, work))
         self.retention()  # the same rule as for feeds: never starred or annotated articles
         return results
 
@@ -1899,24 +1892,34 @@ class ReaderService:
         """Send every account's queued flag changes now, without pulling (the app and
         ``reader read`` … call this after a change; a failure leaves the change queued
         for the next sync). ``timeout``: the most seconds one request may take."""
+        from reader.core.sync import engine
+
+        return [
+            self._with_client(account, partial(engine.push_account, self.store, account), timeout)
+            for account in self.accounts()
+            if account.pending
+        ]
+
+    def _with_client(
+        self,
+        account: Account,
+        work: Callable[[FeverClient], SyncResult],
+        timeout: float | None = None,
+    ) -> SyncResult:
+        """``work`` with a client of the account's server (closed after); a key that
+        cannot be found is the account's result, with its error."""
         from reader.core.sync import engine, keys
         from reader.core.sync.fever import REQUEST_SECONDS, FeverClient
 
-        results = []
-        for account in self.accounts():
-            if not account.pending:
-                continue
-            try:
-                api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
-            except keys.AccountKeyError as error:
-                results.append(engine.SyncResult(account.name, error=str(error)))
-                continue
-            client = FeverClient(account.url, api_key, timeout=timeout or REQUEST_SECONDS)
-            try:
-                results.append(engine.push_account(self.store, account, client))
-            finally:
-                client.close()
-        return results
+        try:
+            api_key = keys.load_key(self.paths.data_dir, account.name, account.key_store)
+        except keys.AccountKeyError as error:
+            return engine.SyncResult(account.name, error=str(error))
+        client = FeverClient(account.url, api_key, timeout=timeout or REQUEST_SECONDS)
+        try:
+            return work(client)
+        finally:
+            client.close()
 
     # -- the query language and saved searches (issue 14) ----------------------------
 
