@@ -2044,7 +2044,7 @@ class ReaderService:
             for article_id in query_store.articles_without_sentences(
                 self.store.connection, remaining
             ):
-                self._index_article_sentences(self.article(article_id), may_load_kiwi=True)
+                self._index_article_sentences(self.article(article_id))
                 done += 1
         return done
 
@@ -2073,16 +2073,10 @@ class ReaderService:
             engines[direction] = (engine.model.model_id, engine.options)
         return engines
 
-    def _index_article_sentences(self, article: Article, may_load_kiwi: bool = False) -> None:
+    def _index_article_sentences(self, article: Article) -> None:
         """Store the hash of each sentence of an analysed article, in the direction its
-        paragraph is translated (for ``translated``); once per analysis.
-
-        Korean paragraphs are split with kiwipiepy: unless ``may_load_kiwi`` or it is
-        loaded already, an article that has one waits for :meth:`analyse_for_query`
-        (the app's process never loads it, and analyses can come from the cache).
-        """
-        import sys
-
+        paragraph is translated (for ``translated``); once per analysis. The analyser
+        splits them (in the app, in its helper process), one batch per language."""
         from reader.core import query_store
         from reader.core.translation import sentence_hash
 
@@ -2092,17 +2086,21 @@ class ReaderService:
             direction = self.direction_for(article)
         except ServiceError:
             return
-        rows = []
         directions = self.paragraph_directions(article.paragraphs, direction)
+        by_lang: dict[str, list[tuple[str, tuple[str, str]]]] = {}
         for paragraph, way in zip(article.paragraphs, directions, strict=True):
-            if way is None:
-                continue
-            split_lang = detect_language(paragraph) or way[0]
-            if split_lang == "ko" and not may_load_kiwi and "kiwipiepy" not in sys.modules:
-                return
-            for sentence in self.split_sentences(paragraph, split_lang):
-                if sentence.text.strip():
-                    rows.append((way[0], way[1], sentence_hash(sentence.text)))
+            if way is not None:
+                split_lang = detect_language(paragraph) or way[0]
+                by_lang.setdefault(split_lang, []).append((paragraph, way))
+        rows: list[tuple[str, str, str]] = []
+        for split_lang, chosen in by_lang.items():
+            split = self.split_paragraphs([paragraph for paragraph, _ in chosen], split_lang)
+            for (_, way), sentences in zip(chosen, split, strict=True):
+                rows.extend(
+                    (way[0], way[1], sentence_hash(sentence.text))
+                    for sentence in sentences
+                    if sentence.text.strip()
+                )
         with self.store.transaction() as connection:
             query_store.replace_sentences(connection, article.id, rows)
 
