@@ -113,12 +113,13 @@ def run_phase(phase: str) -> dict[str, object]:
     """One measured phase, in this (fresh) process."""
     from reader.core import mining
     from reader.service import ReaderService
+    from reader.service import mining as service_mining
 
     service = ReaderService()
     started = time.perf_counter()
     if phase == "naive":
         rows = []
-        for article in service._stored_articles():
+        for article in service_mining.stored_articles(service):
             paragraphs = json.loads(article.content)
             lang = mining.article_lang(article.language, article.title, paragraphs)
             for number, start, end, text, keys, words in mining.analyse_sentences(paragraphs, lang):
@@ -126,7 +127,7 @@ def run_phase(phase: str) -> dict[str, object]:
                     (article.article_id, lang, article.title, number, start, end, text, keys, words)
                 )
         rows.sort(key=lambda row: (-row[0], row[3], row[4]))
-        known, learning = service._mining_vocabulary()
+        known, learning = service_mining.mining_vocabulary(service)
         found = mining.mine(rows, known, learning, limit=50)
     else:
         found = service.mine_sentences(limit=50)

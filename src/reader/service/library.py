@@ -1,0 +1,360 @@
+"""The library: articles and their flags, feeds and collections, subscriptions,
+refresh and retention, OPML, and web pages (full text, ``reader open URL``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.core.files import path_text, read_regular_file
+from reader.core.models import (
+    DEMO_FEED_URL,
+    Article,
+    ArticleSummary,
+    EntryData,
+    Feed,
+    FeedKind,
+)
+from reader.core.text import clean_line, detect_language
+from reader.service import common
+from reader.service.errors import ServiceError
+from reader.service.results import (
+    AddFeedResult,
+    FullTextResult,
+    OpenResult,
+    OpmlImportResult,
+)
+
+if TYPE_CHECKING:
+    from reader.core.feeds import FeedRefreshResult, FetchSettings, RefreshResults
+    from reader.service.facade import ReaderService
+
+
+PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
+
+
+FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+
+
+def list_articles(
+    service: ReaderService,
+    *,
+    feed_id: int | None = None,
+    unread: bool = False,
+    starred: bool = False,
+    kind: FeedKind | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    folder: str | None = None,
+) -> list[ArticleSummary]:
+    return service.store.articles(
+        feed_id=feed_id,
+        unread=unread,
+        starred=starred,
+        kind=kind,
+        limit=limit,
+        offset=offset,
+        folder=folder,
+    )
+
+
+def article(service: ReaderService, article_id: int) -> Article:
+    article = service.store.article(article_id)
+    if article is None:
+        raise ServiceError(f"no article with id {article_id}")
+    return article
+
+
+def count_articles(
+    service: ReaderService,
+    *,
+    feed_id: int | None = None,
+    unread: bool = False,
+    starred: bool = False,
+    kind: FeedKind | None = None,
+    folder: str | None = None,
+) -> int:
+    """How many articles :meth:`list_articles` would return with the same filters."""
+    return service.store.count_articles(
+        unread=unread, starred=starred, kind=kind, feed_id=feed_id, folder=folder
+    )
+
+
+def article_ids(
+    service: ReaderService,
+    *,
+    feed_id: int | None = None,
+    unread: bool = False,
+    starred: bool = False,
+    kind: FeedKind | None = None,
+    folder: str | None = None,
+) -> list[int]:
+    """The ids of every article :meth:`list_articles` would return with the same filters."""
+    return service.store.article_ids(
+        feed_id=feed_id, unread=unread, starred=starred, kind=kind, folder=folder
+    )
+
+
+def unread_among(service: ReaderService, article_ids: Sequence[int]) -> list[int]:
+    """Which of these articles are unread (for "Mark 12 articles read?")."""
+    return service.store.unread_among(article_ids)
+
+
+def mark_read(service: ReaderService, article_ids: Sequence[int], read: bool = True) -> list[int]:
+    """Set the read state of exactly these articles; returns the ids that changed.
+
+    Passing the returned ids back with the opposite ``read`` undoes the change
+    exactly: articles that already had the state are never touched.
+    """
+    return service.store.set_read_returning(article_ids, read)
+
+
+def search(service: ReaderService, query: str, limit: int = 100) -> list[ArticleSummary]:
+    return service.store.search(query, limit=limit)
+
+
+def set_read(service: ReaderService, article_ids: list[int], read: bool = True) -> None:
+    _require_articles(service, article_ids)
+    service.store.set_flag(article_ids, "read", read)
+
+
+def set_starred(service: ReaderService, article_ids: list[int], starred: bool = True) -> None:
+    _require_articles(service, article_ids)
+    service.store.set_flag(article_ids, "starred", starred)
+
+
+def mark_all_read(service: ReaderService, feed: str | None = None) -> int:
+    feed_id = service.resolve_feed(feed).id if feed else None
+    return service.store.mark_all_read(feed_id)
+
+
+def _require_articles(service: ReaderService, article_ids: list[int]) -> None:
+    missing = service.store.missing_articles(article_ids)
+    if missing:
+        raise ServiceError(f"no article with id {missing[0]}")
+
+
+def ensure_demo(service: ReaderService, force: bool = False) -> Feed | None:
+    """Create the Welcome collection once per database, and again with ``force``.
+
+    Returns the collection, or None when the user removed it and did not ask
+    for it back (``reader --demo``).
+    """
+    from reader.core.demo import demo_entries
+
+    if service.store.get_meta("demo_offered") and not force:
+        return service.store.feed_by_url(DEMO_FEED_URL)
+    demo = service.store.ensure_collection(FeedKind.DEMO)
+    service.store.upsert_entries(demo.id, demo_entries())
+    service.store.set_meta("demo_offered", "1")
+    return service.store.feed(demo.id)
+
+
+def feeds(service: ReaderService) -> list[Feed]:
+    return service.store.feeds()
+
+
+def resolve_feed(service: ReaderService, feed: str) -> Feed:
+    """A feed by id or by URL, as the user typed it."""
+    found = service.store.feed(int(feed)) if feed.isdigit() else service.store.feed_by_url(feed)
+    if found is None:
+        raise ServiceError(f"no feed {feed!r} (give a feed id or URL; see `reader feeds`)")
+    return found
+
+
+def fetch_settings(service: ReaderService) -> FetchSettings:
+    from reader.core.feeds import FetchSettings
+
+    return FetchSettings.from_config(service.config.refresh)
+
+
+def add_feed(
+    service: ReaderService, url: str, title: str | None = None, folder: str | None = None
+) -> AddFeedResult:
+    """Subscribe to a feed, or to the feed a web page advertises, and store its entries."""
+    from reader.core.feeds import FetchError, probe_feed, store_parsed
+
+    url = common.http_url_or_error(url, assume_http=True)
+    existing = service.store.feed_by_url(url)
+    if existing is not None:
+        return _rename_existing(service, existing, title, folder)
+    try:
+        probed = probe_feed(url, service.fetch_settings())
+    except FetchError as error:
+        raise ServiceError(f"cannot subscribe to {url}: {error}") from None
+    feed_title = clean_line(title) or probed.parsed.title
+    feed, created = service.store.add_feed(probed.url, feed_title, clean_line(folder) or None)
+    if not created:
+        return _rename_existing(service, feed, title, folder)
+    new, _updated = store_parsed(service.store, feed, probed.fetched, probed.parsed)
+    return AddFeedResult(service.resolve_feed(str(feed.id)), created=True, new=new)
+
+
+def _rename_existing(
+    service: ReaderService, feed: Feed, title: str | None, folder: str | None
+) -> AddFeedResult:
+    """``add`` of a feed already subscribed: apply the ``--title``/``--folder``
+    given (an empty folder takes the feed out of its folder)."""
+    changes: dict[str, str | None] = {}
+    if title is not None and clean_line(title) and clean_line(title) != feed.title:
+        changes["title"] = clean_line(title)
+    if folder is not None and (clean_line(folder) or None) != (feed.folder or None):
+        changes["folder"] = clean_line(folder) or None
+    if changes:
+        service.store.update_feed(feed.id, **changes)
+        feed = service.resolve_feed(str(feed.id))
+    return AddFeedResult(feed, created=False, renamed=list(changes))
+
+
+def remove_feed(service: ReaderService, feed: str) -> Feed:
+    """Unsubscribe; starred and annotated articles of the feed stay readable."""
+    found = service.resolve_feed(feed)
+    if found.kind is FeedKind.LOCAL:
+        raise ServiceError("the Local collection is built in and cannot be removed")
+    if found.kind is FeedKind.ACCOUNT:
+        raise ServiceError(
+            f"{found.title} belongs to a feed-server account: unsubscribe on the server"
+            " (the next `reader accounts sync` removes it here)"
+        )
+    service.store.remove_feed(found.id)
+    return found
+
+
+def refresh(
+    service: ReaderService,
+    feed: str | None = None,
+    *,
+    feed_ids: Sequence[int] | None = None,
+    progress: Callable[[FeedRefreshResult], None] | None = None,
+    force: bool = False,
+) -> RefreshResults:
+    """Fetch the feeds and store new entries; one result per feed.
+
+    With ``feed`` (id or URL) or ``feed_ids`` only those are fetched, even if
+    they are backing off; otherwise every subscription is, except feeds that
+    keep failing and are waiting (``force`` includes them). ``progress`` is
+    called after each feed finishes, on the calling thread. This method runs
+    its own event loop and blocks until done: call it from a worker thread
+    (called inside a running loop, it works, but blocks that loop).
+    """
+    from reader.core.feeds import refresh_feeds
+
+    chosen = feed is not None or feed_ids is not None
+    if feed is not None:
+        feeds = [service.resolve_feed(feed)]
+        if feeds[0].kind is FeedKind.ACCOUNT:
+            raise ServiceError(
+                f"{feeds[0].title} belongs to a feed-server account: run `reader accounts sync`"
+            )
+    elif feed_ids is not None:
+        feeds = [service.resolve_feed(str(feed_id)) for feed_id in feed_ids]
+        feeds = [found for found in feeds if found.kind is not FeedKind.ACCOUNT]
+    else:
+        feeds = service.store.feeds(FeedKind.FEED)
+    results = refresh_feeds(
+        service.store, feeds, service.fetch_settings(), force=force or chosen, progress=progress
+    )
+    service.retention()
+    return results
+
+
+def retention(service: ReaderService) -> int:
+    """Delete read articles older than ``refresh.retention_days`` (never starred or annotated)."""
+    days = service.config.refresh.retention_days
+    if days <= 0:
+        return 0
+    before = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
+    return service.store.delete_old_read(before)
+
+
+def import_opml(service: ReaderService, path: Path) -> OpmlImportResult:
+    """Subscribe to every feed of an OPML file; folders become the feeds' folders."""
+    from reader.core.opml import MAX_OPML_BYTES, OpmlError, parse_opml
+
+    shown = path_text(path)
+    try:
+        document = parse_opml(read_regular_file(path, MAX_OPML_BYTES))
+    except OSError as error:
+        raise ServiceError(f"{shown}: cannot read: {error.strerror or error}") from None
+    except OpmlError as error:
+        raise ServiceError(f"{shown}: {error}") from None
+    added: list[Feed] = []
+    skipped = 0
+    for item in document.feeds:
+        feed, created = service.store.add_feed(item.url, item.title, item.folder)
+        if created:
+            if item.site_url:
+                service.store.update_feed(feed.id, site_url=item.site_url)
+            added.append(feed)
+        else:
+            skipped += 1
+    return OpmlImportResult(added=added, skipped=skipped, invalid=document.invalid)
+
+
+def export_opml(service: ReaderService, path: Path | None = None) -> str:
+    """The subscriptions as OPML; written to ``path`` (atomically) when given."""
+    from reader.core.files import write_file_atomically
+    from reader.core.opml import export_opml
+
+    text = export_opml(service.store.feeds(FeedKind.FEED))
+    if path is not None:
+        try:
+            write_file_atomically(path, text.encode("utf-8"))
+        except OSError as error:
+            raise ServiceError(
+                f"{path_text(path)}: cannot write: {error.strerror or error}"
+            ) from None
+    return text
+
+
+def fetch_full(service: ReaderService, article_id: int) -> FullTextResult:
+    """Replace an article's summary with its page's main text; the summary stays on failure."""
+    from reader.core.fulltext import extract_main_text
+
+    article = service.article(article_id)
+    if not article.url:
+        raise ServiceError(f"article {article_id} has no web address to fetch")
+    html, final_url = _fetch_page(service, common.http_url_or_error(article.url))
+    extracted = extract_main_text(html, final_url)
+    if extracted is None:
+        return FullTextResult(article, extracted=False)
+    service.store.set_article_content(article_id, extracted.paragraphs, summary_only=False)
+    return FullTextResult(service.article(article_id), extracted=True)
+
+
+def open_url(service: ReaderService, url: str) -> OpenResult:
+    """Import a web page's main text into the Local collection (again: update it)."""
+    from reader.core.fulltext import page_text
+
+    url = common.http_url_or_error(url)
+    html, final_url = _fetch_page(service, url)
+    page = page_text(html, final_url)
+    if not page.paragraphs:
+        raise ServiceError(f"{url}: no text found on the page")
+    entry = EntryData(
+        guid="url:" + url,
+        title=page.title or url,
+        paragraphs=page.paragraphs,
+        url=final_url,
+        author=page.author,
+        language=detect_language(" ".join([page.title, *page.paragraphs[:20]])),
+    )
+    return service.store_local_entry(entry)
+
+
+def _fetch_page(service: ReaderService, url: str) -> tuple[str, str]:
+    """A web page's decoded HTML and final URL; feeds and non-HTML files are refused."""
+    from reader.core.feedparse import decode_body
+    from reader.core.feeds import ACCEPT_PAGES, fetch_one
+
+    fetched = fetch_one(url, service.fetch_settings(), accept=ACCEPT_PAGES)
+    if fetched.error or fetched.body is None:
+        raise ServiceError(f"cannot fetch {url}: {fetched.error or 'empty response'}")
+    kind = (fetched.content_type or "text/html").split(";")[0].strip().lower()
+    if kind in FEED_CONTENT_TYPES:
+        raise ServiceError(f"{url} is a feed; subscribe to it with `reader add {url}`")
+    if kind not in PAGE_CONTENT_TYPES:
+        raise ServiceError(f"{url} is not a web page ({kind})")
+    return decode_body(fetched.body, fetched.content_type).text, fetched.final_url
