@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.filters import ArticleFilter
 from reader.core.models import EntryData, FeedKind, Term
 from reader.core.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
@@ -226,7 +227,7 @@ def test_mark_all_read_per_feed(store: Store) -> None:
     store.upsert_entries(second.id, [entry("3")])
 
     assert store.mark_all_read(first.id) == 2
-    assert store.count_articles(unread=True) == 1
+    assert store.count_articles(ArticleFilter(unread=True)) == 1
     assert [f.unread for f in store.feeds(FeedKind.FEED)] == [0, 1]
 
 
@@ -275,14 +276,18 @@ def test_articles_of_a_folder_are_those_of_its_feeds(store: Store) -> None:
     store.upsert_entries(more.id, [entry("2")])
     store.upsert_entries(other.id, [entry("3")])
 
-    assert store.count_articles(folder="News") == 2
+    assert store.count_articles(ArticleFilter(folder="News")) == 2
     assert sorted(
-        a.guid or "" for a in map(store.article, store.article_ids(folder="News")) if a
+        a.guid or ""
+        for a in map(store.article, store.article_ids(ArticleFilter(folder="News")))
+        if a
     ) == [
         "1",
         "2",
     ]
-    assert [row.feed_id for row in store.articles(folder="News", feed_id=more.id)] == [more.id]
+    assert [
+        row.feed_id for row in store.articles(ArticleFilter(folder="News", feed_id=more.id))
+    ] == [more.id]
 
 
 def test_dropping_a_model_with_a_backslash_and_underscore_in_its_name_drops_only_it(

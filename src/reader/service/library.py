@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from reader.core.files import path_text, read_regular_file
+from reader.core.filters import ArticleFilter, ArticleFilterArgs
 from reader.core.models import (
     DEMO_FEED_URL,
     Article,
@@ -40,24 +41,15 @@ FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "applicatio
 
 def list_articles(
     service: ReaderService,
+    which: ArticleFilter | None = None,
     *,
-    feed_id: int | None = None,
-    unread: bool = False,
-    starred: bool = False,
-    kind: FeedKind | None = None,
     limit: int | None = None,
     offset: int = 0,
-    folder: str | None = None,
+    **keywords: Unpack[ArticleFilterArgs],
 ) -> list[ArticleSummary]:
-    return service.store.articles(
-        feed_id=feed_id,
-        unread=unread,
-        starred=starred,
-        kind=kind,
-        limit=limit,
-        offset=offset,
-        folder=folder,
-    )
+    """The articles ``which`` keeps (or the filter the keywords make: ``unread=True``),
+    newest first."""
+    return service.store.articles(ArticleFilter.of(which, **keywords), limit=limit, offset=offset)
 
 
 def article(service: ReaderService, article_id: int) -> Article:
@@ -69,32 +61,20 @@ def article(service: ReaderService, article_id: int) -> Article:
 
 def count_articles(
     service: ReaderService,
-    *,
-    feed_id: int | None = None,
-    unread: bool = False,
-    starred: bool = False,
-    kind: FeedKind | None = None,
-    folder: str | None = None,
+    which: ArticleFilter | None = None,
+    **keywords: Unpack[ArticleFilterArgs],
 ) -> int:
-    """How many articles :meth:`list_articles` would return with the same filters."""
-    return service.store.count_articles(
-        unread=unread, starred=starred, kind=kind, feed_id=feed_id, folder=folder
-    )
+    """How many articles :meth:`list_articles` would return with the same filter."""
+    return service.store.count_articles(ArticleFilter.of(which, **keywords))
 
 
 def article_ids(
     service: ReaderService,
-    *,
-    feed_id: int | None = None,
-    unread: bool = False,
-    starred: bool = False,
-    kind: FeedKind | None = None,
-    folder: str | None = None,
+    which: ArticleFilter | None = None,
+    **keywords: Unpack[ArticleFilterArgs],
 ) -> list[int]:
-    """The ids of every article :meth:`list_articles` would return with the same filters."""
-    return service.store.article_ids(
-        feed_id=feed_id, unread=unread, starred=starred, kind=kind, folder=folder
-    )
+    """The ids of every article :meth:`list_articles` would return with the same filter."""
+    return service.store.article_ids(ArticleFilter.of(which, **keywords))
 
 
 def unread_among(service: ReaderService, article_ids: Sequence[int]) -> list[int]:

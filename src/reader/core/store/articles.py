@@ -7,7 +7,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from reader.core.models import Article, ArticleSummary, EntryData, FeedKind
+from reader.core.filters import EVERY_ARTICLE, ArticleFilter
+from reader.core.models import Article, ArticleSummary, EntryData
 from reader.core.store.base import StoreBase
 from reader.core.store.sql import in_chunks, utc_now
 
@@ -107,18 +108,10 @@ class ArticlesMixin(StoreBase):
     _SUMMARY_COLUMNS = SUMMARY_COLUMNS
 
     def articles(
-        self,
-        *,
-        feed_id: int | None = None,
-        unread: bool = False,
-        starred: bool = False,
-        kind: FeedKind | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        folder: str | None = None,
+        self, which: ArticleFilter = EVERY_ARTICLE, *, limit: int | None = None, offset: int = 0
     ) -> list[ArticleSummary]:
-        """Article summaries, newest first (``folder``: of the feeds filed in that folder)."""
-        where, params = _article_filter(feed_id, unread, starred, kind, folder)
+        """Summaries of the articles ``which`` keeps, newest first."""
+        where, params = _article_filter(which)
         sql = (
             f"SELECT {self._SUMMARY_COLUMNS} FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
             f" WHERE {where}"
@@ -195,17 +188,9 @@ class ArticlesMixin(StoreBase):
                 changed.extend(ids)
         return changed
 
-    def article_ids(
-        self,
-        *,
-        feed_id: int | None = None,
-        unread: bool = False,
-        starred: bool = False,
-        kind: FeedKind | None = None,
-        folder: str | None = None,
-    ) -> list[int]:
-        """The ids of every article :meth:`articles` would list with the same filters."""
-        where, params = _article_filter(feed_id, unread, starred, kind, folder)
+    def article_ids(self, which: ArticleFilter = EVERY_ARTICLE) -> list[int]:
+        """The ids of every article :meth:`articles` would list with the same filter."""
+        where, params = _article_filter(which)
         rows = self.query(
             "SELECT articles.id FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
             f" WHERE {where}",
@@ -232,16 +217,9 @@ class ArticlesMixin(StoreBase):
                 )
         return cursor.rowcount
 
-    def count_articles(
-        self,
-        unread: bool = False,
-        starred: bool = False,
-        kind: FeedKind | None = None,
-        *,
-        feed_id: int | None = None,
-        folder: str | None = None,
-    ) -> int:
-        where, params = _article_filter(feed_id, unread, starred, kind, folder)
+    def count_articles(self, which: ArticleFilter = EVERY_ARTICLE) -> int:
+        """How many articles :meth:`articles` would list with the same filter."""
+        where, params = _article_filter(which)
         row = self.query(
             f"SELECT count(*) FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id WHERE {where}",
             params,
@@ -261,26 +239,21 @@ class ArticlesMixin(StoreBase):
         return cursor.rowcount
 
 
-def _article_filter(
-    feed_id: int | None,
-    unread: bool,
-    starred: bool,
-    kind: FeedKind | None,
-    folder: str | None = None,
-) -> tuple[str, list[Any]]:
+def _article_filter(which: ArticleFilter) -> tuple[str, list[Any]]:
     """The WHERE clause (over ``articles`` joined to ``feeds``) and its parameters."""
     where, params = ["1"], list[Any]()
-    if feed_id is not None:
+    if which.feed_id is not None:
         where.append("articles.feed_id = ?")
-        params.append(feed_id)
-    if unread:
+        params.append(which.feed_id)
+    if which.unread:
         where.append("articles.read = 0")
-    if starred:
+    if which.starred:
         where.append("articles.starred = 1")
-    if kind is not None:
+    if which.kind is not None:
         where.append("feeds.kind = ?")
-        params.append(kind.value)
-    if folder is not None:  # the folder and the folders inside it (``home/News`` in ``home``)
+        params.append(which.kind.value)
+    if which.folder is not None:  # the folder and the folders inside it
+        folder = which.folder
         where.append("(feeds.folder = ? OR substr(feeds.folder, 1, ?) = ?)")
         params.extend([folder, len(folder) + 1, folder + "/"])
     return " AND ".join(where), params

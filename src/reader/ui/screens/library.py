@@ -18,7 +18,7 @@ from textual import on
 from textual.timer import Timer
 from textual.widgets import Static
 
-from reader.core.models import Article, ArticleSummary, FeedKind
+from reader.core.models import Article, ArticleSummary
 from reader.ui.format import literal, plain
 from reader.ui.highlights import find_terms, term_levels
 from reader.ui.host import ReaderScreen
@@ -27,6 +27,9 @@ from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit, TermMark
 from reader.ui.widgets.collections import (
     ALL_UNREAD,
+    LOCAL,
+    STARRED,
+    WELCOME,
     Collection,
     CollectionCounts,
     CollectionTree,
@@ -70,10 +73,10 @@ class LibraryScreen(ReaderScreen[None]):
         with self.guard("loading collections"):
             service = self.service
             counts = CollectionCounts(
-                unread=service.count_articles(unread=True),
-                starred=service.count_articles(starred=True),
-                local=service.count_articles(kind=FeedKind.LOCAL, unread=True),
-                demo=service.count_articles(kind=FeedKind.DEMO, unread=True),
+                unread=service.count_articles(ALL_UNREAD.articles),
+                starred=service.count_articles(STARRED.articles),
+                local=service.count_articles(LOCAL.articles.only_unread()),
+                demo=service.count_articles(WELCOME.articles.only_unread()),
                 feeds=service.feeds(),
                 accounts=service.accounts(),
                 saved=_saved_counts(service),
@@ -113,7 +116,7 @@ class LibraryScreen(ReaderScreen[None]):
             return self._ranked[offset : offset + limit]
         if collection.is_query:
             return self.service.query_articles(collection.query, limit=limit, offset=offset)
-        return self.service.list_articles(**collection.filters(), limit=limit, offset=offset)
+        return self.service.list_articles(collection.articles, limit=limit, offset=offset)
 
     def _load_articles_now(self, collection: Collection, keep: Position | None = None) -> None:
         with self.guard(f"loading {collection.title}"):
@@ -121,7 +124,7 @@ class LibraryScreen(ReaderScreen[None]):
                 self._analyse_for_query(collection.query)
                 total = self.service.count_query(collection.query)
             else:
-                total = self.service.count_articles(**collection.filters())
+                total = self.service.count_articles(collection.articles)
             self._ranked = None
             if self.by_difficulty:
                 self._ranked = self._rank_by_difficulty(collection, total)
@@ -184,7 +187,7 @@ class LibraryScreen(ReaderScreen[None]):
         if collection.is_query:
             rows = self.service.query_articles(collection.query)
         else:
-            rows = self.service.list_articles(**collection.filters(), limit=max(total, 1))
+            rows = self.service.list_articles(collection.articles, limit=max(total, 1))
         found = self.service.article_difficulties([row.id for row in rows])
         shares = {article_id: found[article_id].known_share for article_id in found}
         return sorted(rows, key=lambda row: -shares.get(row.id, -1.0))

@@ -237,7 +237,7 @@ class MainScreen(SearchingScreen):
         """The unread articles of the collection or search shown (worker thread)."""
         if collection.is_query:
             return self.service.query_article_ids(collection.query, unread=True)
-        return self.service.article_ids(**{**collection.filters(), "unread": True})
+        return self.service.article_ids(collection.articles.only_unread())
 
     def _confirm_mark_read(self, collection: Collection, unread: list[int]) -> None:
         from reader.ui.dialogs.confirm import ConfirmDialog
@@ -315,7 +315,7 @@ class MainScreen(SearchingScreen):
 
     def action_refresh_feed(self) -> None:
         """Refresh the feed shown, or in a collection of many feeds the highlighted article's."""
-        feed_id = self.collection.feed_id
+        feed_id = self.collection.articles.feed_id
         if feed_id is None:
             summary = self._highlighted()
             feed_id = summary.feed_id if summary is not None else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from reader.core.filters import EVERY_ARTICLE, ArticleFilter
 from reader.core.models import Feed, FeedKind
 from reader.ui.format import plain
 
@@ -28,14 +29,10 @@ class Collection:
     ``folder:<name>``, ``account:<name>`` (every feed of a feed-server account) or
     ``feed:<id>``."""
     title: str
-    feed_id: int | None = None
-    unread_only: bool = False
-    starred_only: bool = False
-    kind: FeedKind | None = None
+    articles: ArticleFilter = EVERY_ARTICLE
+    """Which articles it shows (not for a query, see :attr:`is_query`)."""
     query: str = ""
     """For ``search``: what the user typed; for ``saved:<name>``: the saved query."""
-    folder: str | None = None
-    """For ``folder:<name>``: every feed filed in that folder (and the folders in it)."""
     account: str | None = None
     """For an account and its folders: the account's name (its feeds are read-only)."""
 
@@ -44,21 +41,11 @@ class Collection:
         """A search or a saved search: its articles are those of :attr:`query`."""
         return self.key == "search" or self.key.startswith("saved:")
 
-    def filters(self) -> dict[str, Any]:
-        """The store's filters for this collection (not for a query, see :attr:`is_query`)."""
-        return {
-            "feed_id": self.feed_id,
-            "unread": self.unread_only,
-            "starred": self.starred_only,
-            "kind": self.kind,
-            "folder": self.folder,
-        }
 
-
-ALL_UNREAD = Collection("unread", "All unread", unread_only=True)
-STARRED = Collection("starred", "Starred", starred_only=True)
-LOCAL = Collection("local", "Local", kind=FeedKind.LOCAL)
-WELCOME = Collection("demo", "Welcome", kind=FeedKind.DEMO)
+ALL_UNREAD = Collection("unread", "All unread", ArticleFilter(unread=True))
+STARRED = Collection("starred", "Starred", ArticleFilter(starred=True))
+LOCAL = Collection("local", "Local", ArticleFilter(kind=FeedKind.LOCAL))
+WELCOME = Collection("demo", "Welcome", ArticleFilter(kind=FeedKind.DEMO))
 
 
 GENERIC_FEED_FILES = frozenset(
@@ -94,27 +81,27 @@ def url_name(url: str) -> str:
 
 
 def feed_collection(feed: Feed) -> Collection:
-    return Collection(f"feed:{feed.id}", feed_name(feed), feed_id=feed.id)
+    return Collection(f"feed:{feed.id}", feed_name(feed), ArticleFilter(feed_id=feed.id))
 
 
 def folder_collection(folder: str) -> Collection:
-    """A folder of the user's own feeds (an account's feeds are not in it)."""
-    return Collection(f"folder:{folder}", plain(folder), kind=FeedKind.FEED, folder=folder)
+    """A folder of the user's own feeds (an account's feeds are not in it): every feed
+    filed in it and in the folders inside it."""
+    articles = ArticleFilter(kind=FeedKind.FEED, folder=folder)
+    return Collection(f"folder:{folder}", plain(folder), articles)
 
 
 def account_collection(name: str) -> Collection:
     """Every feed of one feed-server account (they are filed in the folder ``name``)."""
-    return Collection(
-        f"account:{name}", plain(name), kind=FeedKind.ACCOUNT, folder=name, account=name
-    )
+    articles = ArticleFilter(kind=FeedKind.ACCOUNT, folder=name)
+    return Collection(f"account:{name}", plain(name), articles, account=name)
 
 
 def account_folder_collection(account: str, folder: str) -> Collection:
     """One server-side group of an account (the folder ``account/group``)."""
     title = plain(folder.removeprefix(f"{account}/"))
-    return Collection(
-        f"account-folder:{folder}", title, kind=FeedKind.ACCOUNT, folder=folder, account=account
-    )
+    articles = ArticleFilter(kind=FeedKind.ACCOUNT, folder=folder)
+    return Collection(f"account-folder:{folder}", title, articles, account=account)
 
 
 def saved_collection(name: str, query: str) -> Collection:
