@@ -1,8 +1,8 @@
 """The service the CLI and the UI talk to: :class:`ReaderService` (see
 :mod:`reader.service.facade`) and the names its callers use, re-exported here."""
 
+from reader.core.documents import MAX_LOCAL_FILE_BYTES
 from reader.service.dictionary import MAX_LOOKUP_CHARS
-from reader.service.documents import MAX_LOCAL_FILE_BYTES
 from reader.service.errors import LicenceNotAcceptedError, ServiceError, licence_notice
 from reader.service.facade import ReaderService
 from reader.service.queries import MAX_SAVED_SEARCH_NAME

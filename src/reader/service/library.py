@@ -33,12 +33,6 @@ if TYPE_CHECKING:
     from reader.service.facade import ReaderService
 
 
-PAGE_CONTENT_TYPES = {"text/html", "application/xhtml+xml", "text/plain"}
-
-
-FEED_CONTENT_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
-
-
 def list_articles(
     service: ReaderService,
     which: ArticleFilter | None = None,
@@ -325,16 +319,10 @@ def open_url(service: ReaderService, url: str) -> OpenResult:
 
 
 def _fetch_page(service: ReaderService, url: str) -> tuple[str, str]:
-    """A web page's decoded HTML and final URL; feeds and non-HTML files are refused."""
-    from reader.core.feedparse import decode_body
-    from reader.core.feeds import ACCEPT_PAGES, fetch_one
+    """A web page's decoded HTML and final URL (see :mod:`reader.core.pages`)."""
+    from reader.core.pages import PageError, fetch_page
 
-    fetched = fetch_one(url, service.fetch_settings(), accept=ACCEPT_PAGES)
-    if fetched.error or fetched.body is None:
-        raise ServiceError(f"cannot fetch {url}: {fetched.error or 'empty response'}")
-    kind = (fetched.content_type or "text/html").split(";")[0].strip().lower()
-    if kind in FEED_CONTENT_TYPES:
-        raise ServiceError(f"{url} is a feed; subscribe to it with `reader add {url}`")
-    if kind not in PAGE_CONTENT_TYPES:
-        raise ServiceError(f"{url} is not a web page ({kind})")
-    return decode_body(fetched.body, fetched.content_type).text, fetched.final_url
+    try:
+        return fetch_page(url, service.fetch_settings())
+    except PageError as error:
+        raise ServiceError(str(error)) from None
