@@ -12,7 +12,6 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -362,12 +361,14 @@ class ReaderService:
         feed_ids: Sequence[int] | None = None,
         progress: Callable[[FeedRefreshResult], None] | None = None,
         force: bool = False,
+        all_feeds: bool = False,
     ) -> RefreshResults:
         """Fetch the feeds and store new entries; one result per feed.
 
         With ``feed`` (id or URL) or ``feed_ids`` only those are fetched, even if
         they are backing off; otherwise every subscription is, except feeds that
-        keep failing and are waiting (``force`` includes them). ``progress`` is
+        keep failing and are waiting (``force`` includes them) and feeds whose own
+        refresh interval has not passed (``all_feeds`` or ``force`` includes them). ``progress`` is
         called after each feed finishes, on the calling thread. This method runs
         its own event loop and blocks until done: call it from a worker thread
         (called inside a running loop, it works, but blocks that loop).
@@ -387,18 +388,22 @@ class ReaderService:
         else:
             feeds = self.store.feeds(FeedKind.FEED)
         results = refresh_feeds(
-            self.store, feeds, self.fetch_settings(), force=force or chosen, progress=progress
+            self.store,
+            feeds,
+            self.fetch_settings(),
+            force=force or chosen,
+            progress=progress,
+            due_only=not (chosen or force or all_feeds),
         )
         self.retention()
         return results
 
     def retention(self) -> int:
-        """Delete read articles older than ``refresh.retention_days`` (never starred or annotated)."""
-        days = self.config.refresh.retention_days
-        if days <= 0:
-            return 0
-        before = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
-        return self.store.delete_old_read(before)
+        """Delete read articles older than their feed's ``retention_days`` or else
+        ``refresh.retention_days`` (never starred or annotated)."""
+        from reader.core.feed_settings import apply_retention
+
+        return apply_retention(self.store, self.config.refresh.retention_days)
 
     def import_opml(self, path: Path) -> OpmlImportResult:
         """Subscribe to every feed of an OPML file; folders become the feeds' folders."""
@@ -774,8 +779,10 @@ class ReaderService:
         return index.match(self.analyser.analyse_many([paragraph], lang)[0])
 
     def article_language(self, article: Article) -> str:
-        """The language terms of this article are analysed and matched in."""
-        return _article_lang(article)
+        """The language terms of this article are analysed and matched in (its feed's
+        direction, when the feed fixes one)."""
+        forced = self.feed_direction(article)
+        return forced[0] if forced else _article_lang(article)
 
     def article_term_matches(
         self, article: Article, lang: str | None = None
@@ -784,7 +791,7 @@ class ReaderService:
         its title, which suggestions need next), matched in ``lang`` (default: the
         article's own, :meth:`article_language`)."""
         index = self.term_index()
-        lang = lang or _article_lang(article)
+        lang = lang or self.article_language(article)
         analyses = self.analyser.analyse_many([article.title, *article.paragraphs], lang)
         return [index.match(analysis) for analysis in analyses[1:]]
 
@@ -793,7 +800,7 @@ class ReaderService:
         from reader.core import terms
 
         article = self.article(article_id)
-        lang = _article_lang(article)
+        lang = self.article_language(article)
         analyses = self._index_article_vocabulary(article)
         candidates = terms.candidate_phrases(analyses)
         frequencies = self.store.document_frequencies(lang, "p", list(candidates))
@@ -876,7 +883,7 @@ class ReaderService:
         ``keep`` is false); its stored vocabulary is refreshed when its text changed."""
         from reader.core import terms
 
-        lang = _article_lang(article)
+        lang = self.article_language(article)
         texts = [article.title, *article.paragraphs]
         analyses = self.analyser.analyse_many(texts, lang, keep=keep)
         digest = (
@@ -1403,8 +1410,12 @@ class ReaderService:
     ) -> tuple[str, str]:
         """(source, target): Korean text goes to English, anything else to Korean.
 
-        Either side can be forced; a forced target alone implies the other language.
+        Either side can be forced; a forced target alone implies the other language;
+        an article of a feed with its own direction (``feeds set … direction=``) takes it.
         """
+        forced = self.feed_direction(item) if isinstance(item, Article) else None
+        if forced and source not in ("ko", "en") and target is None:
+            source, target = forced
         if source not in ("ko", "en") and target in ("ko", "en"):
             source = "en" if target == "ko" else "ko"
         elif source not in ("ko", "en"):
@@ -2228,6 +2239,13 @@ class ReaderService:
             return apply_assignments(self.store, self.find_feed(feed), assignments)
         except FeedSettingError as error:
             raise ServiceError(str(error)) from None
+
+    def feed_direction(self, article: Article | str) -> tuple[str, str] | None:
+        """The (source, target) an article's feed fixes (``direction=ko-en``), or None."""
+        if isinstance(article, str) or article.feed_id is None:
+            return None
+        feed = self.store.feed(article.feed_id)
+        return feed.settings.forced_direction() if feed is not None else None
 
 
 def _looks_like_pair(text: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from reader.core.text import clean_line
@@ -83,6 +84,13 @@ class FeedSettings:
             "refresh_minutes": self.refresh_minutes,
             "retention_days": self.retention_days,
         }
+
+    def describe(self, every: bool = False) -> str:
+        """``key=value`` of the settings that differ from the defaults (``every``: all),
+        as ``feeds set`` takes them; ``global`` for a number that follows the config."""
+        keys = set(self.to_json()) if every else set(self.changed_keys())
+        shown = {key: GLOBAL if value is None else value for key, value in self.to_json().items()}
+        return " ".join(f"{key}={value}" for key, value in shown.items() if key in keys)
 
     def changed_keys(self) -> list[str]:
         """The keys that differ from the defaults, for a short listing."""
@@ -248,3 +256,37 @@ def apply_assignments(store: Store, feed: Feed, assignments: Sequence[str]) -> F
     stored = store.feed(feed.id)
     assert stored is not None
     return stored
+
+
+def apply_retention(store: Store, global_days: int, now: datetime | None = None) -> int:
+    """Delete read articles past their feed's retention (its own ``retention_days``, or
+    ``global_days``; 0 keeps everything), never starred or annotated ones; the count."""
+    now = now or datetime.now(UTC)
+    deleted = 0
+    if global_days > 0:
+        deleted += store.delete_old_read(_days_before(now, global_days))
+    for feed in store.feeds():
+        days = feed.settings.retention_days
+        if days:
+            deleted += store.delete_old_read_of_feed(feed.id, _days_before(now, days))
+    return deleted
+
+
+def _days_before(now: datetime, days: int) -> str:
+    return (now - timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+def not_due_until(feed: Feed, now: datetime | None = None) -> datetime | None:
+    """When a feed with its own ``refresh_minutes`` is next due; None when it is due now
+    (no interval, never checked, or the interval has passed)."""
+    minutes = feed.settings.refresh_minutes
+    if minutes is None or not feed.last_checked:
+        return None
+    try:
+        checked = datetime.fromisoformat(feed.last_checked)
+    except ValueError:
+        return None
+    if checked.tzinfo is None:
+        checked = checked.replace(tzinfo=UTC)
+    due = checked + timedelta(minutes=minutes)
+    return due if due > (now or datetime.now(UTC)) else None

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader.core.download_slots import HostLimiter
+from reader.core.feed_settings import not_due_until
 from reader.core.feedparse import FeedParseError, ParsedFeed
 from reader.core.fetch import FetchResult, FetchSettings, HostClients, fetch, run_sync
 from reader.core.models import Feed, FeedKind
@@ -58,7 +59,9 @@ class FeedRefreshResult:
     updated: int = 0
     error: str | None = None
     skipped: bool = False
-    """The feed kept failing and is backing off; nothing was fetched."""
+    """The feed kept failing and is backing off, or is not due; nothing was fetched."""
+    not_due: str | None = None
+    """When skipped because the feed's own refresh interval has not passed: when it is due."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,7 @@ class FeedRefreshResult:
             "new": self.new,
             "updated": self.updated,
             "error": self.error,
+            "not_due": self.not_due,
         }
 
 
@@ -85,9 +89,12 @@ class RefreshResults(list[FeedRefreshResult]):
             parts.append(f"{updated} updated")
         if failed:
             parts.append(f"{failed} failed")
-        skipped = len(self) - len(fetched)
+        not_due = sum(1 for r in self if r.not_due)
+        skipped = len(self) - len(fetched) - not_due
         if skipped:
             parts.append(f"{skipped} backing off")
+        if not_due:
+            parts.append(f"{not_due} not due")
         return ", ".join(parts)
 
 
@@ -159,15 +166,40 @@ def refresh_feeds(
     *,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    due_only: bool = False,
 ) -> RefreshResults:
     """Fetch, parse and store ``feeds`` concurrently; one result per feed, in input order.
 
-    ``force`` ignores the backoff of failing feeds. ``progress`` is called (on
+    ``force`` ignores the backoff of failing feeds; ``due_only`` skips the feeds whose
+    own refresh interval has not passed yet. ``progress`` is called (on
     the calling thread's loop) after each feed finishes. Safe to call from any
     thread.
     """
     feeds = [feed for feed in feeds if feed.kind is FeedKind.FEED]
-    return RefreshResults(run_sync(lambda: _refresh_all(store, feeds, settings, force, progress)))
+    waiting = {
+        feed.id: _not_due(feed, progress)
+        for feed in feeds
+        if due_only and not_due_until(feed) is not None
+    }
+    due = [feed for feed in feeds if feed.id not in waiting]
+    fetched = run_sync(lambda: _refresh_all(store, due, settings, force, progress)) if due else []
+    done = {result.feed_id: result for result in fetched} | waiting
+    return RefreshResults(done[feed.id] for feed in feeds)
+
+
+def _not_due(feed: Feed, progress: ProgressCallback | None) -> FeedRefreshResult:
+    """The result of a feed whose own refresh interval has not passed."""
+    until = not_due_until(feed)
+    shown = until.replace(microsecond=0).isoformat() if until else ""
+    result = FeedRefreshResult(
+        feed_id=feed.id, feed=feed.title or feed.url, url=feed.url, skipped=True, not_due=shown
+    )
+    if progress is not None:
+        try:
+            progress(result)
+        except Exception:
+            return result
+    return result
 
 
 async def _refresh_all(
