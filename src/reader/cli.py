@@ -669,14 +669,18 @@ def _refresh_with_progress_bar(service: ReaderService, args: argparse.Namespace)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     total = 1 if args.feed else len([f for f in service.feeds() if f.kind.value == "feed"])
-    columns = (TextColumn("Refreshing"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, transient=True) as progress:
-        task = progress.add_task("refresh", total=total)
+        task = progress.add_task("Refreshing", total=total)
+        pages = progress.add_task("Full text", total=0, visible=False)
         return service.refresh(
             args.feed,
             force=args.force,
             all_feeds=args.all,
             progress=lambda _result: progress.advance(task),
+            full_text_progress=lambda done, queued: progress.update(
+                pages, completed=done, total=queued, visible=True
+            ),
         )
 
 
@@ -688,6 +692,10 @@ def _refresh_line(result: FeedRefreshResult) -> str:
     if result.status == 304:
         return f"{result.feed_id:>5}   {result.feed}: not modified"
     changes = f"{result.new} new" + (f", {result.updated} updated" if result.updated else "")
+    if result.full_text or result.full_text_kept:
+        changes += f", {result.full_text} full text" + (
+            f" ({result.full_text_kept} kept the summary)" if result.full_text_kept else ""
+        )
     return f"{result.feed_id:>5}   {result.feed}: {changes}"
 
 

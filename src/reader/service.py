@@ -362,13 +362,16 @@ class ReaderService:
         progress: Callable[[FeedRefreshResult], None] | None = None,
         force: bool = False,
         all_feeds: bool = False,
+        full_text_progress: Callable[[int, int], None] | None = None,
     ) -> RefreshResults:
         """Fetch the feeds and store new entries; one result per feed.
 
         With ``feed`` (id or URL) or ``feed_ids`` only those are fetched, even if
         they are backing off; otherwise every subscription is, except feeds that
         keep failing and are waiting (``force`` includes them) and feeds whose own
-        refresh interval has not passed (``all_feeds`` or ``force`` includes them). ``progress`` is
+        refresh interval has not passed (``all_feeds`` or ``force`` includes them); the
+        new articles of ``full_text = "auto"`` feeds get their pages' text
+        (``full_text_progress``: pages done, pages queued). ``progress`` is
         called after each feed finishes, on the calling thread. This method runs
         its own event loop and blocks until done: call it from a worker thread
         (called inside a running loop, it works, but blocks that loop).
@@ -394,6 +397,7 @@ class ReaderService:
             force=force or chosen,
             progress=progress,
             due_only=not (chosen or force or all_feeds),
+            full_text_progress=full_text_progress,
         )
         self.retention()
         return results
