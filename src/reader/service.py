@@ -1892,14 +1892,17 @@ class ReaderService:
         self, name: str | None = None, progress: Callable[[str, str], None] | None = None
     ) -> list[SyncResult]:
         """Sync one account (or all); each result carries its own error, if any."""
+        from reader.core.auto_full_text import account_snapshot, fill_after_sync
         from reader.core.sync import engine
 
         chosen = [self.account(name)] if name else self.accounts()
         results = []
+        before = account_snapshot(self.store)  # full_text=auto feeds: their pages follow
         for account in chosen:
             step = (lambda what, n=account.name: progress(n, what)) if progress else None
             work = partial(engine.sync_account, self.store, account, progress=step)
             results.append(self._with_client(account, work))
+        fill_after_sync(self.store, self.fetch_settings(), before)
         self.retention()  # the same rule as for feeds: never starred or annotated articles
         return results
 

@@ -8,14 +8,17 @@ import json
 import threading
 import time
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from reader.core.auto_full_text import HostPacer
+from reader.core.models import FeedKind
 from reader.core.refresh import FeedRefreshResult
-from reader.service import ReaderService
+from reader.service import ReaderService, ServiceError
 from tests.conftest import run_reader
 from tests.feeds.conftest import fast_config
+from tests.sync.mini_fever import PASSWORD, USER, MiniFever
 
 SUMMARY = "Only the summary of the story."
 STORY = [
@@ -182,3 +185,26 @@ def test_reader_refresh_fills_the_full_text_and_says_so(server: HTTPServer) -> N
     assert "/pages/later" in asked and "/pages/good" not in asked
     shown = run_reader("refresh", "--all")
     assert "0 new" in shown.stdout
+
+
+def test_an_account_feeds_new_articles_get_their_pages_after_a_sync(
+    httpserver: HTTPServer,
+) -> None:
+    fever = MiniFever()
+    fever.add_items(7, 1)
+    httpserver.expect_request("/fever/").respond_with_handler(fever.handler)
+    httpserver.expect_request("/item/page").respond_with_response(html(PAGE))
+    service = ReaderService(config=fast_config(page_delay=0.0))
+    service.account_add("fever", httpserver.url_for("/fever/"), USER, PASSWORD, name="home")
+    assert service.account_sync("home")[0].new == 1
+    [feed] = service.store.feeds(FeedKind.ACCOUNT)
+    with pytest.raises(ServiceError, match="server's"):
+        service.set_feed_settings(str(feed.id), ["title=Mine"])
+    service.set_feed_settings(str(feed.id), ["full_text=auto"])
+    fever.add_items(7, 1, html=f"<p>{SUMMARY}</p>")
+    fever.items[max(fever.items)]["url"] = httpserver.url_for("/item/page")
+    assert service.account_sync("home")[0].new == 1
+    newest = service.article(service.list_articles()[0].id)
+    assert newest.paragraphs[-3:] == STORY
+    assert [r.path for r, _ in httpserver.log].count("/item/page") == 1
+    service.close()

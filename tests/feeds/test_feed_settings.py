@@ -60,6 +60,8 @@ def test_invalid_assignments_say_why_in_one_line(assignments: list[str], message
 def test_title_and_folder_of_an_account_feed_are_the_servers() -> None:
     with pytest.raises(FeedSettingError, match="server's"):
         parse_assignments(["folder=x"], FeedSettings(), from_server=True)
+    with pytest.raises(FeedSettingError, match="refresh_minutes does not apply"):
+        parse_assignments(["refresh_minutes=5"], FeedSettings(), from_server=True)
     changes = parse_assignments(["full_text=auto"], FeedSettings(), from_server=True)
     assert changes.settings.full_text == "auto"
 

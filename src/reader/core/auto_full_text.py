@@ -211,3 +211,56 @@ def store_outcome(store: Store, outcome: PageOutcome) -> bool:
         return False
     store.set_article_content(outcome.article.article_id, outcome.paragraphs, summary_only=False)
     return True
+
+
+# -- after an account sync -------------------------------------------------------------
+
+
+def account_snapshot(store: Store) -> dict[int, set[str]]:
+    """The stored guids of each account feed with ``full_text = "auto"``, taken before
+    a sync so that :func:`fill_after_sync` knows which articles the sync added."""
+    from reader.core.models import FeedKind
+
+    return {
+        feed.id: known_guids(store, feed.id)
+        for feed in store.feeds(FeedKind.ACCOUNT)
+        if feed.settings.full_text == AUTO
+    }
+
+
+def fill_after_sync(
+    store: Store,
+    settings: FetchSettings,
+    before: dict[int, set[str]],
+    progress: FullTextProgress | None = None,
+) -> tuple[int, int]:
+    """Fetch the pages of the articles a sync added to the feeds of ``before``, as a
+    refresh does for its feeds; (pages whose text was stored, summaries kept)."""
+    from reader.core.fetch import run_sync
+
+    articles: list[NewArticle] = []
+    for feed_id, known in before.items():
+        feed = store.feed(feed_id)
+        if feed is not None:
+            guids = [
+                row[0]
+                for row in store.query("SELECT guid FROM articles WHERE feed_id = ?", (feed_id,))
+            ]
+            articles += new_full_text_articles(store, feed, known, guids)
+    if not articles:
+        return 0, 0
+    outcomes = run_sync(lambda: _fetch_pages(settings, articles, progress))
+    with store.transaction():
+        stored = sum(store_outcome(store, outcome) for outcome in outcomes)
+    return stored, len(outcomes) - stored
+
+
+async def _fetch_pages(
+    settings: FetchSettings, articles: Sequence[NewArticle], progress: FullTextProgress | None
+) -> list[PageOutcome]:
+    fetcher = PageFetcher(settings, progress)
+    fetcher.queued = len(articles)
+    try:
+        return list(await asyncio.gather(*(fetcher.page(article) for article in articles)))
+    finally:
+        await fetcher.aclose()

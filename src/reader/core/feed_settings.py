@@ -154,6 +154,11 @@ def parse_assignments(
             raise FeedSettingError(
                 f"{key} of an account's feed is the server's (read-only here): change it there"
             )
+        if from_server and key == "refresh_minutes":
+            raise FeedSettingError(
+                "an account's feeds are fetched by its server and come with each"
+                " `reader accounts sync`: refresh_minutes does not apply"
+            )
         _apply(changes, key, value)
         changes.keys.append(key)
     return changes

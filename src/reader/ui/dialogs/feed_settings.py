@@ -78,15 +78,13 @@ class FeedSettingsDialog(ReaderModal[None]):
                     )
             yield from self._text_row("refresh_minutes", _number(settings.refresh_minutes))
             yield from self._text_row("retention_days", _number(settings.retention_days))
-            note = "Title and folder are the account server's (change them there). " * (
-                self.from_server
-            )
+            note = "Title, folder and refresh are the account server's. " * self.from_server
             yield Static(Text(note + HINT), id="feed-settings-hint")
 
     def _text_row(self, key: str, value: str) -> ComposeResult:
         with Horizontal(classes="feed-setting"):
             yield Label(LABELS[key], classes="feed-setting-label")
-            read_only = self.from_server and key in ("title", "folder")
+            read_only = self.from_server and key in ("title", "folder", "refresh_minutes")
             yield Input(plain(value), id=f"feed-{key}", disabled=read_only)
 
     def assignments(self) -> list[str]:
