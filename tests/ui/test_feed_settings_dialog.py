@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pytest_httpserver import HTTPServer
 from textual.widgets import Input, Select, Static
 
 from reader.core.feed_settings import FeedSettings
 from reader.core.models import FeedKind
 from reader.service import ReaderService
 from reader.ui.dialogs.feed_settings import FeedSettingsDialog
+from tests.feeds.test_auto_full_text import PAGE, STORY, feed_xml, html
 from tests.ui.conftest import make_app, record_notifications, settle
 
 
@@ -74,3 +76,24 @@ async def test_escape_changes_nothing_and_an_account_feed_keeps_its_title(
     stored = service.store.feed(feed.id)
     assert stored is not None and stored.settings.translate == "auto"
     assert stored.title == "Example News"
+
+
+async def test_refresh_in_the_app_fetches_the_pages_of_a_full_text_feed(
+    service: ReaderService, httpserver: HTTPServer
+) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/auto.xml").respond_with_data(
+        feed_xml("Auto", base, ["story"]), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/pages/story").respond_with_response(html(PAGE))
+    feed, _ = service.store.add_feed(httpserver.url_for("/auto.xml"), "Auto")
+    service.set_feed_settings("Auto", ["full_text=auto"])
+    app = make_app(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record_notifications(app)
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert any("1 full text" in note for note in notes), notes
+    [summary] = service.store.articles(feed_id=feed.id)
+    assert service.article(summary.id).paragraphs[-3:] == STORY

@@ -112,9 +112,9 @@ class RefreshResults(list[FeedRefreshResult]):
         full_text = sum(r.full_text for r in self)
         kept = sum(r.full_text_kept for r in self)
         if full_text or kept:
-            parts.append(
-                f"{full_text} full texts" + (f" ({kept} kept the summary)" if kept else "")
-            )
+            plural = "" if full_text == 1 else "s"
+            note = f" ({kept} kept the summary)" if kept else ""
+            parts.append(f"{full_text} full text{plural}{note}")
         return ", ".join(parts)
 
 
