@@ -569,6 +569,7 @@ def feed_json(feed: Feed) -> dict[str, Any]:
         "unread": feed.unread,
         "last_checked": feed.last_checked,
         "last_error": feed.last_error,
+        "settings": feed.settings.to_json(),
     }
 
 
@@ -621,13 +622,24 @@ def _feeds(service: ReaderService, args: argparse.Namespace) -> int:
         error = f"\t! {feed.last_error}" if feed.last_error else ""
         folder = f"{feed.folder}/" if feed.folder else ""
         title = feed.title or "(untitled)"
-        print(f"{feed.id:>5} {feed.unread:>5}  {folder}{title}\t{feed.url}{error}")
+        own = f"\t{feed.settings.describe()}" if feed.settings.changed_keys() else ""
+        print(f"{feed.id:>5} {feed.unread:>5}  {folder}{title}\t{feed.url}{own}{error}")
+    return 0
+
+
+def _feeds_set(service: ReaderService, args: argparse.Namespace) -> int:
+    feed = service.set_feed_settings(args.feed, args.assignments)
+    if args.json:
+        print_json(feed_json(feed))
+    else:
+        folder = f"{feed.folder}/" if feed.folder else ""
+        print(f"{feed.id}\t{folder}{feed.title}\t{feed.settings.describe(every=True)}")
     return 0
 
 
 def _refresh(service: ReaderService, args: argparse.Namespace) -> int:
     if args.json or not sys.stdout.isatty():
-        results = service.refresh(args.feed, force=args.force)
+        results = service.refresh(args.feed, force=args.force, all_feeds=args.all)
     else:
         results = _refresh_with_progress_bar(service, args)
     if args.json:
@@ -657,20 +669,33 @@ def _refresh_with_progress_bar(service: ReaderService, args: argparse.Namespace)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     total = 1 if args.feed else len([f for f in service.feeds() if f.kind.value == "feed"])
-    columns = (TextColumn("Refreshing"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, transient=True) as progress:
-        task = progress.add_task("refresh", total=total)
+        task = progress.add_task("Refreshing", total=total)
+        pages = progress.add_task("Full text", total=0, visible=False)
         return service.refresh(
-            args.feed, force=args.force, progress=lambda _result: progress.advance(task)
+            args.feed,
+            force=args.force,
+            all_feeds=args.all,
+            progress=lambda _result: progress.advance(task),
+            full_text_progress=lambda done, queued: progress.update(
+                pages, completed=done, total=queued, visible=True
+            ),
         )
 
 
 def _refresh_line(result: FeedRefreshResult) -> str:
     if result.error:
         return f"{result.feed_id:>5} ! {result.feed}: {result.error}"
+    if result.not_due:
+        return f"{result.feed_id:>5}   {result.feed}: not due until {local_time(result.not_due)}"
     if result.status == 304:
         return f"{result.feed_id:>5}   {result.feed}: not modified"
     changes = f"{result.new} new" + (f", {result.updated} updated" if result.updated else "")
+    if result.full_text or result.full_text_kept:
+        changes += f", {result.full_text} full text" + (
+            f" ({result.full_text_kept} kept the summary)" if result.full_text_kept else ""
+        )
     return f"{result.feed_id:>5}   {result.feed}: {changes}"
 
 
@@ -730,13 +755,22 @@ def _add_feed_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     _json_flag(command)
     command.set_defaults(handler=_remove_feed)
 
-    command = sub.add_parser("feeds", help="list subscriptions")
+    command = sub.add_parser("feeds", help="list subscriptions (set: change a feed's settings)")
     _json_flag(command)
     command.set_defaults(handler=_feeds)
+    setting = command.add_subparsers(dest="feeds_command", metavar="set").add_parser(
+        "set",
+        help="set a feed's title, folder, full_text, translate, direction, refresh_minutes, retention_days",
+    )
+    setting.add_argument("feed", metavar="FEED", help="feed id, URL or title")
+    setting.add_argument("assignments", nargs="+", metavar="KEY=VALUE")
+    _json_flag(setting)
+    setting.set_defaults(handler=_feeds_set)
 
     command = sub.add_parser("refresh", help="fetch new articles of all feeds (or one)")
     command.add_argument("feed", nargs="?", metavar="FEED", help="feed id or URL")
     command.add_argument("--force", action="store_true", help="also fetch failing feeds")
+    command.add_argument("--all", action="store_true", help="also feeds not due (refresh_minutes)")
     _json_flag(command)
     command.set_defaults(handler=_refresh)
 

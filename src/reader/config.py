@@ -95,6 +95,13 @@ class RefreshConfig:
         low=0,
         high=36500,
     )
+    page_delay: float = setting(
+        1.0,
+        'Seconds between two page requests to one host when feeds with full_text = "auto"\n'
+        "get their new articles' pages during a refresh.",
+        low=0.0,
+        high=60.0,
+    )
 
 
 @dataclass

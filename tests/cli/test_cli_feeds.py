@@ -38,7 +38,17 @@ def test_add_feeds_refresh_remove(httpserver: HTTPServer) -> None:
 
     feeds = json.loads(run_reader("feeds", "--json").stdout)
     assert [set(f) for f in feeds] == [
-        {"id", "title", "url", "site_url", "folder", "unread", "last_checked", "last_error"}
+        {
+            "id",
+            "title",
+            "url",
+            "site_url",
+            "folder",
+            "unread",
+            "last_checked",
+            "last_error",
+            "settings",
+        }
     ]
     assert (feeds[0]["unread"], feeds[0]["site_url"]) == (2, "https://blog.example/")
 

@@ -23,7 +23,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from reader.core.auto_full_text import (
+    FullTextProgress,
+    NewArticle,
+    PageFetcher,
+    known_guids,
+    new_full_text_articles,
+    store_outcome,
+)
 from reader.core.download_slots import HostLimiter
+from reader.core.feed_settings import AUTO, not_due_until
 from reader.core.feedparse import FeedParseError, ParsedFeed
 from reader.core.fetch import FetchResult, FetchSettings, HostClients, fetch, run_sync
 from reader.core.models import Feed, FeedKind
@@ -58,7 +67,13 @@ class FeedRefreshResult:
     updated: int = 0
     error: str | None = None
     skipped: bool = False
-    """The feed kept failing and is backing off; nothing was fetched."""
+    """The feed kept failing and is backing off, or is not due; nothing was fetched."""
+    not_due: str | None = None
+    """When skipped because the feed's own refresh interval has not passed: when it is due."""
+    full_text: int = 0
+    """New articles whose page's main text replaced the summary (``full_text = "auto"``)."""
+    full_text_kept: int = 0
+    """New articles of such a feed that kept the summary (the page failed or was shorter)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +84,9 @@ class FeedRefreshResult:
             "new": self.new,
             "updated": self.updated,
             "error": self.error,
+            "not_due": self.not_due,
+            "full_text": self.full_text,
+            "full_text_kept": self.full_text_kept,
         }
 
 
@@ -85,9 +103,18 @@ class RefreshResults(list[FeedRefreshResult]):
             parts.append(f"{updated} updated")
         if failed:
             parts.append(f"{failed} failed")
-        skipped = len(self) - len(fetched)
+        not_due = sum(1 for r in self if r.not_due)
+        skipped = len(self) - len(fetched) - not_due
         if skipped:
             parts.append(f"{skipped} backing off")
+        if not_due:
+            parts.append(f"{not_due} not due")
+        full_text = sum(r.full_text for r in self)
+        kept = sum(r.full_text_kept for r in self)
+        if full_text or kept:
+            plural = "" if full_text == 1 else "s"
+            note = f" ({kept} kept the summary)" if kept else ""
+            parts.append(f"{full_text} full text{plural}{note}")
         return ", ".join(parts)
 
 
@@ -124,6 +151,9 @@ class _Refresh:
     writer: concurrent.futures.ThreadPoolExecutor
     parser: ParserPool
     progress: ProgressCallback | None
+    pages: PageFetcher | None = None
+    """Fetches the new articles' pages of feeds with ``full_text = "auto"``."""
+    page_tasks: list[asyncio.Task[None]] = field(default_factory=list)
     checks: list[tuple[Feed, FetchResult]] = field(default_factory=list)
     """304s and failures: only the feeds' state changes, written together at the end."""
 
@@ -159,15 +189,47 @@ def refresh_feeds(
     *,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    due_only: bool = False,
+    full_text_progress: FullTextProgress | None = None,
 ) -> RefreshResults:
     """Fetch, parse and store ``feeds`` concurrently; one result per feed, in input order.
 
-    ``force`` ignores the backoff of failing feeds. ``progress`` is called (on
-    the calling thread's loop) after each feed finishes. Safe to call from any
-    thread.
+    ``force`` ignores the backoff of failing feeds; ``due_only`` skips the feeds whose
+    own refresh interval has not passed yet. ``progress`` is called (on
+    the calling thread's loop) after each feed finishes, and ``full_text_progress``
+    after each page of a ``full_text = "auto"`` feed's new articles (those are
+    fetched after their feed's result is reported, and done before this returns).
+    Safe to call from any thread.
     """
     feeds = [feed for feed in feeds if feed.kind is FeedKind.FEED]
-    return RefreshResults(run_sync(lambda: _refresh_all(store, feeds, settings, force, progress)))
+    waiting = {
+        feed.id: _not_due(feed, progress)
+        for feed in feeds
+        if due_only and not_due_until(feed) is not None
+    }
+    due = [feed for feed in feeds if feed.id not in waiting]
+    fetched = (
+        run_sync(lambda: _refresh_all(store, due, settings, force, progress, full_text_progress))
+        if due
+        else []
+    )
+    done = {result.feed_id: result for result in fetched} | waiting
+    return RefreshResults(done[feed.id] for feed in feeds)
+
+
+def _not_due(feed: Feed, progress: ProgressCallback | None) -> FeedRefreshResult:
+    """The result of a feed whose own refresh interval has not passed."""
+    until = not_due_until(feed)
+    shown = until.replace(microsecond=0).isoformat() if until else ""
+    result = FeedRefreshResult(
+        feed_id=feed.id, feed=feed.title or feed.url, url=feed.url, skipped=True, not_due=shown
+    )
+    if progress is not None:
+        try:
+            progress(result)
+        except Exception:
+            return result
+    return result
 
 
 async def _refresh_all(
@@ -176,6 +238,7 @@ async def _refresh_all(
     settings: FetchSettings,
     force: bool,
     progress: ProgressCallback | None,
+    full_text_progress: FullTextProgress | None = None,
 ) -> list[FeedRefreshResult]:
     asyncio.get_running_loop().set_default_executor(
         concurrent.futures.ThreadPoolExecutor(RESOLVER_THREADS, thread_name_prefix="reader-dns")
@@ -191,15 +254,20 @@ async def _refresh_all(
         parser=ParserPool(len(feeds)),
         progress=progress,
     )
+    if any(feed.settings.full_text == AUTO for feed in feeds):
+        run.pages = PageFetcher(settings, full_text_progress)
     try:
         tasks = {
             feed.id: asyncio.create_task(_refresh_one(run, feed, force))
             for feed in interleave_hosts(feeds)
         }
         results = list(await asyncio.gather(*(tasks[feed.id] for feed in feeds)))
+        await asyncio.gather(*run.page_tasks)
     finally:
         await clients.aclose()
         run.parser.close()
+        if run.pages is not None:
+            await run.pages.aclose()
     if run.checks:
         try:
             await run.write(lambda: record_checks(store, run.checks))
@@ -240,6 +308,7 @@ def interleave_hosts(feeds: Sequence[Feed]) -> list[Feed]:
 
 async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshResult:
     result = FeedRefreshResult(feed_id=feed.id, feed=feed.title or feed.url, url=feed.url)
+    fresh: list[NewArticle] = []
     until = None if force else backoff_until(feed)
     if until is not None:
         result.skipped = True
@@ -249,13 +318,31 @@ async def _refresh_one(run: _Refresh, feed: Feed, force: bool) -> FeedRefreshRes
         )
     else:
         try:
-            await _fetch_parse_store(run, feed, result)
+            fresh = await _fetch_parse_store(run, feed, result)
         except StoreError as error:  # already one line for the user (a full disk …)
             result.error = error_line(str(error))
         except Exception as error:  # a bug or a database problem must not stop the others
             result.error = error_line(f"{type(error).__name__}: {error}")
     _report(run, result)
+    if run.pages is not None and fresh:
+        run.pages.queued += len(fresh)
+        run.page_tasks.extend(asyncio.create_task(_full_text(run, result, a)) for a in fresh)
     return result
+
+
+async def _full_text(run: _Refresh, result: FeedRefreshResult, article: NewArticle) -> None:
+    """One new article's page: its main text over the summary, or the summary kept."""
+    assert run.pages is not None
+    stored = False
+    try:
+        outcome = await run.pages.page(article)
+        stored = await run.write(lambda: store_outcome(run.store, outcome))
+    except Exception:  # a page, its text or a full disk only ever keeps its summary
+        stored = False
+    if stored:
+        result.full_text += 1
+    else:
+        result.full_text_kept += 1
 
 
 def _report(run: _Refresh, result: FeedRefreshResult) -> None:
@@ -268,7 +355,11 @@ def _report(run: _Refresh, result: FeedRefreshResult) -> None:
         run.progress = None
 
 
-async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResult) -> None:
+async def _fetch_parse_store(
+    run: _Refresh, feed: Feed, result: FeedRefreshResult
+) -> list[NewArticle]:
+    """Fetch, parse and store one feed; the new articles whose pages are to be fetched."""
+    fresh: list[NewArticle] = []
     async with run.limiter.slot(feed.url):
         client = run.clients.for_url(feed.url)
         fetched = await fetch(
@@ -287,8 +378,8 @@ async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResul
             fetched.error = str(error)
         else:
             try:
-                result.new, result.updated = await run.write(
-                    lambda: store_parsed(run.store, feed, fetched, parsed)
+                (result.new, result.updated), fresh = await run.write(
+                    lambda: _store_noting_new(run.store, feed, fetched, parsed)
                 )
             except StoreError as error:  # a full disk: recorded with the feed's checks below
                 fetched.error = error_line(str(error))
@@ -299,6 +390,19 @@ async def _fetch_parse_store(run: _Refresh, feed: Feed, result: FeedRefreshResul
         run.checks.append((feed, fetched))
     if fetched.permanent_url and fetched.error is None:
         result.url = await run.write(lambda: move_feed(run.store, feed, fetched.permanent_url))
+    return fresh
+
+
+def _store_noting_new(
+    store: Store, feed: Feed, fetched: FetchResult, parsed: ParsedFeed
+) -> tuple[tuple[int, int], list[NewArticle]]:
+    """:func:`store_parsed`, and for a ``full_text = "auto"`` feed its new articles."""
+    if feed.settings.full_text != AUTO:
+        return store_parsed(store, feed, fetched, parsed), []
+    known = known_guids(store, feed.id)
+    counts = store_parsed(store, feed, fetched, parsed)
+    guids = [entry.guid for entry in parsed.entries]
+    return counts, new_full_text_articles(store, feed, known, guids)
 
 
 def store_parsed(

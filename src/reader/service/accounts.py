@@ -94,14 +94,17 @@ def account_sync(
     progress: Callable[[str, str], None] | None = None,
 ) -> list[SyncResult]:
     """Sync one account (or all); each result carries its own error, if any."""
+    from reader.core.auto_full_text import account_snapshot, fill_after_sync
     from reader.core.sync import engine
 
     chosen = [service.account(name)] if name else service.accounts()
     results = []
+    before = account_snapshot(service.store)  # full_text=auto feeds: their pages follow
     for account in chosen:
         step = (lambda what, n=account.name: progress(n, what)) if progress else None
         work = partial(engine.sync_account, service.store, account, progress=step)
         results.append(_with_client(service, account, work))
+    fill_after_sync(service.store, service.fetch_settings(), before)
     service.retention()  # the same rule as for feeds: never starred or annotated articles
     return results
 

@@ -4,6 +4,7 @@ that does the work, taking the service as its first argument:
 
 ==================  =============================================================
 ``library``         articles, feeds, subscriptions, refresh, OPML, web pages
+``feed_settings``   a feed's own settings (full text, translate, direction, …)
 ``documents``       local files and pasted text in the Local collection
 ``glossary``        terms, their patterns and the term index (its cache)
 ``glossary_files``  glossary import and export (CSV, TSV, Anki decks, sentence cards)
@@ -41,6 +42,7 @@ from reader.service import (
     dictionary,
     documents,
     exporting,
+    feed_settings,
     glossary,
     glossary_files,
     library,
@@ -150,6 +152,12 @@ class ReaderService:
     export_opml = library.export_opml
     fetch_full = library.fetch_full
     open_url = library.open_url
+
+    # -- a feed's own settings (feed_settings) -------------------------------------------
+
+    find_feed = feed_settings.find_feed
+    set_feed_settings = feed_settings.set_feed_settings
+    feed_direction = feed_settings.feed_direction
 
     # -- local documents and pasted text (documents) -------------------------------------
 

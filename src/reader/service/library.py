@@ -4,7 +4,6 @@ refresh and retention, OPML, and web pages (full text, ``reader open URL``)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
@@ -203,12 +202,17 @@ def refresh(
     feed_ids: Sequence[int] | None = None,
     progress: Callable[[FeedRefreshResult], None] | None = None,
     force: bool = False,
+    all_feeds: bool = False,
+    full_text_progress: Callable[[int, int], None] | None = None,
 ) -> RefreshResults:
     """Fetch the feeds and store new entries; one result per feed.
 
     With ``feed`` (id or URL) or ``feed_ids`` only those are fetched, even if
     they are backing off; otherwise every subscription is, except feeds that
-    keep failing and are waiting (``force`` includes them). ``progress`` is
+    keep failing and are waiting (``force`` includes them) and feeds whose own
+    refresh interval has not passed (``all_feeds`` or ``force`` includes them); the
+    new articles of ``full_text = "auto"`` feeds get their pages' text
+    (``full_text_progress``: pages done, pages queued). ``progress`` is
     called after each feed finishes, on the calling thread. This method runs
     its own event loop and blocks until done: call it from a worker thread
     (called inside a running loop, it works, but blocks that loop).
@@ -228,19 +232,24 @@ def refresh(
     else:
         feeds = service.store.feeds(FeedKind.FEED)
     results = refresh_feeds(
-        service.store, feeds, service.fetch_settings(), force=force or chosen, progress=progress
+        service.store,
+        feeds,
+        service.fetch_settings(),
+        force=force or chosen,
+        progress=progress,
+        due_only=not (chosen or force or all_feeds),
+        full_text_progress=full_text_progress,
     )
     service.retention()
     return results
 
 
 def retention(service: ReaderService) -> int:
-    """Delete read articles older than ``refresh.retention_days`` (never starred or annotated)."""
-    days = service.config.refresh.retention_days
-    if days <= 0:
-        return 0
-    before = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
-    return service.store.delete_old_read(before)
+    """Delete read articles older than their feed's ``retention_days`` or else
+    ``refresh.retention_days`` (never starred or annotated)."""
+    from reader.core.feed_settings import apply_retention
+
+    return apply_retention(service.store, service.config.refresh.retention_days)
 
 
 def import_opml(service: ReaderService, path: Path) -> OpmlImportResult:

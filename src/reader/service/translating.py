@@ -26,8 +26,12 @@ def direction_for(
 ) -> tuple[str, str]:
     """(source, target): Korean text goes to English, anything else to Korean.
 
-    Either side can be forced; a forced target alone implies the other language.
+    Either side can be forced; a forced target alone implies the other language;
+    an article of a feed with its own direction (``feeds set … direction=``) takes it.
     """
+    forced = service.feed_direction(item) if isinstance(item, Article) else None
+    if forced and source not in ("ko", "en") and target is None:
+        source, target = forced
     if source not in ("ko", "en") and target in ("ko", "en"):
         source = "en" if target == "ko" else "ko"
     elif source not in ("ko", "en"):

@@ -34,7 +34,8 @@ def match_terms(service: ReaderService, paragraph: str, lang: str) -> list[TermM
 
 def article_language(service: ReaderService, article: Article) -> str:
     """The language terms of this article are analysed and matched in."""
-    return _article_lang(article)
+    forced = service.feed_direction(article)
+    return forced[0] if forced else _article_lang(article)
 
 
 def article_term_matches(
@@ -44,7 +45,7 @@ def article_term_matches(
     its title, which suggestions need next), matched in ``lang`` (default: the
     article's own, :meth:`article_language`)."""
     index = service.term_index()
-    lang = lang or _article_lang(article)
+    lang = lang or service.article_language(article)
     analyses = service.analyser.analyse_many([article.title, *article.paragraphs], lang)
     return [index.match(analysis) for analysis in analyses[1:]]
 
@@ -54,7 +55,7 @@ def suggest_terms(service: ReaderService, article_id: int, limit: int = 30) -> l
     from reader.core import terms
 
     article = service.article(article_id)
-    lang = _article_lang(article)
+    lang = service.article_language(article)
     analyses = _index_article_vocabulary(service, article)
     candidates = terms.candidate_phrases(analyses)
     frequencies = service.store.document_frequencies(lang, "p", list(candidates))
@@ -149,7 +150,7 @@ def _index_article_vocabulary(
     ``keep`` is false); its stored vocabulary is refreshed when its text changed."""
     from reader.core import terms
 
-    lang = _article_lang(article)
+    lang = service.article_language(article)
     texts = [article.title, *article.paragraphs]
     analyses = service.analyser.analyse_many(texts, lang, keep=keep)
     digest = (

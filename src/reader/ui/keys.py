@@ -53,6 +53,7 @@ def _classes() -> dict[str, type[DOMNode]]:
     from reader.ui.dialogs.add_feed import AddFeedDialog
     from reader.ui.dialogs.annotate import AnnotateDialog
     from reader.ui.dialogs.confirm import ConfirmDialog
+    from reader.ui.dialogs.feed_settings import FeedSettingsDialog
     from reader.ui.dialogs.lookup import LookupDialog
     from reader.ui.dialogs.prompt import PromptDialog
     from reader.ui.screens.article import ArticleScreen
@@ -73,7 +74,7 @@ def _classes() -> dict[str, type[DOMNode]]:
             AddFeedDialog, AnnotateDialog, ConfirmDialog, PromptDialog, ArticleScreen,
             DatabaseErrorScreen, GlossaryScreen, MainScreen, TranslatorScreen, ArticleList,
             BilingualView, CollectionTree, GlossaryTable, SuggestionsPanel,
-            LookupDialog, MiningScreen, MinedList,
+            LookupDialog, MiningScreen, MinedList, FeedSettingsDialog,
         )
     }  # fmt: skip
 
@@ -99,6 +100,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
             [
                 *c["PromptDialog"].BINDINGS,
                 *c["AddFeedDialog"].BINDINGS,
+                *c["FeedSettingsDialog"].BINDINGS,
                 *c["ConfirmDialog"].BINDINGS,
                 *c["DatabaseErrorScreen"].BINDINGS,
                 *HELP_BINDINGS,
@@ -130,6 +132,7 @@ def key_contexts() -> list[KeyContext]:
         KeyContext("sentence mining", _layers(c["MinedList"], c["MiningScreen"], app)),
         KeyContext("a prompt", _layers(c["PromptDialog"], app)),
         KeyContext("adding a feed", _layers(c["AddFeedDialog"], app)),
+        KeyContext("feed settings", _layers(c["FeedSettingsDialog"], app)),
         KeyContext("a question", _layers(c["ConfirmDialog"], app)),
         KeyContext("the database error", _layers(c["DatabaseErrorScreen"], app)),
         KeyContext("the key list", _layers(HELP_BINDINGS, app)),
@@ -146,6 +149,7 @@ SECTION_OF_SCREEN = {
     "AnnotateDialog": "Annotation form",
     "PromptDialog": "Dialogs and this list",
     "AddFeedDialog": "Dialogs and this list",
+    "FeedSettingsDialog": "Dialogs and this list",
     "ConfirmDialog": "Dialogs and this list",
 }
 SECTION_OF_FOCUS = {

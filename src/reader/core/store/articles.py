@@ -227,14 +227,28 @@ class ArticlesMixin(StoreBase):
         return int(row[0])
 
     def delete_old_read(self, before: str) -> int:
-        """Retention: delete read articles older than ``before`` unless starred or annotated."""
+        """Retention: delete read articles older than ``before`` unless starred or annotated
+        (feeds with their own ``retention_days`` excepted)."""
         with self.transaction() as connection:
             cursor = connection.execute(
                 "DELETE FROM articles WHERE read = 1 AND starred = 0"
                 " AND coalesce(published, fetched) < ?"
                 " AND id NOT IN (SELECT article_id FROM terms WHERE article_id IS NOT NULL)"
-                " AND feed_id IN (SELECT id FROM feeds WHERE kind IN ('feed', 'account'))",
+                " AND feed_id IN (SELECT id FROM feeds WHERE kind IN ('feed', 'account')"
+                " AND retention_days IS NULL)",
                 (before,),
+            )
+        return cursor.rowcount
+
+    def delete_old_read_of_feed(self, feed_id: int, before: str) -> int:
+        """Retention of a feed with its own ``retention_days``: as :meth:`delete_old_read`,
+        for that feed's articles only."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "DELETE FROM articles WHERE read = 1 AND starred = 0 AND feed_id = ?"
+                " AND coalesce(published, fetched) < ?"
+                " AND id NOT IN (SELECT article_id FROM terms WHERE article_id IS NOT NULL)",
+                (feed_id, before),
             )
         return cursor.rowcount
 

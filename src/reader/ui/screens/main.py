@@ -16,6 +16,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Header, Static
 
 from reader.core.models import ArticleSummary
+from reader.service.errors import ServiceError
 from reader.ui.format import plain
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
 from reader.ui.screens.library import PREVIEW_DELAY
@@ -31,6 +32,7 @@ from reader.ui.widgets.collections import (
 from reader.ui.widgets.key_hints import KeyHints, first_key
 
 if TYPE_CHECKING:
+    from reader.core.models import Feed
     from reader.service import AddFeedResult
 
 
@@ -57,6 +59,15 @@ class MainScreen(SearchingScreen):
             id="refresh_all",
         ),
         Binding("a", "add_feed", "Add feed", id="add_feed"),
+        Binding(
+            "e",
+            "feed_settings",
+            "Feed settings",
+            tooltip="Settings of this feed (in a collection of many feeds: the highlighted"
+            " article's feed): title, folder, full text, translation, direction, interval",
+            show=False,
+            id="feed_settings",
+        ),
         Binding("s", "toggle_star", "Star", id="toggle_star"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
         Binding("n", "next_unread", "Next unread", show=False, id="next_unread"),
@@ -326,6 +337,36 @@ class MainScreen(SearchingScreen):
 
     def action_refresh_all(self) -> None:
         self.refresh_feeds(None)
+
+    def action_feed_settings(self) -> None:
+        """The settings dialog of the feed shown, or of the highlighted article's feed."""
+        from reader.core.models import FeedKind
+        from reader.ui.dialogs.feed_settings import FeedSettingsDialog
+
+        feed_id = self.collection.articles.feed_id
+        if feed_id is None:
+            summary = self._highlighted()
+            feed_id = summary.feed_id if summary is not None else None
+        feed = self._feed_of(feed_id)
+        if feed is None or feed.kind not in (FeedKind.FEED, FeedKind.ACCOUNT):
+            self.notify("Choose a feed (or an article of one) for its settings.", markup=False)
+            return
+        self.app.push_screen(FeedSettingsDialog(feed, self._feed_settings_saved))
+
+    def _feed_of(self, feed_id: int | None) -> Feed | None:
+        if feed_id is None:
+            return None
+        try:
+            return self.service.find_feed(str(feed_id))
+        except ServiceError:
+            return None
+
+    def _feed_settings_saved(self, feed: Feed) -> None:
+        from reader.ui.dialogs.feed_settings import describe_settings
+
+        name = plain(feed.title) or feed.url
+        self.notify(f"Saved {name}: {describe_settings(feed.settings)}", markup=False)
+        self.load_collections()
 
     def action_fetch_full(self) -> None:
         summary = self._highlighted()

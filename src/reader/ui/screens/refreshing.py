@@ -53,7 +53,9 @@ class RefreshingScreen(LibraryScreen):
             summary, failures = "", []
             if count or feed_ids is None:
                 progress = _RefreshProgress(self, count)
-                results = self.service.refresh(feed_ids=feed_ids, progress=progress)
+                results = self.service.refresh(
+                    feed_ids=feed_ids, progress=progress, full_text_progress=progress.pages
+                )
                 failures = [f"{r.feed}: {r.error}" for r in results if r.error]
                 summary = results.summary()
             synced, sync_failures = self._sync_accounts(accounts)
@@ -97,6 +99,9 @@ class RefreshingScreen(LibraryScreen):
             f"{self.collection.title} — refreshing {done}/{total}: {result.feed} {state}"
         )
 
+    def show_full_text_progress(self, done: int, queued: int) -> None:
+        self.sub_title = f"{self.collection.title} — full text of new articles {done}/{queued}"
+
     def _refresh_done(self, summary: str, failures: list[str], sync_failures: list[str]) -> None:
         if summary:
             self.notify(summary, markup=False)
@@ -124,3 +129,7 @@ class _RefreshProgress:
         self.screen.app.call_from_thread(
             self.screen.show_refresh_progress, result, self.done, self.total
         )
+
+    def pages(self, done: int, queued: int) -> None:
+        """Pages of ``full_text = "auto"`` feeds' new articles: done of queued so far."""
+        self.screen.app.call_from_thread(self.screen.show_full_text_progress, done, queued)
