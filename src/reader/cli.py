@@ -931,13 +931,14 @@ def _translate(service: ReaderService, args: argparse.Namespace) -> int:
         model=args.model,
         glossary=False if args.no_glossary else None,
     )
-    unsure = _mark_unsure(result["pairs"], args.min_confidence)
+    shown: list[dict[str, Any]] = [dict(pair) for pair in result["pairs"]]  # marked below
+    unsure = _mark_unsure(shown, args.min_confidence)
     if args.json:
-        print_json(result)
+        print_json({**result, "pairs": shown})
         return 0
     paragraphs: dict[int, list[str]] = {}
-    failed = [pair for pair in result["pairs"] if pair.get("error")]
-    for pair in result["pairs"]:
+    failed = [pair for pair in shown if pair.get("error")]
+    for pair in shown:
         # A sentence the model failed on is kept in its own language, and said so below.
         target = pair["source"] if pair.get("error") else pair["target"]
         if pair.get("unsure"):
