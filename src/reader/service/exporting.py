@@ -10,7 +10,6 @@ from reader.core.files import path_text
 from reader.core.models import (
     FeedKind,
 )
-from reader.core.text import detect_language
 from reader.service.errors import ServiceError
 from reader.service.results import SentencePair
 
@@ -82,8 +81,8 @@ def bilingual_document(service: ReaderService, article_id: int) -> BilingualDocu
         by_paragraph.setdefault(pair["paragraph"], []).append(pair)
     notes: dict[int, bilingual.Footnote] = {}
     paragraphs = []
-    for index, paragraph in enumerate(article.paragraphs):
-        sentences = service.split_sentences(paragraph, detect_language(paragraph) or source)
+    split = service.split_by_language(article.paragraphs, source)
+    for index, sentences in enumerate(split):
         segments = []
         for number, pair in enumerate(by_paragraph.get(index, [])):
             found = sentences[number] if number < len(sentences) else None

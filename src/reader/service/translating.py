@@ -10,7 +10,7 @@ from reader.core.models import (
     Article,
     Term,
 )
-from reader.core.text import clean_line, detect_language, split_plain_text
+from reader.core.text import clean_line, detect_language, sample_language, split_plain_text
 from reader.service import glossary
 from reader.service.errors import ServiceError
 from reader.service.results import (
@@ -41,8 +41,8 @@ def direction_for(
         if isinstance(item, str):
             source = detect_language(item[:5000]) or service.config.source_lang
         else:
-            sample = " ".join([item.title, *item.paragraphs[:20]])
-            source = detect_language(sample) or item.language or service.config.source_lang
+            detected = sample_language(item.paragraphs, item.title)
+            source = detected or item.language or service.config.source_lang
     target = target or ("en" if source == "ko" else "ko")
     if target == source or target not in ("ko", "en"):
         raise ServiceError(f"cannot translate {source} to {target}: use ko→en or en→ko")
@@ -58,6 +58,24 @@ def split_paragraphs(
 ) -> list[list[Sentence]]:
     """The sentences of each paragraph, split in ``lang`` in one batch."""
     return service.analyser.split(paragraphs, lang)
+
+
+def split_by_language(
+    service: ReaderService, paragraphs: Sequence[str], lang: str
+) -> list[list[Sentence]]:
+    """The sentences of each paragraph, split by the rules of its own language (``lang``
+    for one without letters: an English quote in a Korean article is split at its
+    periods too), in one analyser call per language rather than one per paragraph."""
+    languages = [detect_language(paragraph) or lang for paragraph in paragraphs]
+    split: list[list[Sentence]] = [[] for _ in paragraphs]
+    for language in dict.fromkeys(languages):
+        indexes = [index for index, each in enumerate(languages) if each == language]
+        texts = [paragraphs[index] for index in indexes]
+        for index, sentences in zip(
+            indexes, service.split_paragraphs(texts, language), strict=True
+        ):
+            split[index] = sentences
+    return split
 
 
 def warm_up_analysis(service: ReaderService, lang: str) -> None:
@@ -134,10 +152,8 @@ def translate_paragraphs(
     directions = service.paragraph_directions(paragraphs, (source, target), per_paragraph)
     sentences = [
         (index, number, sentence.text)
-        for index, paragraph in enumerate(paragraphs)
-        for number, sentence in enumerate(
-            service.split_sentences(paragraph, detect_language(paragraph) or source)
-        )
+        for index, split in enumerate(split_by_language(service, paragraphs, source))
+        for number, sentence in enumerate(split)
     ]
     translated: dict[tuple[int, int], Outcome | None] = {}
     models: dict[tuple[str, str], str] = {}
