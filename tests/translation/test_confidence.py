@@ -102,8 +102,7 @@ def _install(package: Path) -> None:
 
 def _pair(text: str, **options: Any) -> dict[str, Any]:
     [pair] = ReaderService().translate_text(text, "ko", "en", **options)["pairs"]
-    found: dict[str, Any] = pair
-    return found
+    return dict(pair)
 
 
 @pytest.mark.usefixtures("no_network")

@@ -31,7 +31,7 @@ def _targets(
 ) -> list[dict[str, Any]]:
     target = "en" if source == "ko" else "ko"
     result = service.translate_text(text, source=source, target=target, model=model)
-    pairs: list[dict[str, Any]] = result["pairs"]
+    pairs: list[dict[str, Any]] = [dict(pair) for pair in result["pairs"]]
     return pairs
 
 

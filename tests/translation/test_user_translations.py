@@ -21,8 +21,8 @@ KO = "고양이 가 학교 간다."
 
 
 def _pair(service: ReaderService, text: str = KO, model: str = "translate-ko_en") -> dict[str, Any]:
-    pair: dict[str, Any] = service.translate_text(text, "ko", "en", model=model)["pairs"][0]
-    return pair
+    pair = service.translate_text(text, "ko", "en", model=model)["pairs"][0]
+    return dict(pair)
 
 
 @pytest.mark.usefixtures("installed_tiny_models", "installed_families", "no_network")

@@ -111,3 +111,18 @@ def detect_language(text: str) -> str | None:
     if share is None:
         return None
     return "ko" if share >= 0.3 else "en"
+
+
+LANGUAGE_SAMPLE_PARAGRAPHS = 20
+"""How many first paragraphs a document's language is detected from."""
+
+
+def sample_language(paragraphs: list[str], title: str = "") -> str | None:
+    """The language of a document, detected from its title and first paragraphs (None
+    when they have no letters)."""
+    sample = (
+        [title, *paragraphs[:LANGUAGE_SAMPLE_PARAGRAPHS]]
+        if title
+        else paragraphs[:LANGUAGE_SAMPLE_PARAGRAPHS]
+    )
+    return detect_language(" ".join(sample))

@@ -8,11 +8,19 @@ from reader.service.facade import ReaderService
 from reader.service.queries import MAX_SAVED_SEARCH_NAME
 from reader.service.results import (
     AddFeedResult,
+    DictionaryGloss,
     FullTextResult,
+    GlossSuggestion,
     ImportResult,
+    KeptTranslation,
+    MinedTerm,
+    ModelUse,
     OpenResult,
     OpmlImportResult,
+    PairDetails,
+    SentencePair,
     TermResult,
+    Translation,
 )
 
 __all__ = [
@@ -20,13 +28,21 @@ __all__ = [
     "MAX_LOOKUP_CHARS",
     "MAX_SAVED_SEARCH_NAME",
     "AddFeedResult",
+    "DictionaryGloss",
     "FullTextResult",
+    "GlossSuggestion",
     "ImportResult",
+    "KeptTranslation",
     "LicenceNotAcceptedError",
+    "MinedTerm",
+    "ModelUse",
     "OpenResult",
     "OpmlImportResult",
+    "PairDetails",
     "ReaderService",
+    "SentencePair",
     "ServiceError",
     "TermResult",
+    "Translation",
     "licence_notice",
 ]

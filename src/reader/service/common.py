@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from reader.core.text import clean_line
 from reader.core.urls import is_web_url, split_url
 from reader.service.errors import ServiceError
-
-if TYPE_CHECKING:
-    pass
-
 
 _BARE_HOST = re.compile(
     r"(?:localhost|(?:[\w-]+\.)+[\w-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:[/?#]|$)"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from reader.core.text import clean_line
 from reader.service.errors import ServiceError
+from reader.service.results import DictionaryGloss
 
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary, LookupResult
@@ -81,7 +82,7 @@ def _lookup_lemma(service: ReaderService, word: str, language: str) -> str:
 
 def dictionary_glosses(
     service: ReaderService, word: str, lemma: str, lang: str, *, exact: bool = False, limit: int = 6
-) -> list[tuple[str, str]]:
+) -> list[DictionaryGloss]:
     """Glosses the installed dictionaries give a word, as (gloss, dictionary name):
     for a Korean word its English equivalents, for an English word the Korean
     headwords that translate it; exact-lemma entries first (only those with
@@ -95,7 +96,7 @@ def dictionary_glosses(
         result = service.dictionaries.lookup(word, lemma or word, english=lang == "en", limit=20)
     except DictionaryError:
         return []
-    found: list[tuple[str, str]] = []
+    found: list[DictionaryGloss] = []
     for entry in result.entries:
         if exact and entry.match != "exact":
             continue
@@ -112,5 +113,5 @@ def dictionary_glosses(
             ][:3]
         for gloss in glosses:
             if gloss not in (known for known, _ in found):
-                found.append((gloss, entry.dictionary))
+                found.append(DictionaryGloss(gloss, entry.dictionary))
     return found[:limit]

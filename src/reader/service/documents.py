@@ -13,7 +13,7 @@ from reader.core.models import (
     EntryData,
     FeedKind,
 )
-from reader.core.text import clean_line, detect_language, split_plain_text
+from reader.core.text import clean_line, sample_language, split_plain_text
 from reader.service.errors import ServiceError
 from reader.service.results import (
     OpenResult,
@@ -39,7 +39,7 @@ def open_path(service: ReaderService, path: Path) -> OpenResult:
         title=title,
         paragraphs=paragraphs,
         url=None,
-        language=detect_language(" ".join(paragraphs[:20])),
+        language=sample_language(paragraphs),
     )
     return service.store_local_entry(entry)
 
@@ -63,6 +63,6 @@ def save_text(service: ReaderService, text: str, title: str | None = None) -> Op
         guid="text:" + digest,
         title=clean_line(title) or paragraphs[0][:80],
         paragraphs=paragraphs,
-        language=detect_language(" ".join(paragraphs[:20])),
+        language=sample_language(paragraphs),
     )
     return service.store_local_entry(entry)

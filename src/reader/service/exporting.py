@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reader.core.files import path_text
 from reader.core.models import (
     FeedKind,
 )
-from reader.core.text import detect_language
 from reader.service.errors import ServiceError
+from reader.service.results import SentencePair
 
 if TYPE_CHECKING:
     from reader.core import bilingual_export
@@ -76,13 +76,13 @@ def bilingual_document(service: ReaderService, article_id: int) -> BilingualDocu
     translated = service.translate_article_pairs(article)
     source, target = translated["source_lang"], translated["target_lang"]
     matches = service.article_term_matches(article)
-    by_paragraph: dict[int, list[dict[str, Any]]] = {}
+    by_paragraph: dict[int, list[SentencePair]] = {}
     for pair in translated["pairs"]:
         by_paragraph.setdefault(pair["paragraph"], []).append(pair)
     notes: dict[int, bilingual.Footnote] = {}
     paragraphs = []
-    for index, paragraph in enumerate(article.paragraphs):
-        sentences = service.split_sentences(paragraph, detect_language(paragraph) or source)
+    split = service.split_by_language(article.paragraphs, source)
+    for index, sentences in enumerate(split):
         segments = []
         for number, pair in enumerate(by_paragraph.get(index, [])):
             found = sentences[number] if number < len(sentences) else None

@@ -223,6 +223,7 @@ class ReaderService:
     direction_for = translating.direction_for
     split_sentences = translating.split_sentences
     split_paragraphs = translating.split_paragraphs
+    split_by_language = translating.split_by_language
     warm_up_analysis = translating.warm_up_analysis
     paragraph_directions = translating.paragraph_directions
     can_translate = translating.can_translate

@@ -17,7 +17,7 @@ from reader.core.models import (
     Feed,
     FeedKind,
 )
-from reader.core.text import clean_line, detect_language
+from reader.core.text import clean_line, sample_language
 from reader.service import common
 from reader.service.errors import ServiceError
 from reader.service.results import (
@@ -322,7 +322,7 @@ def open_url(service: ReaderService, url: str) -> OpenResult:
         paragraphs=page.paragraphs,
         url=final_url,
         author=page.author,
-        language=detect_language(" ".join([page.title, *page.paragraphs[:20]])),
+        language=sample_language(page.paragraphs, page.title),
     )
     return service.store_local_entry(entry)
 

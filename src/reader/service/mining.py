@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from reader.service import glossary
 from reader.service.errors import ServiceError
 from reader.service.results import (
+    MinedTerm,
     TermResult,
 )
 
@@ -47,7 +48,7 @@ def mine_add(
     gloss: str | None = None,
     per_word: int = 1,
     include_terms: bool = False,
-) -> tuple[MinedSentence, TermResult]:
+) -> MinedTerm:
     """Add the word of the ``number``-th mined sentence (1 is the first, as ``mine``
     lists them) as a term, with that sentence and its translation as its context;
     the gloss is ``gloss``, else the installed dictionaries' first glosses."""
@@ -55,7 +56,7 @@ def mine_add(
     if number < 1 or number > len(found):
         raise ServiceError(f"no mined sentence {number}: `reader mine` lists {len(found)}")
     chosen = found[number - 1]
-    return chosen, service.add_mined(chosen, gloss)
+    return MinedTerm(chosen, service.add_mined(chosen, gloss))
 
 
 def add_mined(

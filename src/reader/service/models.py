@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from reader.core.text import clean_line
 from reader.service.errors import LicenceNotAcceptedError, ServiceError, licence_notice
+from reader.service.results import ModelUse
 
 if TYPE_CHECKING:
     from reader.core.model_install import Installed
@@ -170,7 +171,7 @@ def _preference_key(source: str, target: str) -> str:
     return PREFERENCE_KEY.format(pair=f"{source}-{target}")
 
 
-def models_installed(service: ReaderService) -> list[tuple[ModelEntry, list[str]]]:
+def models_installed(service: ReaderService) -> list[ModelUse]:
     """Every installed model with the directions it serves now (``reader models list``)."""
     installed = service.translations.installed()
     serving: dict[str, list[str]] = {}
@@ -178,7 +179,7 @@ def models_installed(service: ReaderService) -> list[tuple[ModelEntry, list[str]
         chosen = service.model_for(source, target, installed)
         if chosen is not None:
             serving.setdefault(chosen.model_id, []).append(f"{source}-{target}")
-    return [(model, serving.get(model.model_id, [])) for model in installed]
+    return [ModelUse(model, serving.get(model.model_id, [])) for model in installed]
 
 
 def model_for(

@@ -9,7 +9,7 @@ from reader.core.models import (
     Article,
     ArticleSummary,
 )
-from reader.core.text import clean_line, detect_language, strip_controls
+from reader.core.text import clean_line, strip_controls
 from reader.service.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -200,19 +200,18 @@ def index_article_sentences(service: ReaderService, article: Article) -> None:
     except ServiceError:
         return
     directions = service.paragraph_directions(article.paragraphs, direction)
-    by_lang: dict[str, list[tuple[str, tuple[str, str]]]] = {}
-    for paragraph, way in zip(article.paragraphs, directions, strict=True):
-        if way is not None:
-            split_lang = detect_language(paragraph) or way[0]
-            by_lang.setdefault(split_lang, []).append((paragraph, way))
-    rows: list[tuple[str, str, str]] = []
-    for split_lang, chosen in by_lang.items():
-        split = service.split_paragraphs([paragraph for paragraph, _ in chosen], split_lang)
-        for (_, way), sentences in zip(chosen, split, strict=True):
-            rows.extend(
-                (way[0], way[1], sentence_hash(sentence.text))
-                for sentence in sentences
-                if sentence.text.strip()
-            )
+    chosen = [
+        (paragraph, way)
+        for paragraph, way in zip(article.paragraphs, directions, strict=True)
+        if way is not None
+    ]
+    # A paragraph without letters goes the article's way, so direction[0] is its language.
+    split = service.split_by_language([paragraph for paragraph, _ in chosen], direction[0])
+    rows = [
+        (way[0], way[1], sentence_hash(sentence.text))
+        for (_, way), sentences in zip(chosen, split, strict=True)
+        for sentence in sentences
+        if sentence.text.strip()
+    ]
     with service.store.transaction() as connection:
         query_store.replace_sentences(connection, article.id, rows)

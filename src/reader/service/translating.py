@@ -4,15 +4,22 @@ steering, confidence details, and the reader's own translations."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reader.core.models import (
     Article,
     Term,
 )
-from reader.core.text import clean_line, detect_language, split_plain_text
+from reader.core.text import clean_line, detect_language, sample_language, split_plain_text
 from reader.service import glossary
 from reader.service.errors import ServiceError
+from reader.service.results import (
+    GlossSuggestion,
+    KeptTranslation,
+    PairDetails,
+    SentencePair,
+    Translation,
+)
 
 if TYPE_CHECKING:
     from reader.core.models import Sentence
@@ -38,8 +45,8 @@ def direction_for(
         if isinstance(item, str):
             source = detect_language(item[:5000]) or service.config.source_lang
         else:
-            sample = " ".join([item.title, *item.paragraphs[:20]])
-            source = detect_language(sample) or item.language or service.config.source_lang
+            detected = sample_language(item.paragraphs, item.title)
+            source = detected or item.language or service.config.source_lang
     target = target or ("en" if source == "ko" else "ko")
     if target == source or target not in ("ko", "en"):
         raise ServiceError(f"cannot translate {source} to {target}: use ko→en or en→ko")
@@ -55,6 +62,24 @@ def split_paragraphs(
 ) -> list[list[Sentence]]:
     """The sentences of each paragraph, split in ``lang`` in one batch."""
     return service.analyser.split(paragraphs, lang)
+
+
+def split_by_language(
+    service: ReaderService, paragraphs: Sequence[str], lang: str
+) -> list[list[Sentence]]:
+    """The sentences of each paragraph, split by the rules of its own language (``lang``
+    for one without letters: an English quote in a Korean article is split at its
+    periods too), in one analyser call per language rather than one per paragraph."""
+    languages = [detect_language(paragraph) or lang for paragraph in paragraphs]
+    split: list[list[Sentence]] = [[] for _ in paragraphs]
+    for language in dict.fromkeys(languages):
+        indexes = [index for index, each in enumerate(languages) if each == language]
+        texts = [paragraphs[index] for index in indexes]
+        for index, sentences in zip(
+            indexes, service.split_paragraphs(texts, language), strict=True
+        ):
+            split[index] = sentences
+    return split
 
 
 def warm_up_analysis(service: ReaderService, lang: str) -> None:
@@ -113,8 +138,9 @@ def translate_paragraphs(
     per_paragraph: bool | None = None,
     model: str | None = None,
     glossary: bool | None = None,
-) -> dict[str, Any]:
-    """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``.
+) -> Translation:
+    """Translate sentence by sentence: ``{"source_lang", "target_lang", "model", "pairs"}``
+    (see :class:`~reader.service.results.Translation`).
 
     Each paragraph goes the way :meth:`paragraph_directions` says: one in the target
     language is translated the other way (its pairs then carry their own
@@ -130,12 +156,10 @@ def translate_paragraphs(
     directions = service.paragraph_directions(paragraphs, (source, target), per_paragraph)
     sentences = [
         (index, number, sentence.text)
-        for index, paragraph in enumerate(paragraphs)
-        for number, sentence in enumerate(
-            service.split_sentences(paragraph, detect_language(paragraph) or source)
-        )
+        for index, split in enumerate(split_by_language(service, paragraphs, source))
+        for number, sentence in enumerate(split)
     ]
-    translated: dict[tuple[int, int], Any] = {}
+    translated: dict[tuple[int, int], Outcome | None] = {}
     models: dict[tuple[str, str], str] = {}
     try:
         engine = service.translations.engine(source, target, model)
@@ -151,18 +175,23 @@ def translate_paragraphs(
             translated.update(((s[0], s[1]), o) for s, o in zip(group, outcomes, strict=True))
     except NoModelError as error:
         raise ServiceError(str(error)) from None
-    pairs = []
+    pairs: list[SentencePair] = []
     for index, number, text in sentences:
         outcome = translated.get((index, number))
-        pair: dict[str, Any] = {"paragraph": index, "sentence": number, "source": text}
-        pair["target"] = text if outcome is None else outcome.target
-        if outcome is not None and outcome.error:
-            pair["error"] = outcome.error
+        pair: SentencePair = {
+            "paragraph": index,
+            "sentence": number,
+            "source": text,
+            "target": text,
+        }
         if outcome is not None:
-            pair.update(service.pair_details(outcome))
+            pair["target"] = outcome.target
+            if outcome.error:
+                pair["error"] = outcome.error
+            _add_details(pair, pair_details(outcome))
         own = directions[index]
         if own is not None and own != (source, target):
-            pair.update(source_lang=own[0], target_lang=own[1], model=models[own])
+            pair["source_lang"], pair["target_lang"], pair["model"] = own[0], own[1], models[own]
         pairs.append(pair)
     return {
         "source_lang": source,
@@ -179,7 +208,7 @@ def translate_text(
     target: str | None = None,
     model: str | None = None,
     glossary: bool | None = None,
-) -> dict[str, Any]:
+) -> Translation:
     """Translate plain text; with the direction guessed (``source="auto"``, no target)
     each paragraph goes into the other language, a forced direction applies to all."""
     guessed = source not in ("ko", "en") and target not in ("ko", "en")
@@ -190,14 +219,14 @@ def translate_text(
     )
 
 
-def translate_article_pairs(service: ReaderService, article: Article) -> dict[str, Any]:
+def translate_article_pairs(service: ReaderService, article: Article) -> Translation:
     source, target = service.direction_for(article)
     return service.translate_paragraphs(article.paragraphs, source, target)
 
 
 def gloss_suggestions(
     service: ReaderService, text: str, sentence: str, lang: str
-) -> list[tuple[str, str]]:
+) -> list[GlossSuggestion]:
     """The engine's translations of a term and of the sentence it was met in, as
     (what, translation) pairs for the annotation form; empty without a model."""
     from reader.core.translation import NoModelError
@@ -211,7 +240,7 @@ def gloss_suggestions(
     except (NoModelError, ServiceError):
         return []
     return [
-        (what, outcome.target)
+        GlossSuggestion(what, outcome.target)
         for (what, _), outcome in zip(wanted, outcomes, strict=True)
         if outcome is not None and not outcome.error and outcome.target.strip()
     ]
@@ -228,11 +257,11 @@ def glossary_for(
     return service.translations.glossary(*direction)
 
 
-def pair_details(outcome: Outcome) -> dict[str, Any]:
+def pair_details(outcome: Outcome) -> PairDetails:
     """What a translated pair says beyond its target: the glossary terms it holds
     (``{"term", "gloss", "applied"}``), its confidence and reason, the n-best
     alternatives, and ``edited`` when the translation is the reader's own."""
-    details: dict[str, Any] = {
+    details: PairDetails = {
         "terms": [term.as_json() for term in outcome.terms],
         "confidence": outcome.confidence,
         "reason": outcome.reason,
@@ -241,6 +270,16 @@ def pair_details(outcome: Outcome) -> dict[str, Any]:
     if outcome.user:
         details["edited"] = outcome.user
     return details
+
+
+def _add_details(pair: SentencePair, details: PairDetails) -> None:
+    """``pair`` with ``details``' keys, in their order (the JSON output keeps it)."""
+    pair["terms"] = details["terms"]
+    pair["confidence"] = details["confidence"]
+    pair["reason"] = details["reason"]
+    pair["alternatives"] = details["alternatives"]
+    if "edited" in details:
+        pair["edited"] = details["edited"]
 
 
 def set_term_keep(service: ReaderService, term_id: int, keep: bool = True) -> Term:
@@ -307,7 +346,7 @@ def set_text_translation(
     translation: str,
     source: str = "auto",
     target: str | None = None,
-) -> tuple[str, str, str]:
+) -> KeptTranslation:
     """Keep the reader's translation of one sentence given as plain text (``reader
     translate --set``); the direction is guessed as for :meth:`translate_text`.
     Returns (sentence, direction as ``ko→en``, the translation kept — empty when
@@ -323,7 +362,7 @@ def set_text_translation(
             f"--set keeps the translation of one sentence; the text has {len(sentences)}"
         )
     kept = service.set_sentence_translation(sentences[0], source, target, translation)
-    return sentences[0], f"{source}→{target}", kept
+    return KeptTranslation(sentences[0], f"{source}→{target}", kept)
 
 
 def kept_terms(service: ReaderService) -> frozenset[int]:

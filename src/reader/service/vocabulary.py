@@ -12,7 +12,7 @@ from reader.core.models import (
     Article,
     Term,
 )
-from reader.core.text import detect_language
+from reader.core.text import sample_language
 from reader.service import queries
 
 if TYPE_CHECKING:
@@ -212,8 +212,8 @@ def _term_occurrences(service: ReaderService, term: Term, limit: int) -> list[Oc
 def _article_lang(article: Article) -> str:
     from reader.core.terms import normalize_lang
 
-    sample = " ".join([article.title, *article.paragraphs[:20]])
-    return normalize_lang(article.language or detect_language(sample) or "en")
+    language = article.language or sample_language(article.paragraphs, article.title)
+    return normalize_lang(language or "en")
 
 
 def _index_vocabulary(service: ReaderService, limit: int | None) -> int:
