@@ -2112,7 +2112,10 @@ class ReaderService:
         if not (self.config.translation.glossary if use is None else use):
             return None
         self.term_index()  # fills the patterns of terms stored without one
-        return self.translations.glossary(*direction)
+        analyser = self.analyser
+        return self.translations.glossary(
+            *direction, analyse=lambda texts, lang: analyser.analyse_many(texts, lang, keep=False)
+        )
 
     @staticmethod
     def pair_details(outcome: Outcome) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from reader.core.model_registry import PREFERENCE_KEY, ModelEntry, all_models, c
 from reader.core.models import Sentence
 from reader.core.packages import InstalledModel, installed_models, no_model_message
 from reader.core.sentences import split_long_sentence
-from reader.core.steering import AppliedTerm, Glossary, Protected, restore
+from reader.core.steering import Analyse, AppliedTerm, Glossary, Protected, restore
 from reader.core.store import Store
 from reader.core.text import clean_line, strip_controls
 
@@ -702,7 +702,7 @@ class Translations:
         cache_key = (engine.model.model_id, source, target, engine.options)
         details = {
             key: records.Details(
-                tuple(term.as_json() for term in outcome.terms),
+                tuple(term.as_stored() for term in outcome.terms),
                 outcome.confidence,
                 outcome.reason,
                 outcome.alternatives,
@@ -719,11 +719,11 @@ class Translations:
             # long wait (or full) must not cost the reader the translations.
             log.warning("translation cache not written (%d sentences): %s", len(pairs), error)
 
-    def glossary(self, source: str, target: str) -> Glossary:
+    def glossary(self, source: str, target: str, analyse: Analyse | None = None) -> Glossary:
         """The glossary that steers ``source``→``target`` now (terms and "keep as is"
-        flags as stored)."""
+        flags as stored); ``analyse`` analyses the sentences it protects."""
         keep = records.kept_terms(self.store.connection)
-        return Glossary.from_terms(self.store.terms(lang=source), source, target, keep)
+        return Glossary.from_terms(self.store.terms(lang=source), source, target, keep, analyse)
 
 
 def _cache_key(item: Protected) -> str:
@@ -787,7 +787,12 @@ def _cached(target: str, details: records.Details | None) -> Outcome:
     if details is None:
         return Outcome(target, cached=True)
     terms = tuple(
-        AppliedTerm(str(t.get("term", "")), str(t.get("gloss", "")), bool(t.get("applied")))
+        AppliedTerm(
+            str(t.get("term", "")),
+            str(t.get("gloss", "")),
+            bool(t.get("applied")),
+            t["id"] if isinstance(t.get("id"), int) else 0,
+        )
         for t in details.terms
     )
     return Outcome(

@@ -9,6 +9,8 @@ under way (its generation), so no late part or translation lands on the next.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -19,9 +21,17 @@ from reader.ui.host import ReaderScreen
 from reader.ui.messages import ArticleFlagsChanged
 from reader.ui.screens.article_terms import ArticleTerms
 from reader.ui.state import LAYOUTS
-from reader.ui.translation import passthrough_results, split_in_parts, translation_plan
+from reader.ui.translation import (
+    glossaries_for,
+    passthrough_results,
+    split_in_parts,
+    translation_plan,
+)
 from reader.ui.translation_job import TranslationEvents, TranslationJob
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+
+if TYPE_CHECKING:
+    from reader.core.steering import Glossary
 
 LAYOUT_NAMES = {
     "side": "side by side",
@@ -230,7 +240,10 @@ class ArticleReading(ReaderScreen[None]):
             return
         padded: list[list[Sentence]] = [[] for _ in range(start)]
         padded += [[] if index in skip else split for index, split in enumerate(sentences)]
-        self.app.call_from_thread(self._submit, padded, direction, own, article.id, generation)
+        steering = glossaries_for(self.service, direction, own)
+        self.app.call_from_thread(
+            self._submit, padded, direction, own, article.id, generation, steering
+        )
 
     def _submit(
         self,
@@ -239,6 +252,7 @@ class ArticleReading(ReaderScreen[None]):
         own: dict[int, tuple[str, str]],
         article_id: int,
         generation: int,
+        steering: dict[tuple[str, str], Glossary | None],
     ) -> None:
         """Submit and register a job in one step on the UI thread, so that its first
         events (cached sentences come within milliseconds) always find it registered."""
@@ -250,6 +264,7 @@ class ArticleReading(ReaderScreen[None]):
             article_id=article_id,
             first_paragraphs=tuple(self.query_one(BilingualView).visible_paragraphs()),
             paragraph_directions=own,
+            glossaries=steering,
         )
         self._set_status("translating…")
 
@@ -293,6 +308,22 @@ class ArticleReading(ReaderScreen[None]):
             self._update_meta()
 
         self.app.call_from_thread(show)
+
+    @property
+    def steered(self) -> bool:
+        """The glossary steers the translation (``[translation] glossary``)."""
+        return self.service.config.translation.glossary
+
+    def toggle_glossary(self) -> None:
+        """Translate with the glossary or without it, for this session (the command
+        palette's toggle, to compare); the article is translated again."""
+        settings = self.service.config.translation
+        settings.glossary = not settings.glossary
+        state = "steers" if settings.glossary else "does not steer"
+        self.notify(
+            f"The glossary {state} the translation (for this session).", markup=False, timeout=4
+        )
+        self._restart_translation(self.direction)
 
     def use_model(self, name: str) -> None:
         """Translate this direction with ``name`` from now on (the command palette's choice)."""

@@ -144,6 +144,7 @@ class BilingualView(ParagraphLayout, can_focus=True):
             unit.spans = paragraph_spans or [(0, len(unit.source))]
             unit.targets = [None] * len(unit.spans)
             unit.failed.clear()
+            unit.details.clear()
             self._forget(index)
         if self.cursor[0] in touched:
             self.set_reactive(BilingualView.cursor, (self.cursor[0], 0))
@@ -158,7 +159,7 @@ class BilingualView(ParagraphLayout, can_focus=True):
     def set_translations(self, results: Sequence[SentenceTranslation]) -> None:
         """Several sentences arrived: each touched paragraph is laid out again once."""
         touched: set[int] = set()
-        for paragraph, sentence, text, failed in results:
+        for paragraph, sentence, text, failed, details in results:
             if paragraph >= len(self.units) or sentence >= len(self.units[paragraph].spans):
                 continue
             unit = self.units[paragraph]
@@ -167,6 +168,10 @@ class BilingualView(ParagraphLayout, can_focus=True):
                 unit.failed.add(sentence)
             else:
                 unit.failed.discard(sentence)
+            if details is None:
+                unit.details.pop(sentence, None)
+            else:
+                unit.details[sentence] = details
             touched.add(paragraph)
         if len(touched) == 1:
             paragraph = touched.pop()
@@ -185,6 +190,7 @@ class BilingualView(ParagraphLayout, can_focus=True):
         for unit in self.units:
             unit.targets = [None] * len(unit.spans)
             unit.failed.clear()
+            unit.details.clear()
         self._relayout()
 
     def current_pair(self) -> tuple[str, str | None] | None:
@@ -195,7 +201,7 @@ class BilingualView(ParagraphLayout, can_focus=True):
         unit = self.units[paragraph]
         return unit.sentence(sentence), unit.targets[sentence]
 
-    def set_terms(self, terms: Mapping[int, Sequence[tuple[int, int, int]]]) -> None:
+    def set_terms(self, terms: Mapping[int, Sequence[TermMark | tuple[int, int, int]]]) -> None:
         """Glossary terms per paragraph (term marks, offsets in the paragraph); redraws
         what changed.
 

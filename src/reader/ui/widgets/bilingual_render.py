@@ -70,7 +70,7 @@ class ParagraphRenderer(CachedLineView):
 
     def _stylize_terms(self, text: Text, unit: ParagraphUnit, start: int, end: int) -> None:
         """Mark glossary terms inside ``unit.source[start:end]`` (``text`` holds that slice)."""
-        for term_start, term_end, level in unit.terms:
+        for term_start, term_end, level, _term in unit.terms:
             if term_start < end and term_end > start:
                 style = self._style(f"bilingual--term-{min(max(level, 1), 3)}")
                 text.stylize(style, max(term_start, start) - start, min(term_end, end) - start)

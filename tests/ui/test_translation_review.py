@@ -1,0 +1,102 @@
+"""The glossary and the model's confidence in the reading view (issue 12): the app's
+background translation is steered like ``reader translate``, steered terms wear their
+source colour in the translation, unsure sentences are coloured, and the reader can
+see the alternatives, choose one, edit a sentence and re-translate it.
+
+Real tiny CTranslate2 models throughout: the copy model is sure of a sentence it fully
+knows (``고양이 학교 친구 책.``) and unsure of one that leaves Hangul behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.core.models import EntryData
+from reader.service import ReaderService
+from reader.ui.screens.article import ArticleScreen
+from reader.ui.widgets.bilingual import BilingualView
+from tests.ui.conftest import FROZEN_NOW, make_app, settle, translation_settled
+
+SURE = "고양이 학교 친구 책."
+"""The copy model knows every word: "cat school friend book." (confidence 1.0)."""
+UNSURE = "고양이 가 학교 간다."
+"""Hangul is left in the English: "cat 가 school 간다." (confidence 0.25)."""
+
+
+@pytest.fixture
+def service() -> Iterator[ReaderService]:
+    """One Korean article: a sentence the model is sure of, then one it is not."""
+    service = ReaderService()
+    service.store.set_meta("demo_offered", "1")
+    feed, _ = service.store.add_feed("https://news.example.org/feed.xml", "Example News")
+    service.store.upsert_entries(
+        feed.id,
+        [
+            EntryData(
+                guid="review",
+                title="고양이 이야기",
+                paragraphs=[f"{SURE} {UNSURE}", "오늘 학교에서 친구를 만났다."],
+                url="https://news.example.org/review",
+                published=FROZEN_NOW.isoformat(),
+                language="ko",
+            )
+        ],
+    )
+    yield service
+    service.close()
+
+
+async def open_article(pilot: Pilot[None]) -> ArticleScreen:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ArticleScreen)
+    await translation_settled(pilot)
+    return screen
+
+
+def targets(screen: ArticleScreen) -> list[list[str | None]]:
+    return [unit.targets for unit in screen.query_one(BilingualView).units]
+
+
+@pytest.mark.usefixtures("installed_tiny_models")
+class TestSteering:
+    async def test_the_background_translation_is_steered_by_the_glossary(
+        self, service: ReaderService
+    ) -> None:
+        service.add_term("친구", gloss="pal", lang="ko")
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            assert targets(screen) == [
+                ["cat school pal book.", "cat 가 school 간다."],
+                ["today school에서 pal 만났다."],
+            ]
+
+    async def test_the_palette_toggle_compares_with_the_unsteered_translation(
+        self, service: ReaderService
+    ) -> None:
+        service.add_term("친구", gloss="pal", lang="ko")
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            commands = [c.title for c in pilot.app.get_system_commands(screen)]
+            assert "Translate without the glossary" in commands
+            screen.toggle_glossary()
+            await translation_settled(pilot)
+            assert targets(screen)[0] == ["cat school friend book.", "cat 가 school 간다."]
+            assert not service.config.translation.glossary
+            commands = [c.title for c in pilot.app.get_system_commands(screen)]
+            assert "Translate with the glossary" in commands
+            screen.toggle_glossary()
+            await translation_settled(pilot)
+            assert targets(screen)[0][0] == "cat school pal book."
+
+    async def test_the_setting_turns_steering_off(self, service: ReaderService) -> None:
+        service.add_term("친구", gloss="pal", lang="ko")
+        service.config.translation.glossary = False
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            assert targets(screen)[0][0] == "cat school friend book."
