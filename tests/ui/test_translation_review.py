@@ -10,11 +10,15 @@ knows (``고양이 학교 친구 책.``) and unsure of one that leaves Hangul be
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from rich.style import Style
 from textual.pilot import Pilot
 
 from reader.core.models import EntryData
+from reader.core.packages import install_file
+from reader.paths import get_paths
 from reader.service import ReaderService
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.bilingual import BilingualView
@@ -100,3 +104,107 @@ class TestSteering:
         async with make_app(service).run_test(size=(120, 30)) as pilot:
             screen = await open_article(pilot)
             assert targets(screen)[0][0] == "cat school friend book."
+
+
+def segments(view: BilingualView) -> list[tuple[str, Style]]:
+    """Every drawn segment of the view: its text and its style."""
+    found = []
+    for y in range(view.size.height):
+        for segment in view.render_line(y):
+            if segment.text.strip() and segment.style is not None:
+                found.append((segment.text, segment.style))
+    return found
+
+
+def colour(style: Style) -> str | None:
+    return None if style.color is None else style.color.get_truecolor().hex
+
+
+def background(style: Style) -> str | None:
+    return None if style.bgcolor is None else style.bgcolor.get_truecolor().hex
+
+
+def styles_of(view: BilingualView, text: str) -> list[Style]:
+    return [style for drawn, style in segments(view) if text in drawn]
+
+
+NIGHT = {
+    "background": "#161a21",
+    "translation": "#a9c1d9",
+    "unsure": "#e0876a",
+    "edited": "#7d8a99",
+    "term-1": "#581c18",
+}
+"""Colours of the night theme (themes/night.toml), the app's default."""
+
+
+@pytest.mark.usefixtures("installed_tiny_models")
+class TestColours:
+    async def test_unsure_sentences_are_coloured_and_sure_ones_not(
+        self, service: ReaderService
+    ) -> None:
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            await pilot.press("right_curly_bracket")  # the cursor off the first paragraph
+            await settle(pilot)
+            view = screen.query_one(BilingualView)
+            [sure] = styles_of(view, "cat school friend book.")
+            assert colour(sure) == NIGHT["translation"]
+            assert {colour(style) for style in styles_of(view, "cat 가 school 간다.")} == {
+                NIGHT["unsure"]
+            }
+
+    async def test_the_threshold_is_the_confidence_setting(self, service: ReaderService) -> None:
+        service.config.translation.low_confidence = 0.2
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+            view = screen.query_one(BilingualView)
+            assert view.low_confidence == 0.2
+            assert {colour(style) for style in styles_of(view, "cat 가 school 간다.")} == {
+                NIGHT["translation"]
+            }
+
+    async def test_a_steered_term_wears_its_source_colour_in_the_translation(
+        self, service: ReaderService
+    ) -> None:
+        service.add_term("친구", gloss="pal", lang="ko", status="1")
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+            view = screen.query_one(BilingualView)
+            assert [background(style) for style in styles_of(view, "친구")][:1] == [NIGHT["term-1"]]
+            [gloss] = [style for text, style in segments(view) if text == "pal"][:1]
+            assert background(gloss) == NIGHT["term-1"]
+            [rest] = styles_of(view, " book.")
+            assert background(rest) == NIGHT["background"]
+            # Reopened, the translation comes from the cache: the term is still marked.
+            await pilot.press("escape")
+            screen = await open_article(pilot)
+            view = screen.query_one(BilingualView)
+            assert screen.query_one(BilingualView).units[0].details[0].glosses
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+            [gloss] = [style for text, style in segments(view) if text == "pal"][:1]
+            assert background(gloss) == NIGHT["term-1"]
+
+
+async def test_a_term_not_applied_is_not_marked(
+    service: ReaderService, sentinel_breaking_package: Path
+) -> None:
+    """The model damages the sentinel: the sentence falls back to the plain translation,
+    which holds the gloss's word by itself ("friend"), but the term was not applied."""
+    install_file(sentinel_breaking_package, get_paths().effective_models_dir())
+    service.add_term("친구", gloss="friend", lang="ko", status="1")
+    async with make_app(service).run_test(size=(120, 30)) as pilot:
+        screen = await open_article(pilot)
+        await pilot.press("right_curly_bracket")
+        await settle(pilot)
+        view = screen.query_one(BilingualView)
+        assert view.units[0].targets[0] == "cat school friend book."
+        assert view.units[0].details[0].glosses == ()
+        [friend] = styles_of(view, "cat school friend book.")
+        assert background(friend) == NIGHT["background"]
+        assert [background(style) for style in styles_of(view, "친구")][:1] == [NIGHT["term-1"]]

@@ -54,7 +54,9 @@ class ArticleScreen(ArticleReading):
         yield self.terms
 
     def on_mount(self) -> None:
-        self.query_one(BilingualView).focus()
+        view = self.query_one(BilingualView)
+        view.low_confidence = self.service.config.translation.low_confidence
+        view.focus()
         if self.article_id:
             self.open(self.article_id)
 

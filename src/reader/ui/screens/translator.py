@@ -58,6 +58,8 @@ class TranslatorScreen(ReaderScreen[None]):
         yield KeyHints(self.BINDINGS, with_app_keys=False)
 
     def on_mount(self) -> None:
+        view = self.query_one(BilingualView)
+        view.low_confidence = self.service.config.translation.low_confidence
         self.query_one(TextArea).focus()
 
     def on_unmount(self) -> None:

@@ -86,6 +86,8 @@ class BilingualView(ParagraphLayout, can_focus=True):
         "bilingual--term-2",
         "bilingual--term-3",
         "bilingual--word",
+        "bilingual--unsure",
+        "bilingual--edited",
     }
 
     DEFAULT_CSS = """
