@@ -2206,6 +2206,25 @@ class ReaderService:
 
         return translation_records.kept_terms(self.store.connection)
 
+    def translate_sentence_again(
+        self,
+        sentence: str,
+        direction: tuple[str, str],
+        beam: int | None = None,
+        model: str | None = None,
+    ) -> Outcome:
+        """One sentence translated afresh with ``beam`` or by the installed ``model`` (the
+        app's re-translate key), steered as the setting says; not cached. Raises
+        ServiceError (no such model, no beam for an argostranslate model)."""
+        from reader.core.translation import NoModelError
+
+        try:
+            return self.translations.translate_again(
+                sentence, *direction, beam=beam, model=model, glossary=self.glossary_for(direction)
+            )
+        except (NoModelError, ValueError) as error:
+            raise ServiceError(str(error)) from None
+
 
 def _looks_like_pair(text: str) -> bool:
     """True for ``ko-en``-like text (a language pair, maybe of unsupported languages)."""

@@ -9,17 +9,19 @@ knows (``고양이 학교 친구 책.``) and unsure of one that leaves Hangul be
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from rich.style import Style
 from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
 
 from reader.core.models import EntryData
 from reader.core.packages import install_file
 from reader.paths import get_paths
 from reader.service import ReaderService
+from reader.ui.dialogs.choose import ChooseDialog
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.bilingual import BilingualView
 from tests.ui.conftest import FROZEN_NOW, make_app, settle, translation_settled
@@ -208,3 +210,175 @@ async def test_a_term_not_applied_is_not_marked(
         [friend] = styles_of(view, "cat school friend book.")
         assert background(friend) == NIGHT["background"]
         assert [background(style) for style in styles_of(view, "친구")][:1] == [NIGHT["term-1"]]
+
+
+async def wait_for(pilot: Pilot[None], check: Callable[[], bool], seconds: float = 30) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")
+
+
+def dialog_lines(pilot: Pilot[None]) -> tuple[list[str], list[str]]:
+    """The open ChooseDialog's lines about the sentence, and its options."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ChooseDialog)
+    about = [str(static.render()) for static in screen.query(".choose-about").results(Static)]
+    options = [str(option.prompt) for option in screen.query_one(OptionList).options]
+    return about, options
+
+
+class TestAlternatives:
+    async def test_the_key_shows_the_reason_and_the_n_best_and_choosing_one_keeps_it(
+        self, service: ReaderService, ambiguous_package: Path
+    ) -> None:
+        install_file(ambiguous_package, get_paths().effective_models_dir())
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            view = screen.query_one(BilingualView)
+            first = view.units[0].targets[0]
+            assert first in ("cat school friend book.", "friend school friend book.")
+            await pilot.press("c")
+            await settle(pilot)
+            about, options = dialog_lines(pilot)
+            assert about[0] == SURE and about[1] == f"→ {first}"
+            assert about[2].startswith("confidence 0.") and "almost as likely" in about[2]
+            [other] = {"cat school friend book.", "friend school friend book."} - {first}
+            assert options == [other]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert view.units[0].targets[0] == other
+            assert view.units[0].details[0].user == "alternative"
+            assert "✎" in "".join(text for text, _style in segments(view))
+            # Kept: re-opening the article shows it, and so does translating it again.
+            await pilot.press("escape")
+            screen = await open_article(pilot)
+            view = screen.query_one(BilingualView)
+            assert view.units[0].targets[0] == other
+            assert view.units[0].details[0].user == "alternative"
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            await translation_settled(pilot)
+            assert view.units[0].targets[0] == other
+            # And the dialog can go back to the model's translation.
+            await pilot.press("c")
+            await settle(pilot)
+            about, options = dialog_lines(pilot)
+            assert about[2] == "your own translation (alternative you chose)"
+            assert options[-1].startswith("↺")
+            await pilot.press("end", "enter")
+            await settle(pilot)
+            await wait_for(pilot, lambda: not view.units[0].details[0].user)
+            assert view.units[0].targets[0] == first
+        assert service.translate_text(SURE, "ko", "en")["pairs"][0]["target"] == first
+
+    @pytest.mark.usefixtures("installed_tiny_models")
+    async def test_without_alternatives_the_dialog_says_why(self, service: ReaderService) -> None:
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            await open_article(pilot)
+            await pilot.press("j", "c")
+            await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, ChooseDialog)
+            about = [str(s.render()) for s in screen.query(".choose-about").results(Static)]
+            assert about[2] == "confidence 0.25 — Hangul left in the English"
+            empty = str(screen.query_one(".choose-empty", Static).render())
+            assert "B translates it again" in empty
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, ArticleScreen)
+
+
+@pytest.mark.usefixtures("installed_tiny_models")
+class TestEdit:
+    async def test_editing_a_translation_in_place_keeps_it_and_shows_it_edited(
+        self, service: ReaderService
+    ) -> None:
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            await pilot.press("j", "E")
+            await settle(pilot)
+            prompt = pilot.app.screen.query_one("#prompt-translation", Input)
+            assert prompt.value == "cat 가 school 간다."
+            prompt.value = "The cat goes to school."
+            await pilot.press("enter")
+            await settle(pilot)
+            view = screen.query_one(BilingualView)
+            await wait_for(pilot, lambda: view.units[0].details[1].user == "edit")
+            assert view.units[0].targets[1] == "The cat goes to school."
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+            [edited] = styles_of(view, "The cat goes to school.")
+            assert colour(edited) == NIGHT["translation"]  # no longer unsure
+            [mark] = [style for text, style in segments(view) if text.strip() == "✎"]
+            assert colour(mark) == NIGHT["edited"]
+            await pilot.press("escape")
+            screen = await open_article(pilot)
+            assert targets(screen)[0][1] == "The cat goes to school."
+        pairs = service.translate_text(UNSURE, "ko", "en")["pairs"]
+        assert (pairs[0]["target"], pairs[0]["edited"]) == ("The cat goes to school.", "edit")
+
+    async def test_escape_leaves_the_translation_as_it_was(self, service: ReaderService) -> None:
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            await pilot.press("E")
+            await settle(pilot)
+            await pilot.press("x", "escape")
+            await settle(pilot)
+            assert targets(screen)[0][0] == "cat school friend book."
+            assert not screen.query_one(BilingualView).units[0].details[0].user
+
+
+class TestTranslateAgain:
+    @pytest.mark.usefixtures("installed_tiny_models")
+    async def test_with_a_larger_beam_the_new_translation_replaces_and_is_kept(
+        self, service: ReaderService
+    ) -> None:
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            await pilot.press("B")
+            await settle(pilot)
+            _about, options = dialog_lines(pilot)
+            assert options == ["with a larger beam (8), translate-ko_en"]
+            await pilot.press("enter")
+            await settle(pilot)
+            view = screen.query_one(BilingualView)
+            await wait_for(pilot, lambda: view.units[0].details[0].user == "alternative")
+            details = view.units[0].details[0]
+            assert view.units[0].targets[0] == "cat school friend book."
+            assert details.confidence is not None and details.confidence >= 0.9
+            assert details.reason.startswith("model probability")
+        pairs = service.translate_text(SURE, "ko", "en")["pairs"]
+        assert pairs[0]["edited"] == "alternative"
+
+    async def test_with_another_installed_model(
+        self, service: ReaderService, installed_tiny_models: Path, installed_families: Path
+    ) -> None:
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            in_use = screen.model_name
+            [other] = {"translate-ko_en", "opus-mt-ko-en"} - {in_use}
+            await pilot.press("B")
+            await settle(pilot)
+            _about, options = dialog_lines(pilot)
+            assert options[0] == f"with a larger beam (8), {in_use}"
+            assert f"with {other}" in options
+            await pilot.press(*["down"] * options.index(f"with {other}"), "enter")
+            await settle(pilot)
+            view = screen.query_one(BilingualView)
+            await wait_for(pilot, lambda: view.units[0].details[0].user == "alternative")
+        [by_other] = service.translations.translate(
+            [SURE], "ko", "en", model=other, own_translations=False
+        )
+        kept = service.translate_text(SURE, "ko", "en")["pairs"][0]
+        assert kept["edited"] == "alternative"
+        assert by_other is not None
+        assert view.units[0].targets[0] == kept["target"] == by_other.target
+        # The two models agree on the words, not on how sure they are: the reason shown
+        # is the other model's.
+        [in_use_outcome] = service.translations.translate(
+            [SURE], "ko", "en", model=in_use, own_translations=False
+        )
+        assert in_use_outcome is not None and in_use_outcome.reason != by_other.reason
+        assert view.units[0].details[0].reason == by_other.reason

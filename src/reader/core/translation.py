@@ -63,6 +63,13 @@ class NoModelError(Exception):
 
 MAX_ALTERNATIVES = 3
 """Hypotheses asked of the decode (at most the beam size): the best and its n-best."""
+LARGEST_BEAM = 16
+
+
+def larger_beam(beam: int) -> int:
+    """The beam of a re-translation "with a larger beam": twice the setting, at least 8
+    and at most :data:`LARGEST_BEAM`."""
+    return min(LARGEST_BEAM, max(8, 2 * beam))
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,14 @@ class CTranslate2Engine:
             if text and text != texts[0] and text not in others and not repeats_itself(text):
                 others[text] = alternative_share(totals[0], total)
         return Decoded(texts[0], probability, len(best), tuple(others), tuple(others.values()))
+
+    def with_beam(self, beam: int) -> CTranslate2Engine:
+        """This engine decoding with another beam, sharing the loaded model (nothing is
+        loaded twice); its ``options`` name that beam."""
+        self.load()
+        twin = CTranslate2Engine(self.model, replace(self.config, beam_size=beam))
+        twin._translator, twin._tokenization = self._translator, self._tokenization
+        return twin
 
     def max_decoding_length(self, longest_input: int) -> int:
         """Decoding stops here even without ``</s>``: twice the longest input, plus a margin."""
@@ -574,6 +589,33 @@ class Translations:
                 if on_result is not None:
                     on_result(index, outcome)
         return results
+
+    def translate_again(
+        self,
+        sentence: str,
+        source: str,
+        target: str,
+        *,
+        beam: int | None = None,
+        model: str | None = None,
+        glossary: Glossary | None = None,
+    ) -> Outcome:
+        """One sentence translated afresh by a model, neither from the cache nor the
+        reader's own translation, and not cached: by the installed model ``model`` (else
+        the direction's), decoding with ``beam`` when given. Raises NoModelError, or
+        ValueError when ``beam`` is given for a model argostranslate runs (no beam there).
+        """
+        engine = self.engine(source, target, model)
+        if beam is not None:
+            if not isinstance(engine, CTranslate2Engine):
+                raise ValueError(f"{engine.model.name} runs through argostranslate: no beam to set")
+            engine = engine.with_beam(beam)
+        protected = (
+            glossary.protect_many([sentence])[0]
+            if glossary is not None and len(glossary)
+            else Protected(sentence, sentence, (), target)
+        )
+        return self._steered(engine, [protected], (source, target))[0]
 
     def _steered(
         self, engine: Translator, items: list[Protected], direction: tuple[str, str]

@@ -52,6 +52,7 @@ def _layers(*places: type[DOMNode] | list[BindingType]) -> tuple[tuple[Binding, 
 def _classes() -> dict[str, type[DOMNode]]:
     from reader.ui.dialogs.add_feed import AddFeedDialog
     from reader.ui.dialogs.annotate import AnnotateDialog
+    from reader.ui.dialogs.choose import ChooseDialog
     from reader.ui.dialogs.confirm import ConfirmDialog
     from reader.ui.dialogs.lookup import LookupDialog
     from reader.ui.dialogs.prompt import PromptDialog
@@ -73,7 +74,7 @@ def _classes() -> dict[str, type[DOMNode]]:
             AddFeedDialog, AnnotateDialog, ConfirmDialog, PromptDialog, ArticleScreen,
             DatabaseErrorScreen, GlossaryScreen, MainScreen, TranslatorScreen, ArticleList,
             BilingualView, CollectionTree, GlossaryTable, SuggestionsPanel,
-            LookupDialog, MiningScreen, MinedList,
+            LookupDialog, MiningScreen, MinedList, ChooseDialog,
         )
     }  # fmt: skip
 
@@ -100,6 +101,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
                 *c["PromptDialog"].BINDINGS,
                 *c["AddFeedDialog"].BINDINGS,
                 *c["ConfirmDialog"].BINDINGS,
+                *c["ChooseDialog"].BINDINGS,
                 *c["DatabaseErrorScreen"].BINDINGS,
                 *HELP_BINDINGS,
             ],
@@ -131,6 +133,7 @@ def key_contexts() -> list[KeyContext]:
         KeyContext("a prompt", _layers(c["PromptDialog"], app)),
         KeyContext("adding a feed", _layers(c["AddFeedDialog"], app)),
         KeyContext("a question", _layers(c["ConfirmDialog"], app)),
+        KeyContext("a choice", _layers(c["ChooseDialog"], app)),
         KeyContext("the database error", _layers(c["DatabaseErrorScreen"], app)),
         KeyContext("the key list", _layers(HELP_BINDINGS, app)),
     ]
@@ -147,6 +150,7 @@ SECTION_OF_SCREEN = {
     "PromptDialog": "Dialogs and this list",
     "AddFeedDialog": "Dialogs and this list",
     "ConfirmDialog": "Dialogs and this list",
+    "ChooseDialog": "Dialogs and this list",
 }
 SECTION_OF_FOCUS = {
     "CollectionTree": "Collections",

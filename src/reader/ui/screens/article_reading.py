@@ -19,6 +19,7 @@ from reader.core.models import Article, ArticleSummary, Sentence
 from reader.ui.format import literal, plain
 from reader.ui.host import ReaderScreen
 from reader.ui.messages import ArticleFlagsChanged
+from reader.ui.screens.article_review import ArticleReview
 from reader.ui.screens.article_terms import ArticleTerms
 from reader.ui.state import LAYOUTS
 from reader.ui.translation import (
@@ -68,6 +69,11 @@ class ArticleReading(ReaderScreen[None]):
         self.models_here: list[str] = []
         """The installed models for the article's direction (listed in the command palette)."""
         self.terms = ArticleTerms()
+        self.review = ArticleReview(self.direction_of, lambda: (self.models_here, self.model_name))
+        self._own_directions: dict[int, tuple[str, str]] = {}
+        """Paragraphs translated in their own direction (see ``translation_plan``)."""
+        self._shown_as_is: set[int] = set()
+        """Paragraphs already in the target language, shown as they are."""
 
     @property
     def job_id(self) -> int | None:
@@ -230,6 +236,9 @@ class ArticleReading(ReaderScreen[None]):
         skip, part_own = translation_plan(self.service, paragraphs, direction, forced)
         own = {start + index: way for index, way in part_own.items()}
         view = self.query_one(BilingualView)
+        self.app.call_from_thread(
+            self._note_plan, {start + index for index in skip}, own, generation
+        )
         if skip:
             rows = [
                 row._replace(paragraph=start + row.paragraph)
@@ -267,6 +276,19 @@ class ArticleReading(ReaderScreen[None]):
             glossaries=steering,
         )
         self._set_status("translating…")
+
+    def _note_plan(
+        self, shown_as_is: set[int], own: dict[int, tuple[str, str]], generation: int
+    ) -> None:
+        if generation == self._generation:
+            self._shown_as_is |= shown_as_is
+            self._own_directions.update(own)
+
+    def direction_of(self, paragraph: int) -> tuple[str, str] | None:
+        """The direction a paragraph is translated in; None when it is shown as it is."""
+        if paragraph in self._shown_as_is:
+            return None
+        return self._own_directions.get(paragraph, self.direction)
 
     def _submitted_all(self, generation: int) -> None:
         if generation != self._generation:
@@ -361,6 +383,8 @@ class ArticleReading(ReaderScreen[None]):
         self._generation += 1
         self.jobs.cancel()
         self._all_submitted = False
+        self._own_directions.clear()
+        self._shown_as_is.clear()
 
     def _restart_translation(self, direction: tuple[str, str]) -> None:
         if self.article is None:
