@@ -35,6 +35,13 @@ UNSURE = "고양이 가 학교 간다."
 @pytest.fixture
 def service() -> Iterator[ReaderService]:
     """One Korean article: a sentence the model is sure of, then one it is not."""
+    service = review_library()
+    yield service
+    service.close()
+
+
+def review_library() -> ReaderService:
+    """A service over the test's READER_HOME with the one article of these tests."""
     service = ReaderService()
     service.store.set_meta("demo_offered", "1")
     feed, _ = service.store.add_feed("https://news.example.org/feed.xml", "Example News")
@@ -51,8 +58,7 @@ def service() -> Iterator[ReaderService]:
             )
         ],
     )
-    yield service
-    service.close()
+    return service
 
 
 async def open_article(pilot: Pilot[None]) -> ArticleScreen:
