@@ -106,6 +106,29 @@ class TestSteering:
             await translation_settled(pilot)
             assert targets(screen)[0][0] == "cat school pal book."
 
+    async def test_editing_a_gloss_in_the_article_translates_it_again(
+        self, service: ReaderService
+    ) -> None:
+        service.add_term("친구", gloss="pal", lang="ko")
+        async with make_app(service).run_test(size=(120, 30)) as pilot:
+            screen = await open_article(pilot)
+            view = screen.query_one(BilingualView)
+            await pilot.press("j", "k", "l", "l", "l")  # the word cursor on 친구
+            await pilot.press("e")
+            await settle(pilot)
+            gloss = pilot.app.screen.query_one("#annotate-gloss", Input)
+            assert gloss.value == "pal"
+            gloss.value = "buddy"
+            await pilot.press("enter")
+            await settle(pilot)
+            await wait_for(pilot, lambda: view.units[0].targets[0] == "cat school buddy book.")
+            await translation_settled(pilot)
+            assert targets(screen) == [
+                ["cat school buddy book.", "cat 가 school 간다."],
+                ["today school에서 buddy 만났다."],
+            ]
+            assert view.cursor == (0, 0)
+
     async def test_the_setting_turns_steering_off(self, service: ReaderService) -> None:
         service.add_term("친구", gloss="pal", lang="ko")
         service.config.translation.glossary = False

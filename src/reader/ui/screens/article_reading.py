@@ -69,6 +69,7 @@ class ArticleReading(ReaderScreen[None]):
         self.models_here: list[str] = []
         """The installed models for the article's direction (listed in the command palette)."""
         self.terms = ArticleTerms()
+        self.terms.glossary_changed = self.glossary_changed
         self.review = ArticleReview(self.direction_of, lambda: (self.models_here, self.model_name))
         self._own_directions: dict[int, tuple[str, str]] = {}
         """Paragraphs translated in their own direction (see ``translation_plan``)."""
@@ -346,6 +347,23 @@ class ArticleReading(ReaderScreen[None]):
             f"The glossary {state} the translation (for this session).", markup=False, timeout=4
         )
         self._restart_translation(self.direction)
+
+    def glossary_changed(self) -> None:
+        """A term was saved or deleted: while the glossary steers, translate the article
+        again without clearing it (only the sentences holding the term miss the cache;
+        the rest come back from it, and nothing shown goes blank meanwhile)."""
+        if self.article is None or not self.steered:
+            return
+        self.cancel_translation()
+        self.done = self.total = 0
+        self.status = "translating…"
+        article, direction, generation = self.article, self.direction, self._generation
+
+        def run() -> None:
+            with self.guard("translating"):
+                self._split_and_translate(article, direction, generation)
+
+        self.run_worker(run, thread=True, exclusive=True, group="article")
 
     def use_model(self, name: str) -> None:
         """Translate this direction with ``name`` from now on (the command palette's choice)."""

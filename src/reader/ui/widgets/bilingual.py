@@ -139,11 +139,18 @@ class BilingualView(ParagraphLayout, can_focus=True):
 
     def set_sentences(self, spans: list[list[tuple[int, int]]], first: int = 0) -> None:
         """Sentence boundaries of paragraphs ``first``… arrived (splitting can be slow, so
-        a long article gets them in parts): keep the reader's paragraph."""
-        touched = range(first, min(len(self.units), first + len(spans)))
-        for index, paragraph_spans in zip(touched, spans, strict=False):
+        a long article gets them in parts): keep the reader's paragraph. A paragraph
+        whose boundaries are those shown keeps its translations (it is being translated
+        again, e.g. after a glossary change)."""
+        touched: set[int] = set()
+        shown = range(first, min(len(self.units), first + len(spans)))
+        for index, paragraph_spans in zip(shown, spans, strict=False):
             unit = self.units[index]
-            unit.spans = paragraph_spans or [(0, len(unit.source))]
+            new_spans = paragraph_spans or [(0, len(unit.source))]
+            if new_spans == unit.spans and any(target is not None for target in unit.targets):
+                continue
+            touched.add(index)
+            unit.spans = new_spans
             unit.targets = [None] * len(unit.spans)
             unit.failed.clear()
             unit.details.clear()
