@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 
 from reader.core.models import EntryData
 from reader.core.packages import install_file
+from reader.core.steering import Glossary
 from reader.paths import get_paths
 from reader.service import ReaderService
 from reader.ui.dialogs.choose import ChooseDialog
@@ -411,3 +412,19 @@ class TestTranslateAgain:
         )
         assert in_use_outcome is not None and in_use_outcome.reason != by_other.reason
         assert view.units[0].details[0].reason == by_other.reason
+
+
+def test_the_glossary_is_built_once_per_article_and_direction(service: ReaderService) -> None:
+    """A long article is submitted in parts: the glossaries built for the first part are
+    used again for the next (building one over a large glossary takes a fraction of a
+    second), and a direction only a later part needs is added."""
+    from reader.ui.translation import glossaries_for
+
+    service.add_term("친구", gloss="pal", lang="ko")
+    known: dict[tuple[str, str], Glossary | None] = {}
+    first = glossaries_for(service, ("ko", "en"), {}, known)
+    glossary = first[("ko", "en")]
+    assert glossary is not None and len(glossary) == 1
+    later = glossaries_for(service, ("ko", "en"), {3: ("en", "ko")}, known)
+    assert later[("ko", "en")] is glossary
+    assert set(later) == set(known) == {("ko", "en"), ("en", "ko")}

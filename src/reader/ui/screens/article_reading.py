@@ -148,11 +148,12 @@ class ArticleReading(ReaderScreen[None]):
         self._find_models(direction)
         near = self.app.call_from_thread(self.query_one(BilingualView).paragraphs_near_view)
         parts = split_in_parts(self.service, article.paragraphs, direction[0], near)
+        steering: dict[tuple[str, str], Glossary | None] = {}
         for number, (start, sentences) in enumerate(parts):
             if generation != self._generation:
                 return
             self.app.call_from_thread(self._show_sentences, start, sentences, generation)
-            self._submit_part(article, direction, start, sentences, generation)
+            self._submit_part(article, direction, start, sentences, generation, steering)
             if number == 0:
                 # Term analysis shares the helper process with splitting: after the
                 # first part, so that it cannot hold up the first translations.
@@ -228,10 +229,12 @@ class ArticleReading(ReaderScreen[None]):
         start: int,
         sentences: list[list[Sentence]],
         generation: int,
+        steering: dict[tuple[str, str], Glossary | None],
     ) -> None:
         """Submit paragraphs ``start``… to the queue, the visible ones first (call from a
         worker thread); paragraphs already in the target language are shown as they are,
-        and with ``per_paragraph`` those in the other language go the other way."""
+        and with ``per_paragraph`` those in the other language go the other way.
+        ``steering`` keeps the glossaries built for the article's earlier parts."""
         paragraphs = article.paragraphs[start : start + len(sentences)]
         forced = direction != self.service.direction_for(article)
         skip, part_own = translation_plan(self.service, paragraphs, direction, forced)
@@ -250,9 +253,9 @@ class ArticleReading(ReaderScreen[None]):
             return
         padded: list[list[Sentence]] = [[] for _ in range(start)]
         padded += [[] if index in skip else split for index, split in enumerate(sentences)]
-        steering = glossaries_for(self.service, direction, own)
+        glossaries = glossaries_for(self.service, direction, own, steering)
         self.app.call_from_thread(
-            self._submit, padded, direction, own, article.id, generation, steering
+            self._submit, padded, direction, own, article.id, generation, glossaries
         )
 
     def _submit(
