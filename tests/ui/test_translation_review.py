@@ -428,3 +428,22 @@ def test_the_glossary_is_built_once_per_article_and_direction(service: ReaderSer
     later = glossaries_for(service, ("ko", "en"), {3: ("en", "ko")}, known)
     assert later[("ko", "en")] is glossary
     assert set(later) == set(known) == {("ko", "en"), ("en", "ko")}
+
+
+async def test_a_random_weight_model_is_unsure_of_everything(
+    service: ReaderService, random_package: Path
+) -> None:
+    install_file(random_package, get_paths().effective_models_dir())
+    async with make_app(service).run_test(size=(120, 30)) as pilot:
+        screen = await open_article(pilot)
+        await pilot.press("right_curly_bracket")
+        await settle(pilot)
+        view = screen.query_one(BilingualView)
+        first = view.units[0]
+        assert all(target for target in first.targets)
+        confidences = [first.details[index].confidence for index in range(len(first.spans))]
+        assert all(value is not None and value < 0.5 for value in confidences), confidences
+        for target in first.targets:
+            assert target is not None
+            drawn = {colour(style) for style in styles_of(view, target.split()[0])}
+            assert drawn == {NIGHT["unsure"]}, target
