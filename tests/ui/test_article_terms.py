@@ -322,7 +322,7 @@ async def test_the_preview_highlights_terms_too(service: ReaderService) -> None:
         await settle(pilot)
         preview = app.screen.query_one("#preview", BilingualView)
         unit = preview.units[0]
-        assert [(unit.source[s:e], level) for s, e, level in unit.terms] == [("학교에서", 2)]
+        assert [(unit.source[s:e], level) for s, e, level, _term in unit.terms] == [("학교에서", 2)]
 
 
 async def test_the_suggestions_panel_takes_the_keys_while_focused(service: ReaderService) -> None:

@@ -272,3 +272,54 @@ def test_korean_term_work_needs_no_preparation_by_the_ui() -> None:
     assert int(indexed) >= 0
     assert int(occurrences) == 2
     assert kiwi_loaded == "False"
+
+
+def test_steering_a_korean_article_analyses_it_in_the_helper(installed_tiny_models: Path) -> None:
+    """The app's background translation is steered by the glossary, whose Korean
+    sentences are analysed by the service's analyser: kiwipiepy stays out of the app."""
+    from reader.core.models import EntryData
+    from reader.service import ReaderService
+    from tests.ui.test_translation_review import SURE, UNSURE
+
+    service = ReaderService()
+    service.store.set_meta("demo_offered", "1")
+    service.add_term("친구", gloss="pal", lang="ko")
+    feed, _ = service.store.add_feed("https://k.example/feed.xml", "K")
+    service.store.upsert_entries(
+        feed.id,
+        # Two sentences: the paragraph's analysis (highlights) is not the sentence's.
+        [EntryData(guid="k", title="친구", language="ko", paragraphs=[f"{SURE} {UNSURE}"])],
+    )
+    service.close()
+    result = _run(
+        """
+        import asyncio, sys, time
+        from reader.service import ReaderService
+        from reader.ui.app import ReaderApp
+        from reader.ui.screens.article import ArticleScreen
+        from reader.ui.widgets.article_list import ArticleList
+        from reader.ui.widgets.bilingual import BilingualView
+
+        async def main():
+            app = ReaderApp(ReaderService())
+            async with app.run_test(size=(100, 30)) as pilot:
+                while not app.screen.query_one(ArticleList).total:
+                    await pilot.pause(0.01)
+                await pilot.press("enter")
+                started = time.monotonic()
+                target = None
+                while time.monotonic() - started < 90:
+                    await pilot.pause(0.05)
+                    screen = app.screen
+                    if isinstance(screen, ArticleScreen) and screen.status == "translated":
+                        target = screen.query_one(BilingualView).units[0].targets[0]
+                        break
+                print(repr(target), "kiwipiepy" in sys.modules)
+                app.exit()
+
+        asyncio.run(main())
+        """
+    )
+    target, kiwi_loaded = result.rsplit(" ", 1)
+    assert target == "'cat school pal book.'"
+    assert kiwi_loaded == "False"

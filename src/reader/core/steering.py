@@ -35,7 +35,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from reader.core.models import Term
@@ -52,6 +52,14 @@ KEPT_STATUS = "ignored"
 MAX_GLOSS_CHARS = 80
 """A longer gloss is a note, not a translation: such a term is not steered."""
 _GLOSS_SEPARATORS = re.compile(r"[;,]|\s[/|·–—-]\s")
+
+Analyse = Callable[[Sequence[str], str], list[Analysis]]
+"""Analyses of sentences in a language (the service passes its analyser's, so that
+Korean is analysed where kiwipiepy may load: never in the TUI's process)."""
+
+
+def _analyse_here(sentences: Sequence[str], lang: str) -> list[Analysis]:
+    return analyse_many(sentences, lang, keep=False)
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,15 @@ class AppliedTerm:
     term: str
     gloss: str
     applied: bool
+    term_id: int = 0
+    """The glossary term (0: not known, e.g. a cache entry from before it was kept)."""
 
     def as_json(self) -> dict[str, object]:
         return {"term": self.term, "gloss": self.gloss, "applied": self.applied}
+
+    def as_stored(self) -> dict[str, object]:
+        """:meth:`as_json` with the term's id, as the translation details keep it."""
+        return {**self.as_json(), "id": self.term_id}
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,8 @@ class Protected:
         seen: dict[int, AppliedTerm] = {}
         for slot in self.slots:
             seen.setdefault(
-                slot.term.term_id, AppliedTerm(slot.term.text, slot.replacement, applied)
+                slot.term.term_id,
+                AppliedTerm(slot.term.text, slot.replacement, applied, slot.term.term_id),
             )
         return tuple(seen.values())
 
@@ -171,10 +186,18 @@ def is_predicate(pattern: str, gloss: str) -> bool:
 class Glossary:
     """The terms that steer one direction, matched lemma-aware in each sentence."""
 
-    def __init__(self, source: str, target: str, terms: Iterable[tuple[SteerTerm, str]]) -> None:
-        """``terms`` are (entry, match pattern) pairs of terms of the source language."""
+    def __init__(
+        self,
+        source: str,
+        target: str,
+        terms: Iterable[tuple[SteerTerm, str]],
+        analyse: Analyse | None = None,
+    ) -> None:
+        """``terms`` are (entry, match pattern) pairs of terms of the source language;
+        ``analyse`` analyses the sentences to protect (default: in this process)."""
         self.source = normalize_lang(source)
         self.target = normalize_lang(target)
+        self._analyse = analyse or _analyse_here
         self._entries: dict[int, SteerTerm] = {}
         indexed = []
         for entry, pattern in terms:
@@ -185,7 +208,12 @@ class Glossary:
 
     @classmethod
     def from_terms(
-        cls, terms: Iterable[Term], source: str, target: str, keep_ids: frozenset[int]
+        cls,
+        terms: Iterable[Term],
+        source: str,
+        target: str,
+        keep_ids: frozenset[int],
+        analyse: Analyse | None = None,
     ) -> Glossary:
         """The glossary of ``source`` terms for translating into ``target``."""
         lang = normalize_lang(source)
@@ -196,7 +224,7 @@ class Glossary:
             entry = steer_term(term, normalize_lang(target), term.id in keep_ids)
             if entry is not None and (entry.keep or not is_predicate(term.pattern, entry.gloss)):
                 entries.append((entry, term.pattern))
-        return cls(source, target, entries)
+        return cls(source, target, entries, analyse)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -205,7 +233,7 @@ class Glossary:
         """Each sentence with its terms replaced by sentinels (unchanged when it has none)."""
         if not self._entries:
             return [Protected(sentence, sentence, (), self.target) for sentence in sentences]
-        analyses = analyse_many(sentences, self.source, keep=False)
+        analyses = self._analyse(sentences, self.source)
         return [
             self.protect(sentence, analysis)
             for sentence, analysis in zip(sentences, analyses, strict=True)

@@ -45,7 +45,7 @@ from reader.core.model_registry import PREFERENCE_KEY, ModelEntry, all_models, c
 from reader.core.models import Sentence
 from reader.core.packages import InstalledModel, installed_models, no_model_message
 from reader.core.sentences import split_long_sentence
-from reader.core.steering import AppliedTerm, Glossary, Protected, restore
+from reader.core.steering import Analyse, AppliedTerm, Glossary, Protected, restore
 from reader.core.store import Store
 from reader.core.text import clean_line, strip_controls
 
@@ -63,6 +63,13 @@ class NoModelError(Exception):
 
 MAX_ALTERNATIVES = 3
 """Hypotheses asked of the decode (at most the beam size): the best and its n-best."""
+LARGEST_BEAM = 16
+
+
+def larger_beam(beam: int) -> int:
+    """The beam of a re-translation "with a larger beam": twice the setting, at least 8
+    and at most :data:`LARGEST_BEAM`."""
+    return min(LARGEST_BEAM, max(8, 2 * beam))
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,14 @@ class CTranslate2Engine:
             if text and text != texts[0] and text not in others and not repeats_itself(text):
                 others[text] = alternative_share(totals[0], total)
         return Decoded(texts[0], probability, len(best), tuple(others), tuple(others.values()))
+
+    def with_beam(self, beam: int) -> CTranslate2Engine:
+        """This engine decoding with another beam, sharing the loaded model (nothing is
+        loaded twice); its ``options`` name that beam."""
+        self.load()
+        twin = CTranslate2Engine(self.model, replace(self.config, beam_size=beam))
+        twin._translator, twin._tokenization = self._translator, self._tokenization
+        return twin
 
     def max_decoding_length(self, longest_input: int) -> int:
         """Decoding stops here even without ``</s>``: twice the longest input, plus a margin."""
@@ -575,6 +590,33 @@ class Translations:
                     on_result(index, outcome)
         return results
 
+    def translate_again(
+        self,
+        sentence: str,
+        source: str,
+        target: str,
+        *,
+        beam: int | None = None,
+        model: str | None = None,
+        glossary: Glossary | None = None,
+    ) -> Outcome:
+        """One sentence translated afresh by a model, neither from the cache nor the
+        reader's own translation, and not cached: by the installed model ``model`` (else
+        the direction's), decoding with ``beam`` when given. Raises NoModelError, or
+        ValueError when ``beam`` is given for a model argostranslate runs (no beam there).
+        """
+        engine = self.engine(source, target, model)
+        if beam is not None:
+            if not isinstance(engine, CTranslate2Engine):
+                raise ValueError(f"{engine.model.name} runs through argostranslate: no beam to set")
+            engine = engine.with_beam(beam)
+        protected = (
+            glossary.protect_many([sentence])[0]
+            if glossary is not None and len(glossary)
+            else Protected(sentence, sentence, (), target)
+        )
+        return self._steered(engine, [protected], (source, target))[0]
+
     def _steered(
         self, engine: Translator, items: list[Protected], direction: tuple[str, str]
     ) -> list[Outcome]:
@@ -702,7 +744,7 @@ class Translations:
         cache_key = (engine.model.model_id, source, target, engine.options)
         details = {
             key: records.Details(
-                tuple(term.as_json() for term in outcome.terms),
+                tuple(term.as_stored() for term in outcome.terms),
                 outcome.confidence,
                 outcome.reason,
                 outcome.alternatives,
@@ -719,11 +761,11 @@ class Translations:
             # long wait (or full) must not cost the reader the translations.
             log.warning("translation cache not written (%d sentences): %s", len(pairs), error)
 
-    def glossary(self, source: str, target: str) -> Glossary:
+    def glossary(self, source: str, target: str, analyse: Analyse | None = None) -> Glossary:
         """The glossary that steers ``source``→``target`` now (terms and "keep as is"
-        flags as stored)."""
+        flags as stored); ``analyse`` analyses the sentences it protects."""
         keep = records.kept_terms(self.store.connection)
-        return Glossary.from_terms(self.store.terms(lang=source), source, target, keep)
+        return Glossary.from_terms(self.store.terms(lang=source), source, target, keep, analyse)
 
 
 def _cache_key(item: Protected) -> str:
@@ -787,7 +829,12 @@ def _cached(target: str, details: records.Details | None) -> Outcome:
     if details is None:
         return Outcome(target, cached=True)
     terms = tuple(
-        AppliedTerm(str(t.get("term", "")), str(t.get("gloss", "")), bool(t.get("applied")))
+        AppliedTerm(
+            str(t.get("term", "")),
+            str(t.get("gloss", "")),
+            bool(t.get("applied")),
+            t["id"] if isinstance(t.get("id"), int) else 0,
+        )
         for t in details.terms
     )
     return Outcome(

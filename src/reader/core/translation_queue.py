@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reader.core.models import Sentence
+from reader.core.steering import AppliedTerm, Glossary
 from reader.core.translation import NoModelError, Outcome, Translations
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class SentenceDone:
     """The model's n-best alternatives from the same decode."""
     user: str = ""
     """``edit`` or ``alternative`` when the translation is the reader's own."""
+    terms: tuple[AppliedTerm, ...] = ()
+    """The glossary terms of the sentence, and whether each was applied."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class _Job:
     texts: list[str]
     directions: list[tuple[str, str]] = field(default_factory=list)
     """(source, target) of each sentence: the job's, or its paragraph's own."""
+    glossaries: Mapping[tuple[str, str], Glossary | None] = field(default_factory=dict)
+    """The glossary steering each direction (none: unsteered)."""
     pending: list[int] = field(default_factory=list)
     cache_checked: bool = False
     done: int = 0
@@ -121,13 +126,15 @@ class TranslationQueue:
         priority: int = 0,
         first_paragraphs: Sequence[int] = (),
         paragraph_directions: Mapping[int, tuple[str, str]] | None = None,
+        glossaries: Mapping[tuple[str, str], Glossary | None] | None = None,
     ) -> int:
         """Queue sentences for translation; returns the job id.
 
         Lower ``priority`` runs first (ties: first submitted). The sentences of
         ``first_paragraphs`` (the visible ones) are translated before the rest.
         ``paragraph_directions`` gives some paragraphs their own (source, target), e.g.
-        a Korean paragraph of an English article.
+        a Korean paragraph of an English article. ``glossaries`` gives the glossary that
+        steers each direction (core/steering.py); a direction without one is unsteered.
         """
         first = [p for p in dict.fromkeys(first_paragraphs) if 0 <= p < len(paragraphs)]
         order = first + [p for p in range(len(paragraphs)) if p not in set(first)]
@@ -149,6 +156,7 @@ class TranslationQueue:
                 positions=positions,
                 texts=[paragraphs[p][s].text for p, s in positions],
                 directions=directions,
+                glossaries=dict(glossaries or {}),
             )
             self._ensure_worker()
             self._condition.notify()
@@ -249,6 +257,7 @@ class TranslationQueue:
                 target,
                 on_result=report,
                 should_stop=lambda: True,
+                glossary=job.glossaries.get((source, target)),
             )
             pending += [indexes[i] for i, outcome in enumerate(results) if outcome is None]
         job.pending = sorted(pending)
@@ -260,7 +269,12 @@ class TranslationQueue:
         chunk, job.pending = job.pending[:size], job.pending[size:]
         job.chunks_run += 1
         for (source, target), indexes in _by_direction(job, chunk):
-            outcomes = self._translations.translate([job.texts[i] for i in indexes], source, target)
+            outcomes = self._translations.translate(
+                [job.texts[i] for i in indexes],
+                source,
+                target,
+                glossary=job.glossaries.get((source, target)),
+            )
             for index, outcome in zip(indexes, outcomes, strict=True):
                 assert outcome is not None
                 self._report(job, index, outcome)
@@ -283,6 +297,7 @@ class TranslationQueue:
                 reason=outcome.reason,
                 alternatives=outcome.alternatives,
                 user=outcome.user,
+                terms=outcome.terms,
             ),
         )
 

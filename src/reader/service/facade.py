@@ -232,6 +232,7 @@ class ReaderService:
     translate_article_pairs = translating.translate_article_pairs
     gloss_suggestions = translating.gloss_suggestions
     glossary_for = translating.glossary_for
+    translate_sentence_again = translating.translate_sentence_again
     pair_details = staticmethod(translating.pair_details)
     set_term_keep = translating.set_term_keep
     keep_term_text = translating.keep_term_text

@@ -254,7 +254,30 @@ def glossary_for(
     if not (service.config.translation.glossary if use is None else use):
         return None
     service.term_index()  # fills the patterns of terms stored without one
-    return service.translations.glossary(*direction)
+    analyser = service.analyser
+    return service.translations.glossary(
+        *direction, analyse=lambda texts, lang: analyser.analyse_many(texts, lang, keep=False)
+    )
+
+
+def translate_sentence_again(
+    service: ReaderService,
+    sentence: str,
+    direction: tuple[str, str],
+    beam: int | None = None,
+    model: str | None = None,
+) -> Outcome:
+    """One sentence translated afresh with ``beam`` or by the installed ``model`` (the
+    app's re-translate key), steered as the setting says; not cached. Raises
+    ServiceError (no such model, no beam for an argostranslate model)."""
+    from reader.core.translation import NoModelError
+
+    try:
+        return service.translations.translate_again(
+            sentence, *direction, beam=beam, model=model, glossary=glossary_for(service, direction)
+        )
+    except (NoModelError, ValueError) as error:
+        raise ServiceError(str(error)) from None
 
 
 def pair_details(outcome: Outcome) -> PairDetails:

@@ -380,6 +380,12 @@ class ReaderApp(App[None]):
         if not isinstance(screen, ArticleScreen):
             return
         source, target = screen.direction
+        steering = "without" if screen.steered else "with"
+        yield SystemCommand(
+            f"Translate {steering} the glossary",
+            "compare the translation steered by the glossary and without it (this session)",
+            screen.toggle_glossary,
+        )
         for name in screen.models_here:
             current = " (in use)" if name == screen.model_name else ""
             yield SystemCommand(

@@ -31,7 +31,7 @@ def term_levels(matches: list[list[TermMatch]]) -> dict[int, list[TermMark]]:
     """What :meth:`BilingualView.set_terms` takes: the marks of each paragraph."""
     return {
         paragraph: [
-            TermMark(match.start, match.end, STATUS_LEVELS[match.status])
+            TermMark(match.start, match.end, STATUS_LEVELS[match.status], match.term_id)
             for match in found
             if match.status in STATUS_LEVELS
         ]

@@ -52,6 +52,7 @@ def _layers(*places: type[DOMNode] | list[BindingType]) -> tuple[tuple[Binding, 
 def _classes() -> dict[str, type[DOMNode]]:
     from reader.ui.dialogs.add_feed import AddFeedDialog
     from reader.ui.dialogs.annotate import AnnotateDialog
+    from reader.ui.dialogs.choose import ChooseDialog
     from reader.ui.dialogs.confirm import ConfirmDialog
     from reader.ui.dialogs.feed_settings import FeedSettingsDialog
     from reader.ui.dialogs.lookup import LookupDialog
@@ -74,7 +75,7 @@ def _classes() -> dict[str, type[DOMNode]]:
             AddFeedDialog, AnnotateDialog, ConfirmDialog, PromptDialog, ArticleScreen,
             DatabaseErrorScreen, GlossaryScreen, MainScreen, TranslatorScreen, ArticleList,
             BilingualView, CollectionTree, GlossaryTable, SuggestionsPanel,
-            LookupDialog, MiningScreen, MinedList, FeedSettingsDialog,
+            LookupDialog, MiningScreen, MinedList, FeedSettingsDialog, ChooseDialog,
         )
     }  # fmt: skip
 
@@ -102,6 +103,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
                 *c["AddFeedDialog"].BINDINGS,
                 *c["FeedSettingsDialog"].BINDINGS,
                 *c["ConfirmDialog"].BINDINGS,
+                *c["ChooseDialog"].BINDINGS,
                 *c["DatabaseErrorScreen"].BINDINGS,
                 *HELP_BINDINGS,
             ],
@@ -134,6 +136,7 @@ def key_contexts() -> list[KeyContext]:
         KeyContext("adding a feed", _layers(c["AddFeedDialog"], app)),
         KeyContext("feed settings", _layers(c["FeedSettingsDialog"], app)),
         KeyContext("a question", _layers(c["ConfirmDialog"], app)),
+        KeyContext("a choice", _layers(c["ChooseDialog"], app)),
         KeyContext("the database error", _layers(c["DatabaseErrorScreen"], app)),
         KeyContext("the key list", _layers(HELP_BINDINGS, app)),
     ]
@@ -151,6 +154,7 @@ SECTION_OF_SCREEN = {
     "AddFeedDialog": "Dialogs and this list",
     "FeedSettingsDialog": "Dialogs and this list",
     "ConfirmDialog": "Dialogs and this list",
+    "ChooseDialog": "Dialogs and this list",
 }
 SECTION_OF_FOCUS = {
     "CollectionTree": "Collections",

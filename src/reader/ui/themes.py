@@ -61,6 +61,8 @@ READER_VARIABLES: dict[str, str] = {
     "term-1": "$error 35%",
     "term-2": "$warning 35%",
     "term-3": "$success 25%",
+    "unsure": "$error",
+    "edited": "$foreground 50%",
 }
 """App variables (``$reader-<name>`` in TCSS) and their defaults when a theme leaves them out."""
 

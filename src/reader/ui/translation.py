@@ -15,7 +15,10 @@ from reader.core.models import Sentence
 from reader.ui.widgets.paragraphs import SentenceTranslation
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from reader.core.models import Article
+    from reader.core.steering import Glossary
     from reader.service import ReaderService
 
 
@@ -166,3 +169,21 @@ def passthrough_results(
         for paragraph in sorted(skip)
         for number, sentence in enumerate(sentences[paragraph])
     ]
+
+
+def glossaries_for(
+    service: ReaderService,
+    direction: tuple[str, str],
+    own: Mapping[int, tuple[str, str]],
+    known: dict[tuple[str, str], Glossary | None] | None = None,
+) -> dict[tuple[str, str], Glossary | None]:
+    """The glossary steering each direction of a job (call from a worker thread): the
+    glossary as it is now, or None for every direction while steering is off (the
+    ``[translation] glossary`` setting, flipped for the session from the palette).
+    ``known`` holds those built for earlier parts of the same article (building one
+    over a large glossary takes a fraction of a second); new ones are added to it."""
+    known = {} if known is None else known
+    for way in dict.fromkeys([direction, *own.values()]):
+        if way not in known:
+            known[way] = service.glossary_for(way)
+    return {way: known[way] for way in dict.fromkeys([direction, *own.values()])}

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from textual.message import Message
 
 from reader.core.translation_queue import JobFailed, JobProgress, SentenceDone
-from reader.ui.widgets.paragraphs import SentenceTranslation
+from reader.ui.widgets.paragraphs import SentenceDetails, SentenceTranslation
 
 if TYPE_CHECKING:
     from reader.core.models import Sentence
+    from reader.core.steering import Glossary
     from reader.core.translation_queue import TranslationEvent as QueueEvent
     from reader.core.translation_queue import TranslationQueue
 
@@ -126,8 +127,10 @@ class TranslationJob:
         article_id: int | None = None,
         first_paragraphs: Sequence[int] = (),
         paragraph_directions: Mapping[int, tuple[str, str]] | None = None,
+        glossaries: Mapping[tuple[str, str], Glossary | None] | None = None,
     ) -> int:
-        """Queue the sentences of ``paragraphs`` (empty ones are skipped); the job id."""
+        """Queue the sentences of ``paragraphs`` (empty ones are skipped); the job id.
+        ``glossaries`` steer the directions (see :func:`reader.ui.translation.glossaries_for`)."""
         with self._registering:
             job_id = self._queue().submit(
                 paragraphs,
@@ -138,6 +141,7 @@ class TranslationJob:
                 priority=0,
                 first_paragraphs=first_paragraphs,
                 paragraph_directions=paragraph_directions,
+                glossaries=glossaries,
             )
             self._jobs[job_id] = None
         return job_id
@@ -153,7 +157,11 @@ class TranslationJob:
             if isinstance(event, SentenceDone):
                 update.sentences.append(
                     SentenceTranslation(
-                        event.paragraph, event.sentence, event.target, bool(event.error)
+                        event.paragraph,
+                        event.sentence,
+                        event.target,
+                        bool(event.error),
+                        details_of(event),
                     )
                 )
             elif isinstance(event, JobProgress):
@@ -169,3 +177,15 @@ class TranslationJob:
             self._stale.add(job_id)
             self._queue().cancel(job_id)
         self._jobs.clear()
+
+
+def details_of(event: SentenceDone) -> SentenceDetails:
+    """What the view shows of a sentence beyond its text: its confidence, whether it is
+    the reader's own, its n-best, and the glossary terms applied in it (by term id)."""
+    return SentenceDetails(
+        confidence=event.confidence,
+        reason=event.reason,
+        alternatives=event.alternatives,
+        user=event.user,
+        glosses=tuple((term.term_id, term.gloss) for term in event.terms if term.applied),
+    )

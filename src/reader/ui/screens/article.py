@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from reader.ui.messages import OpenNextUnread
 from reader.ui.screens.article_reading import LAYOUT_NAMES, ArticleReading
+from reader.ui.screens.article_review import REVIEW_BINDINGS
 from reader.ui.screens.article_terms import TERM_BINDINGS
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.key_hints import KeyHints
@@ -43,6 +44,7 @@ class ArticleScreen(ArticleReading):
         Binding("f", "fetch_full", "Full text", show=False, id="article_fetch_full"),
         Binding("r,R", "refresh_hint", "Refresh (on the list)", show=False, id="article_refresh"),
         *TERM_BINDINGS,
+        *REVIEW_BINDINGS,
     ]
 
     def compose(self) -> ComposeResult:
@@ -52,9 +54,12 @@ class ArticleScreen(ArticleReading):
         yield BilingualView(id="bilingual", reading_layout=self.host.ui_state.layout)
         yield KeyHints(self.BINDINGS)
         yield self.terms
+        yield self.review
 
     def on_mount(self) -> None:
-        self.query_one(BilingualView).focus()
+        view = self.query_one(BilingualView)
+        view.low_confidence = self.service.config.translation.low_confidence
+        view.focus()
         if self.article_id:
             self.open(self.article_id)
 
@@ -155,6 +160,17 @@ class ArticleScreen(ArticleReading):
                 self.app.call_from_thread(self._reload)
 
         self.run_worker(fetch, thread=True, exclusive=True, group="full-text")
+
+    # -- the translation of the cursor's sentence (see article_review) -----------------
+
+    def action_alternatives(self) -> None:
+        self.review.show_alternatives()
+
+    def action_edit_translation(self) -> None:
+        self.review.edit()
+
+    def action_retranslate_sentence(self) -> None:
+        self.review.retranslate()
 
     # -- terms (see article_terms) -----------------------------------------------------
 

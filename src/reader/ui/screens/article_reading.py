@@ -9,6 +9,8 @@ under way (its generation), so no late part or translation lands on the next.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -17,11 +19,20 @@ from reader.core.models import Article, ArticleSummary, Sentence
 from reader.ui.format import literal, plain
 from reader.ui.host import ReaderScreen
 from reader.ui.messages import ArticleFlagsChanged
+from reader.ui.screens.article_review import ArticleReview
 from reader.ui.screens.article_terms import ArticleTerms
 from reader.ui.state import LAYOUTS
-from reader.ui.translation import passthrough_results, split_in_parts, translation_plan
+from reader.ui.translation import (
+    glossaries_for,
+    passthrough_results,
+    split_in_parts,
+    translation_plan,
+)
 from reader.ui.translation_job import TranslationEvents, TranslationJob
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
+
+if TYPE_CHECKING:
+    from reader.core.steering import Glossary
 
 LAYOUT_NAMES = {
     "side": "side by side",
@@ -58,6 +69,12 @@ class ArticleReading(ReaderScreen[None]):
         self.models_here: list[str] = []
         """The installed models for the article's direction (listed in the command palette)."""
         self.terms = ArticleTerms()
+        self.terms.glossary_changed = self.glossary_changed
+        self.review = ArticleReview(self.direction_of, lambda: (self.models_here, self.model_name))
+        self._own_directions: dict[int, tuple[str, str]] = {}
+        """Paragraphs translated in their own direction (see ``translation_plan``)."""
+        self._shown_as_is: set[int] = set()
+        """Paragraphs already in the target language, shown as they are."""
 
     @property
     def job_id(self) -> int | None:
@@ -131,11 +148,12 @@ class ArticleReading(ReaderScreen[None]):
         self._find_models(direction)
         near = self.app.call_from_thread(self.query_one(BilingualView).paragraphs_near_view)
         parts = split_in_parts(self.service, article.paragraphs, direction[0], near)
+        steering: dict[tuple[str, str], Glossary | None] = {}
         for number, (start, sentences) in enumerate(parts):
             if generation != self._generation:
                 return
             self.app.call_from_thread(self._show_sentences, start, sentences, generation)
-            self._submit_part(article, direction, start, sentences, generation)
+            self._submit_part(article, direction, start, sentences, generation, steering)
             if number == 0:
                 # Term analysis shares the helper process with splitting: after the
                 # first part, so that it cannot hold up the first translations.
@@ -211,15 +229,20 @@ class ArticleReading(ReaderScreen[None]):
         start: int,
         sentences: list[list[Sentence]],
         generation: int,
+        steering: dict[tuple[str, str], Glossary | None],
     ) -> None:
         """Submit paragraphs ``start``… to the queue, the visible ones first (call from a
         worker thread); paragraphs already in the target language are shown as they are,
-        and with ``per_paragraph`` those in the other language go the other way."""
+        and with ``per_paragraph`` those in the other language go the other way.
+        ``steering`` keeps the glossaries built for the article's earlier parts."""
         paragraphs = article.paragraphs[start : start + len(sentences)]
         forced = direction != self.service.direction_for(article)
         skip, part_own = translation_plan(self.service, paragraphs, direction, forced)
         own = {start + index: way for index, way in part_own.items()}
         view = self.query_one(BilingualView)
+        self.app.call_from_thread(
+            self._note_plan, {start + index for index in skip}, own, generation
+        )
         if skip:
             rows = [
                 row._replace(paragraph=start + row.paragraph)
@@ -230,7 +253,10 @@ class ArticleReading(ReaderScreen[None]):
             return
         padded: list[list[Sentence]] = [[] for _ in range(start)]
         padded += [[] if index in skip else split for index, split in enumerate(sentences)]
-        self.app.call_from_thread(self._submit, padded, direction, own, article.id, generation)
+        glossaries = glossaries_for(self.service, direction, own, steering)
+        self.app.call_from_thread(
+            self._submit, padded, direction, own, article.id, generation, glossaries
+        )
 
     def _submit(
         self,
@@ -239,6 +265,7 @@ class ArticleReading(ReaderScreen[None]):
         own: dict[int, tuple[str, str]],
         article_id: int,
         generation: int,
+        steering: dict[tuple[str, str], Glossary | None],
     ) -> None:
         """Submit and register a job in one step on the UI thread, so that its first
         events (cached sentences come within milliseconds) always find it registered."""
@@ -250,8 +277,22 @@ class ArticleReading(ReaderScreen[None]):
             article_id=article_id,
             first_paragraphs=tuple(self.query_one(BilingualView).visible_paragraphs()),
             paragraph_directions=own,
+            glossaries=steering,
         )
         self._set_status("translating…")
+
+    def _note_plan(
+        self, shown_as_is: set[int], own: dict[int, tuple[str, str]], generation: int
+    ) -> None:
+        if generation == self._generation:
+            self._shown_as_is |= shown_as_is
+            self._own_directions.update(own)
+
+    def direction_of(self, paragraph: int) -> tuple[str, str] | None:
+        """The direction a paragraph is translated in; None when it is shown as it is."""
+        if paragraph in self._shown_as_is:
+            return None
+        return self._own_directions.get(paragraph, self.direction)
 
     def _submitted_all(self, generation: int) -> None:
         if generation != self._generation:
@@ -294,6 +335,39 @@ class ArticleReading(ReaderScreen[None]):
 
         self.app.call_from_thread(show)
 
+    @property
+    def steered(self) -> bool:
+        """The glossary steers the translation (``[translation] glossary``)."""
+        return self.service.config.translation.glossary
+
+    def toggle_glossary(self) -> None:
+        """Translate with the glossary or without it, for this session (the command
+        palette's toggle, to compare); the article is translated again."""
+        settings = self.service.config.translation
+        settings.glossary = not settings.glossary
+        state = "steers" if settings.glossary else "does not steer"
+        self.notify(
+            f"The glossary {state} the translation (for this session).", markup=False, timeout=4
+        )
+        self._restart_translation(self.direction)
+
+    def glossary_changed(self) -> None:
+        """A term was saved or deleted: while the glossary steers, translate the article
+        again without clearing it (only the sentences holding the term miss the cache;
+        the rest come back from it, and nothing shown goes blank meanwhile)."""
+        if self.article is None or not self.steered:
+            return
+        self.cancel_translation()
+        self.done = self.total = 0
+        self.status = "translating…"
+        article, direction, generation = self.article, self.direction, self._generation
+
+        def run() -> None:
+            with self.guard("translating"):
+                self._split_and_translate(article, direction, generation)
+
+        self.run_worker(run, thread=True, exclusive=True, group="article")
+
     def use_model(self, name: str) -> None:
         """Translate this direction with ``name`` from now on (the command palette's choice)."""
         from reader.service import ServiceError
@@ -330,6 +404,8 @@ class ArticleReading(ReaderScreen[None]):
         self._generation += 1
         self.jobs.cancel()
         self._all_submitted = False
+        self._own_directions.clear()
+        self._shown_as_is.clear()
 
     def _restart_translation(self, direction: tuple[str, str]) -> None:
         if self.article is None:

@@ -12,6 +12,7 @@ the screen never waits for it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
@@ -90,6 +91,9 @@ class ArticleTerms(Widget, Hosted):
         """The glossary's terms in each paragraph of the open article."""
         self.pending: tuple[int, int] | None = None
         """(paragraph, offset) to put the cursor on once the article shows."""
+        self.glossary_changed: Callable[[], None] | None = None
+        """Called after a term is saved or deleted here (the screen translates again:
+        the glossary steers the translation)."""
 
     @property
     def view(self) -> BilingualView:
@@ -248,6 +252,8 @@ class ArticleTerms(Widget, Hosted):
         self.view.end_selection()
         self.refresh_highlights()
         self.load_suggestions()
+        if self.glossary_changed is not None:
+            self.glossary_changed()
 
     def edit(self, term_id: int | None = None) -> None:
         """Open the form on the term under the cursor (or ``term_id``)."""

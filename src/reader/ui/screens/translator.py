@@ -14,7 +14,13 @@ from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
 from reader.ui.host import ReaderScreen
-from reader.ui.translation import passthrough_results, split_paragraphs, to_submit, translation_plan
+from reader.ui.translation import (
+    glossaries_for,
+    passthrough_results,
+    split_paragraphs,
+    to_submit,
+    translation_plan,
+)
 from reader.ui.translation_job import TranslationEvents, TranslationJob
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
@@ -52,6 +58,8 @@ class TranslatorScreen(ReaderScreen[None]):
         yield KeyHints(self.BINDINGS, with_app_keys=False)
 
     def on_mount(self) -> None:
+        view = self.query_one(BilingualView)
+        view.low_confidence = self.service.config.translation.low_confidence
         self.query_one(TextArea).focus()
 
     def on_unmount(self) -> None:
@@ -85,7 +93,12 @@ class TranslatorScreen(ReaderScreen[None]):
                 rows = passthrough_results(sentences, skip)
                 self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
             if len(skip) < len(paragraphs):
-                self.jobs.submit(to_submit(sentences, skip), direction, paragraph_directions=own)
+                self.jobs.submit(
+                    to_submit(sentences, skip),
+                    direction,
+                    paragraph_directions=own,
+                    glossaries=glossaries_for(self.service, direction, own),
+                )
 
     def _show(self, units: list[ParagraphUnit], direction: tuple[str, str]) -> None:
         self.direction = direction

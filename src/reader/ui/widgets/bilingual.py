@@ -86,6 +86,8 @@ class BilingualView(ParagraphLayout, can_focus=True):
         "bilingual--term-2",
         "bilingual--term-3",
         "bilingual--word",
+        "bilingual--unsure",
+        "bilingual--edited",
     }
 
     DEFAULT_CSS = """
@@ -137,13 +139,21 @@ class BilingualView(ParagraphLayout, can_focus=True):
 
     def set_sentences(self, spans: list[list[tuple[int, int]]], first: int = 0) -> None:
         """Sentence boundaries of paragraphs ``first``… arrived (splitting can be slow, so
-        a long article gets them in parts): keep the reader's paragraph."""
-        touched = range(first, min(len(self.units), first + len(spans)))
-        for index, paragraph_spans in zip(touched, spans, strict=False):
+        a long article gets them in parts): keep the reader's paragraph. A paragraph
+        whose boundaries are those shown keeps its translations (it is being translated
+        again, e.g. after a glossary change)."""
+        touched: set[int] = set()
+        shown = range(first, min(len(self.units), first + len(spans)))
+        for index, paragraph_spans in zip(shown, spans, strict=False):
             unit = self.units[index]
-            unit.spans = paragraph_spans or [(0, len(unit.source))]
+            new_spans = paragraph_spans or [(0, len(unit.source))]
+            if new_spans == unit.spans and any(target is not None for target in unit.targets):
+                continue
+            touched.add(index)
+            unit.spans = new_spans
             unit.targets = [None] * len(unit.spans)
             unit.failed.clear()
+            unit.details.clear()
             self._forget(index)
         if self.cursor[0] in touched:
             self.set_reactive(BilingualView.cursor, (self.cursor[0], 0))
@@ -158,7 +168,7 @@ class BilingualView(ParagraphLayout, can_focus=True):
     def set_translations(self, results: Sequence[SentenceTranslation]) -> None:
         """Several sentences arrived: each touched paragraph is laid out again once."""
         touched: set[int] = set()
-        for paragraph, sentence, text, failed in results:
+        for paragraph, sentence, text, failed, details in results:
             if paragraph >= len(self.units) or sentence >= len(self.units[paragraph].spans):
                 continue
             unit = self.units[paragraph]
@@ -167,6 +177,10 @@ class BilingualView(ParagraphLayout, can_focus=True):
                 unit.failed.add(sentence)
             else:
                 unit.failed.discard(sentence)
+            if details is None:
+                unit.details.pop(sentence, None)
+            else:
+                unit.details[sentence] = details
             touched.add(paragraph)
         if len(touched) == 1:
             paragraph = touched.pop()
@@ -185,6 +199,7 @@ class BilingualView(ParagraphLayout, can_focus=True):
         for unit in self.units:
             unit.targets = [None] * len(unit.spans)
             unit.failed.clear()
+            unit.details.clear()
         self._relayout()
 
     def current_pair(self) -> tuple[str, str | None] | None:
@@ -195,7 +210,7 @@ class BilingualView(ParagraphLayout, can_focus=True):
         unit = self.units[paragraph]
         return unit.sentence(sentence), unit.targets[sentence]
 
-    def set_terms(self, terms: Mapping[int, Sequence[tuple[int, int, int]]]) -> None:
+    def set_terms(self, terms: Mapping[int, Sequence[TermMark | tuple[int, int, int]]]) -> None:
         """Glossary terms per paragraph (term marks, offsets in the paragraph); redraws
         what changed.
 

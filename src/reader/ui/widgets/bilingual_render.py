@@ -10,8 +10,10 @@ when, and :class:`~reader.ui.widgets.bilingual.BilingualView` holds the content.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.style import Style
 from rich.text import Text
@@ -26,6 +28,12 @@ PLACEHOLDER = "···"
 """Shown where a sentence's translation has not arrived yet, in reverse video: text
 (a summary ending in ``서···``) is never drawn that way, so the two cannot be confused."""
 GUTTER = " │ "
+FAILED = "(translation failed)"
+EDITED_MARK = " ✎"
+"""After a sentence whose translation is the reader's own (an edit, a chosen alternative)."""
+LOW_CONFIDENCE = 0.5
+"""Below this confidence a sentence is drawn as unsure (screens set the view's
+``low_confidence`` from ``[translation] low_confidence``)."""
 
 
 @dataclass
@@ -49,6 +57,7 @@ class ParagraphRenderer(CachedLineView):
     show_cursor: bool
     word: WordCursor
     word_active: bool
+    low_confidence: float = LOW_CONFIDENCE
     _width: int
 
     def _style(self, component: str) -> Style:
@@ -70,7 +79,7 @@ class ParagraphRenderer(CachedLineView):
 
     def _stylize_terms(self, text: Text, unit: ParagraphUnit, start: int, end: int) -> None:
         """Mark glossary terms inside ``unit.source[start:end]`` (``text`` holds that slice)."""
-        for term_start, term_end, level in unit.terms:
+        for term_start, term_end, level, _term in unit.terms:
             if term_start < end and term_end > start:
                 style = self._style(f"bilingual--term-{min(max(level, 1), 3)}")
                 text.stylize(style, max(term_start, start) - start, min(term_end, end) - start)
@@ -93,18 +102,47 @@ class ParagraphRenderer(CachedLineView):
             if paragraph == 0:
                 text.append(self.notice, style=self._style("bilingual--notice"))
             return text
-        for index, target in enumerate(unit.targets):
+        for index in range(len(unit.targets)):
             if index:
                 text.append(" ")
-            start = len(text)
-            if index in unit.failed:
-                text.append("(translation failed)", style=self._style("bilingual--placeholder"))
-            elif target is None:
-                text.append(PLACEHOLDER, style=self._style("bilingual--placeholder"))
-            else:
-                text.append(target)
-            if index == highlight:
-                text.stylize(self._style("bilingual--highlight"), start, len(text))
+            cursor = self._style("bilingual--highlight") if index == highlight else None
+            text.append_text(self._sentence_translation(unit, index, Style(), cursor))
+        return text
+
+    def _sentence_translation(
+        self, unit: ParagraphUnit, index: int, own: Style, cursor: Style | None
+    ) -> Text:
+        """One sentence's translation as drawn, in the style ``own`` (and ``cursor`` when
+        the cursor is on it): the placeholder while it is pending; an unsure one in
+        ``$reader-unsure``; the glossary terms it was steered to hold in their source
+        colour (a term not applied is not marked), drawn over the cursor as in the
+        source; the reader's own translation with a subtle mark after it."""
+        target = unit.targets[index]
+        if index in unit.failed or target is None:
+            text = Text(target_piece(unit, index), style=self._style("bilingual--placeholder"))
+            if cursor is not None:
+                text.stylize(cursor)
+            return text
+        style = own + cursor if cursor is not None else own
+        details = unit.details.get(index)
+        if details is None:
+            return Text(target, style=style)
+        unsure = (
+            not details.user
+            and details.confidence is not None
+            and details.confidence < self.low_confidence
+        )
+        text = Text(target, style=style + self._style("bilingual--unsure") if unsure else style)
+        levels = {mark.term_id: mark.level for mark in unit.terms if mark.term_id}
+        for term_id, gloss in details.glosses:
+            level = levels.get(term_id)
+            if level is None or not gloss:
+                continue
+            term_style = self._style(f"bilingual--term-{min(max(level, 1), 3)}")
+            for found in _gloss_pattern(gloss).finditer(target):
+                text.stylize(term_style, found.start(), found.end())
+        if details.user:
+            text.append(EDITED_MARK, style=style + self._style("bilingual--edited"))
         return text
 
     def _render_block(self, paragraph: int) -> Block:
@@ -191,8 +229,8 @@ class ParagraphRenderer(CachedLineView):
             if index == highlight:
                 self._mark_word(source, unit, unit.spans[index][0])
             strips.extend(self._wrap(source, width)[0])
-            target = self._sentence_target(unit, index, paragraph)
-            target.stylize(style)
+            cursor = style if index == highlight else None
+            target = self._sentence_target(unit, index, paragraph, cursor)
             strips.extend(
                 Strip.join([indent, line]).adjust_cell_length(width, self._base_style)
                 for line in self._wrap(target, width - 2)[0]
@@ -201,41 +239,61 @@ class ParagraphRenderer(CachedLineView):
                 rows = (first, len(strips) - 1)
         return strips, rows
 
-    def _sentence_target(self, unit: ParagraphUnit, index: int, paragraph: int) -> Text:
+    def _sentence_target(
+        self, unit: ParagraphUnit, index: int, paragraph: int, cursor: Style | None
+    ) -> Text:
         if self.notice is not None:
             notice = self.notice if paragraph == 0 and index == 0 else ""
-            return Text(notice, style=self._style("bilingual--notice"))
-        if index in unit.failed:
-            return Text("(translation failed)", style=self._style("bilingual--placeholder"))
-        target = unit.targets[index]
-        if target is None:
-            return Text(PLACEHOLDER, style=self._style("bilingual--placeholder"))
-        return Text(target, style=self._style("bilingual--translation"))
+            text = Text(notice, style=self._style("bilingual--notice"))
+            if cursor is not None:
+                text.stylize(cursor)
+            return text
+        own = self._style("bilingual--translation")
+        return self._sentence_translation(unit, index, own, cursor)
 
     def _wrap(self, text: Text, width: int) -> tuple[list[Strip], list[int]]:
-        """Wrap ``text`` to ``width`` cells; also return where each line starts in the text."""
+        """Wrap ``text`` to ``width`` cells; also return where each line starts in the text.
+
+        ``text``'s own style goes under every line: Rich renders a line without spans
+        unstyled, which lost ``$reader-translation`` on a paragraph with no mark."""
         console = self.app.console
         lines = text.wrap(console, width, overflow="fold")
+        own = text.style if isinstance(text.style, Style) else console.get_style(text.style)
+        under = self._base_style + own
         strips, starts, offset = [], [], 0
         for line in lines:
             starts.append(offset)
             offset += len(line.plain)
-            strip = Strip(list(line.render(console))).apply_style(self._base_style)
+            strip = Strip(list(line.render(console))).apply_style(under)
             strips.append(strip.adjust_cell_length(width, self._base_style))
         if not strips:
             strips, starts = [Strip.blank(width, self._base_style)], [0]
         return strips, starts
 
 
+@lru_cache(maxsize=512)
+def _gloss_pattern(gloss: str) -> re.Pattern[str]:
+    """Where a restored gloss stands in a translation: not inside a longer word, though
+    a Korean particle may follow it (``외교를``)."""
+    return re.compile(r"(?<!\w)" + re.escape(gloss) + r"(?![A-Za-z0-9])")
+
+
+def target_piece(unit: ParagraphUnit, index: int) -> str:
+    """The text drawn for sentence ``index``'s translation (marks included)."""
+    if index in unit.failed:
+        return FAILED
+    target = unit.targets[index]
+    if target is None:
+        return PLACEHOLDER
+    details = unit.details.get(index)
+    return target + EDITED_MARK if details is not None and details.user else target
+
+
 def _target_span(unit: ParagraphUnit, index: int) -> tuple[int, int]:
     """Where sentence ``index``'s translation sits in the joined translation text."""
     start = 0
-    for position, target in enumerate(unit.targets):
-        piece = (
-            "(translation failed)"
-            if position in unit.failed
-            else (target if target is not None else PLACEHOLDER)
-        )
+    for position in range(len(unit.targets)):
+        piece = target_piece(unit, position)
         if position == index:
             return start, start + len(piece)
         start += len(piece) + 1

@@ -18,6 +18,23 @@ class TermMark(NamedTuple):
     end: int
     level: int
     """1 new, 2 learning, 3 almost known (see :data:`reader.ui.highlights.STATUS_LEVELS`)."""
+    term_id: int = 0
+    """The term marked (0: not known); its gloss in the translation gets the same colour."""
+
+
+@dataclass(frozen=True)
+class SentenceDetails:
+    """What a sentence's translation says beyond its text."""
+
+    confidence: float | None = None
+    """0–1 (None: not measured); below the view's threshold the sentence is unsure."""
+    reason: str = ""
+    alternatives: tuple[str, ...] = ()
+    """The model's other hypotheses from the same decode, best first."""
+    user: str = ""
+    """``edit`` or ``alternative`` when the translation is the reader's own."""
+    glosses: tuple[tuple[int, str], ...] = ()
+    """(term id, gloss) of each glossary term the translation was steered to hold."""
 
 
 class SentenceTranslation(NamedTuple):
@@ -27,6 +44,7 @@ class SentenceTranslation(NamedTuple):
     sentence: int
     text: str | None
     failed: bool = False
+    details: SentenceDetails | None = None
 
 
 class WordSelection(NamedTuple):
@@ -47,6 +65,8 @@ class ParagraphUnit:
     failed: set[int] = field(default_factory=set)
     terms: list[TermMark] = field(default_factory=list)
     """Glossary terms in the source, drawn with ``$reader-term-N``."""
+    details: dict[int, SentenceDetails] = field(default_factory=dict)
+    """Per sentence: confidence, the reader's own translation, steered terms."""
 
     def __post_init__(self) -> None:
         if not self.spans:
