@@ -6,7 +6,7 @@ migration N brings a database to ``user_version`` N.
 
 from __future__ import annotations
 
-from reader.core import query_store, translation_records
+from reader.core import duplicates, query_store, translation_records
 
 # Never edit a released migration: add a new one.
 _MIGRATION_1 = """
@@ -210,6 +210,15 @@ _MIGRATION_6 = query_store.MIGRATION
 # glossary steering (issue 12): the SQL is in reader.core.translation_records.
 _MIGRATION_7 = translation_records.MIGRATION
 
+# Feed settings (issue 14, item 3) are migration 8, written at the same time on another
+# branch: it only adds feed columns, and its text replaces this empty one on merging.
+_MIGRATION_8 = ""
+
+# Stories carried by several feeds (issue 14, item 6): each article's story and keys,
+# and the triggers carrying read and starred across copies; the SQL is in
+# reader.core.duplicates. Articles stored before it are linked when the store opens.
+_MIGRATION_9 = duplicates.MIGRATION
+
 MIGRATIONS: list[str] = [
     _MIGRATION_1,
     _MIGRATION_2,
@@ -218,5 +227,7 @@ MIGRATIONS: list[str] = [
     _MIGRATION_5,
     _MIGRATION_6,
     _MIGRATION_7,
+    _MIGRATION_8,
+    _MIGRATION_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

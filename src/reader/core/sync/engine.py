@@ -366,10 +366,36 @@ def _apply_items(
                 (article_id, account.id, item.id, int(item.is_read), int(item.is_saved)),
             )
             if cursor.rowcount:
-                connection.execute(
-                    "UPDATE articles SET read = ?, starred = ? WHERE id = ?",
-                    (int(item.is_read), int(item.is_saved), article_id),
-                )
+                _take_server_flags(store, account, item, article_id)
+
+
+def _take_server_flags(store: Store, account: Account, item: RemoteItem, article_id: int) -> None:
+    """A new item takes the server's read and starred flags. One that is a copy of a
+    story already stored (from another feed) keeps the story's flags where they are
+    set (read if any copy was read, starred if any was starred); where that differs
+    from the server's, the change is queued for pushing like any local change."""
+    connection = store.connection
+    server = {"read": int(item.is_read), "starred": int(item.is_saved)}
+    if not store.story_copies(article_id):
+        connection.execute(
+            "UPDATE articles SET read = ?, starred = ? WHERE id = ?",
+            (server["read"], server["starred"], article_id),
+        )
+        return
+    connection.execute(
+        "UPDATE articles SET read = max(read, ?), starred = max(starred, ?) WHERE id = ?",
+        (server["read"], server["starred"], article_id),
+    )
+    row = connection.execute(
+        "SELECT read, starred FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    for flag, value in server.items():
+        if int(row[flag]) != value:
+            connection.execute(
+                "INSERT OR REPLACE INTO account_push (account_id, remote_id, flag, value, changed)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (account.id, item.id, flag, int(row[flag]), precise_now()),
+            )
 
 
 def _apply_flags(store: Store, account: Account, unread: set[int], saved: set[int]) -> int:
