@@ -22,51 +22,26 @@ from reader.core.text import NEEDS_LINE_CLEANING, clean_line
 MAX_ENTRIES = 2_000_000
 """Entries one dictionary may hold (KRDict has about 50,000, JMdict-sized Yomitan
 dictionaries a few hundred thousand)."""
-
-
 MAX_HEADWORD_CHARS = 200
-
-
 MAX_TEXT_CHARS = 2_000
 """A gloss, definition or attribution longer than this is cut (with an ellipsis)."""
-
-
 MAX_SENSES = 64
-
-
 MAX_GLOSSES = 32
-
-
 MAX_LINE_BYTES = 64 * 1024
-
-
 MAX_MEMBER_BYTES = 256 * 2**20
 """Largest zip member inflated (a KRDict volume is about 40 MB)."""
-
-
 MAX_INDEX_BYTES = 1 * 2**20
 """Largest Yomitan ``index.json`` (parsed whole; real ones are a few hundred bytes)."""
-
-
 MAX_ROW_CHARS = 1 * 2**20
 """Largest single term row of a Yomitan term bank (banks are read row by row)."""
-
-
 MAX_TOTAL_INFLATED_BYTES = 4 * 2**30
-
-
 MAX_MEMBERS = 10_000
-
-
 MAX_JSON_DEPTH = 40
-
-
 HEAD_BYTES = 64 * 1024
 
 
 _NEEDS_CLEANING = NEEDS_LINE_CLEANING
 """Skipping clean_line's regexes for strings that need nothing makes an import a fifth faster."""
-
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes read, total bytes) as a file is imported."""

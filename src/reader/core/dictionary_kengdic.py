@@ -22,13 +22,9 @@ from reader.core.dictionary_entries import (
 )
 
 KENGDIC_LICENCE = "MPL 2.0 or LGPL 2.0+"
-
-
 KENGDIC_ATTRIBUTION = (
     "kengdic, by Joe Speigle and the ezcorean.com contributors, github.com/garfieldnate/kengdic"
 )
-
-
 KENGDIC_COLUMNS = ("id", "surface", "hanja", "gloss", "level", "created", "source")
 
 

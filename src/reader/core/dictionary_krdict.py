@@ -31,8 +31,6 @@ from reader.core.dictionary_entries import (
 )
 
 KRDICT_LICENCE = "CC BY-SA 2.0 KR"
-
-
 KRDICT_ATTRIBUTION = (
     "한국어기초사전 (Basic Korean Dictionary), © National Institute of Korean Language "
     "(국립국어원), krdict.korean.go.kr, licensed CC BY-SA 2.0 KR"

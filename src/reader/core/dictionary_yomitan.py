@@ -36,11 +36,7 @@ def _check_depth(value: Any, label: str) -> None:
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
-
-
 _JSON_DECODER = json.JSONDecoder()
-
-
 _READ_CHARS = 1 << 20
 
 
