@@ -12,10 +12,11 @@ same run, each figure the best of five:
 3. ``count``  — ``Store.count_articles(unread=True)`` (the sidebar's "All unread",
    copies counted once) against a plain ``count(*)``.
 
-Last run (2 cores shared with five other jobs, 2026-12-02; 20,000 articles): store
-3.6 s against 2.0 s without linking (about 80 µs an article); a page of 200 3.3 ms
-against 1.6 ms (unread only: 14-35 ms against 14 ms, noisy); the unread count
-10-16 ms against 1-2 ms. Run:
+Last run (2 cores shared with five other jobs, 2026-12-02; 20,000 articles, 1,900 of
+them copies): storing 6.7 s against 3.2 s without linking (about 170 µs an article,
+most of it computing the keys); a page of 200 9.3 ms against 1.5 ms for the plain
+query; the unread page 30 ms against 6 ms; the unread count 5.5 ms against 0.6 ms.
+Run:
 
     .venv/bin/python benchmarks/bench_duplicates.py [--articles N]
 """
