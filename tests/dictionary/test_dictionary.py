@@ -273,9 +273,9 @@ def test_yomitan_banks_are_read_row_by_row_across_any_read_boundary(
     whole = DictionaryStore(tmp_path / "whole.sqlite")
     whole.install(yomitan_zip)
     expected = [lookup(whole, word).entries for word in ("외교", "배", "악성", "summit")]
-    from reader.core import dictionary_formats
+    from reader.core import dictionary_yomitan
 
-    monkeypatch.setattr(dictionary_formats, "_READ_CHARS", 7)
+    monkeypatch.setattr(dictionary_yomitan, "_READ_CHARS", 7)
     pieces = DictionaryStore(tmp_path / "pieces.sqlite")
     assert pieces.install(yomitan_zip).entry_count == 14
     assert [lookup(pieces, word).entries for word in ("외교", "배", "악성", "summit")] == expected

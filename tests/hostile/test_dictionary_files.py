@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import dictionary_formats
+from reader.core import dictionary_formats, dictionary_zips
 from reader.core.dictionary import DictionaryError, DictionaryStore, lemma_of
 from reader.core.text import clean_line
 from tests.dictionary.conftest import KENGDIC_TSV, KRDICT_XML, YOMITAN_DIR, build_yomitan_zip
@@ -145,7 +145,7 @@ def test_zip_bomb_member_is_cut_off(
     installed: DictionaryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Inflated bytes are counted as they come, whatever the member's header says."""
-    monkeypatch.setattr(dictionary_formats, "MAX_MEMBER_BYTES", 2 * 2**20)
+    monkeypatch.setattr(dictionary_zips, "MAX_MEMBER_BYTES", 2 * 2**20)
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(YOMITAN_DIR / "index.json", "index.json")
@@ -284,7 +284,7 @@ def test_zipped_xml_volume_is_cut_off_while_streaming(
     installed: DictionaryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The cap also holds inside lxml's reads of a zipped KRDict volume."""
-    monkeypatch.setattr(dictionary_formats, "MAX_MEMBER_BYTES", 1 * 2**20)
+    monkeypatch.setattr(dictionary_zips, "MAX_MEMBER_BYTES", 1 * 2**20)
     bomb = tmp_path / "krdict.zip"
     padding = "<!--" + " " * (8 * 2**20) + "-->"
     xml = KRDICT_XML.read_text(encoding="utf-8").replace("<Lexicon>", "<Lexicon>" + padding)

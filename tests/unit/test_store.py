@@ -317,3 +317,43 @@ def test_term_and_search_filters_take_backslash_percent_and_underscore_literally
     feed, _ = store.add_feed("http://example.test/feed")
     store.upsert_entries(feed.id, [entry("1", title="x\\%y"), entry("2", title="x\\zy")])
     assert [article.title for article in store.search("\\%")] == ["x\\%y"]
+
+
+def test_migration_9_links_the_stories_already_stored_and_keeps_the_data(
+    tmp_path: Path,
+) -> None:
+    """A database from before migration 9 (at 8) gains the stories: copies already
+    stored are linked, every article and flag stays, the backup is written."""
+    path = tmp_path / "reader.db"
+    store = Store(path)
+    first, _ = store.add_feed("http://127.0.0.1:1/a.xml", "A")
+    second, _ = store.add_feed("http://127.0.0.1:1/b.xml", "B")
+    store.upsert_entries(
+        first.id, [EntryData("a1", "Story", ["x"], url="http://n.example/s?utm_source=a")]
+    )
+    store.upsert_entries(second.id, [EntryData("b1", "Story", ["y"], url="http://n.example/s")])
+    store.upsert_entries(second.id, [EntryData("b2", "Other", ["z"], url="http://n.example/o")])
+    ids = {row[0]: int(row[1]) for row in store.query("SELECT guid, id FROM articles")}
+    store.close()
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TRIGGER story_read_follows")
+    connection.execute("DROP TRIGGER story_starred_follows")
+    connection.execute("DROP TABLE article_stories")
+    connection.execute("UPDATE articles SET read = 1 WHERE guid = 'b1'")
+    connection.execute("UPDATE articles SET starred = 1 WHERE guid = 'a1'")
+    connection.execute("PRAGMA user_version = 8")
+    connection.commit()
+    connection.close()
+    store = Store(path)
+    assert store.schema_version() == 9
+    assert (tmp_path / "reader.db.v8.bak").exists()
+    assert store.count_articles() == 2 and len(store.query("SELECT id FROM articles")) == 3
+    assert store.story_copies(ids["a1"]) == [ids["b1"]]
+    for guid in ("a1", "b1"):  # read on one copy and starred on the other: both, on both
+        article = store.article(ids[guid])
+        assert article is not None and (article.read, article.starred) == (True, True)
+    other = store.article(ids["b2"])
+    assert other is not None and (other.read, other.starred, other.copies) == (False, False, [])
+    store.set_flag([ids["a1"]], "read", False)
+    assert store.article(ids["b1"]).read is False  # type: ignore[union-attr]
+    store.close()

@@ -23,7 +23,9 @@ def print_json(value: Any) -> None:
 
 
 def summary_json(article: ArticleSummary) -> dict[str, Any]:
-    return {
+    """An article as ``list --json`` prints it; a story carried by several feeds adds
+    ``sources`` (their titles) and ``duplicates`` (the other copies' ids)."""
+    payload: dict[str, Any] = {
         "id": article.id,
         "feed_id": article.feed_id,
         "title": article.title,
@@ -32,6 +34,9 @@ def summary_json(article: ArticleSummary) -> dict[str, Any]:
         "read": article.read,
         "starred": article.starred,
     }
+    if article.copies:
+        payload.update(sources=article.sources, duplicates=article.copies)
+    return payload
 
 
 def plural(count: int, word: str) -> str:
@@ -58,7 +63,8 @@ def local_time(stamp: str | None, with_time: bool = True) -> str:
 def _summary_line(article: ArticleSummary) -> str:
     marks = ("*" if article.starred else " ") + (" " if article.read else "N")
     date = local_time(article.published, with_time=False)
-    return f"{article.id:>6} {marks} {date:10} {article.title}"
+    sources = f"  ({' · '.join(article.sources)})" if article.copies else ""
+    return f"{article.id:>6} {marks} {date:10} {article.title}{sources}"
 
 
 def print_summaries(articles: list[ArticleSummary], as_json: bool) -> None:

@@ -22,16 +22,17 @@ attribution go wherever its text is shown.
 An install runs in one transaction: the previous copy of the same dictionary is
 replaced only when the new one has been read to its end, so a failed import leaves
 the installed dictionaries exactly as they were.
+
+This module holds the database (:class:`DictionaryStore`); the keys are made in
+:mod:`~reader.core.dictionary_keys` and the answers are the types of
+:mod:`~reader.core.dictionary_results`, both re-exported here; the files are read by
+:mod:`~reader.core.dictionary_formats`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,13 +41,22 @@ from reader.core.dictionary_formats import (
     MAX_ENTRIES,
     DictionaryFile,
     DictionaryFormatError,
-    DictionaryInfo,
     Entry,
     ProgressCallback,
-    Sense,
     open_dictionary,
     text_field,
 )
+from reader.core.dictionary_keys import dictionary_name as dictionary_name
+from reader.core.dictionary_keys import gloss_parts as gloss_parts
+from reader.core.dictionary_keys import headword_keys as headword_keys
+from reader.core.dictionary_keys import lemma_key as lemma_key
+from reader.core.dictionary_keys import lemma_of as lemma_of
+from reader.core.dictionary_keys import word_language as word_language
+from reader.core.dictionary_results import Dictionary as Dictionary
+from reader.core.dictionary_results import DictionaryError as DictionaryError
+from reader.core.dictionary_results import LookupEntry as LookupEntry
+from reader.core.dictionary_results import LookupResult as LookupResult
+from reader.core.dictionary_results import _lookup_entry, _senses_json
 from reader.core.files import path_text
 from reader.core.thread_connections import ThreadConnections
 
@@ -54,12 +64,7 @@ SCHEMA_VERSION = 1
 DATABASE_NAME = "dictionaries.sqlite"
 BATCH_SIZE = 2_000
 PREFIX_LIMIT = 20
-_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
-_LATIN = re.compile("[A-Za-z]")
-_KOREAN_MARKERS = re.compile(r"[\s^\-·]+|\d+$")
-_GLOSS_SPLIT = re.compile(r"[;,/]|\bor\b")
-_GLOSS_ARTICLE = re.compile(r"^(?:to|a|an|the)\s+", re.IGNORECASE)
-_MAX_GLOSS_KEY_WORDS = 3
+
 
 _SCHEMA = """
 CREATE TABLE dictionaries (
@@ -95,123 +100,6 @@ CREATE TABLE gloss_keys (
 ) WITHOUT ROWID;
 CREATE INDEX gloss_keys_entry ON gloss_keys(entry_id);
 """
-
-
-class DictionaryError(Exception):
-    """An expected failure (unknown dictionary, unreadable file) with a one-line message."""
-
-
-@dataclass(frozen=True)
-class Dictionary:
-    name: str
-    title: str
-    format: str
-    revision: str
-    licence: str
-    attribution: str
-    entry_count: int
-    installed: str
-    source_file: str
-
-    @property
-    def credit(self) -> str:
-        """Its licence and attribution, for wherever its text is shown."""
-        parts = [self.licence and f"licence: {self.licence}", self.attribution]
-        return " · ".join(part for part in parts if part) or "no licence or attribution given"
-
-
-@dataclass(frozen=True)
-class LookupEntry:
-    headword: str
-    lemma: str
-    match: str
-    """``exact`` (the headword is the lemma), ``gloss`` (an English gloss is the word)
-    or ``compound`` (the headword starts with the lemma)."""
-    reading: str
-    hanja: str
-    pos: str
-    level: str
-    senses: tuple[Sense, ...]
-    dictionary: str
-    """The name of the dictionary it comes from (see :class:`LookupResult.dictionaries`)."""
-
-    @property
-    def heading(self) -> str:
-        """``외교 (外交) [외ː교]  명사, 중급``: the headword, its hanja and reading, part of
-        speech and level, as far as the dictionary gives them."""
-        heading = self.headword
-        if self.hanja:
-            heading += f" ({self.hanja})"
-        if self.reading and self.reading != self.headword:
-            heading += f" [{self.reading}]"
-        details = ", ".join(part for part in (self.pos, self.level) if part)
-        return heading + (f"  {details}" if details else "")
-
-    def sense_lines(self) -> list[str]:
-        """Each sense as one line: gloss — definition (native text)."""
-        lines = []
-        for sense in self.senses:
-            text = " — ".join(part for part in (sense.gloss, sense.definition) if part)
-            if sense.native:
-                text = f"{text} ({sense.native})" if text else sense.native
-            lines.append(text)
-        return lines
-
-
-@dataclass(frozen=True)
-class LookupResult:
-    query: str
-    lemma: str
-    entries: list[LookupEntry]
-    dictionaries: dict[str, Dictionary]
-    """The dictionaries the entries come from, by name, for their attribution."""
-
-
-def lemma_key(text: str) -> str:
-    """The key a headword (or a looked-up lemma) is stored under."""
-    text = unicodedata.normalize("NFC", text).strip().lower()
-    if _HANGUL.search(text):
-        return _KOREAN_MARKERS.sub("", text) or text
-    return " ".join(text.split())
-
-
-def _is_english(headword: str) -> bool:
-    return bool(_LATIN.search(headword)) and not _HANGUL.search(headword)
-
-
-def headword_keys(headwords: list[str]) -> list[str]:
-    """Headwords' lemma keys; English headwords go through the English stemmer (in one
-    batch), so that a dictionary's ``summits`` and a reader's ``summit`` meet."""
-    keys = [lemma_key(headword) for headword in headwords]
-    english = [index for index, headword in enumerate(headwords) if _is_english(headword)]
-    if english:
-        from reader.core.terms import lemmas_for
-
-        lemmas = lemmas_for([headwords[index] for index in english], "en")
-        for index, lemma in zip(english, lemmas, strict=True):
-            keys[index] = lemma_key(lemma) or keys[index]
-    return keys
-
-
-def gloss_parts(senses: Iterable[Sense]) -> list[str]:
-    """An entry's short English glosses (``to eat; to have`` → ``eat``, ``have``): the
-    words an English lookup finds the Korean entry by."""
-    parts: list[str] = []
-    for sense in senses:
-        for part in _GLOSS_SPLIT.split(sense.gloss):
-            part = _GLOSS_ARTICLE.sub("", part.strip().strip(".()[]\"'"))
-            if 0 < len(part.split()) <= _MAX_GLOSS_KEY_WORDS and _LATIN.search(part):
-                parts.append(part)
-    return list(dict.fromkeys(parts))
-
-
-def dictionary_name(info: DictionaryInfo) -> str:
-    """The short name ``dict remove`` takes: KRDict and kengdic have fixed ones, a
-    Yomitan dictionary its title in lowercase with dashes."""
-    if info.format != "yomitan":
-        return info.name
-    slug = re.sub(r"[^\w]+", "-", unicodedata.normalize("NFC", info.name).lower()).strip("-")
-    return slug[:80] or "yomitan"
 
 
 class DictionaryStore:
@@ -495,52 +383,3 @@ class DictionaryStore:
         names = {entry.dictionary for entry in entries}
         sources = {d.name: d for d in self.dictionaries() if d.name in names}
         return LookupResult(query=word, lemma=lemma, entries=entries, dictionaries=sources)
-
-
-def _senses_json(senses: tuple[Sense, ...]) -> str:
-    """Senses as compact JSON, empty fields left out (50,000 entries add up)."""
-    items = [
-        {
-            key: value
-            for key, value in (("g", s.gloss), ("d", s.definition), ("n", s.native))
-            if value
-        }
-        for s in senses
-    ]
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
-
-
-def _lookup_entry(match: str, row: Any) -> LookupEntry:
-    senses = tuple(
-        Sense(gloss=item.get("g", ""), definition=item.get("d", ""), native=item.get("n", ""))
-        for item in json.loads(row[7])
-    )
-    return LookupEntry(
-        headword=row[1],
-        lemma=row[2],
-        match=match,
-        reading=row[3],
-        hanja=row[4],
-        pos=row[5],
-        level=row[6],
-        senses=senses,
-        dictionary=row[8],
-    )
-
-
-def word_language(word: str) -> str:
-    """``ko`` for a word with Hangul, ``en`` for one with Latin letters, else ``other``."""
-    if _HANGUL.search(word):
-        return "ko"
-    return "en" if _LATIN.search(word) else "other"
-
-
-def lemma_of(word: str) -> str:
-    """The lemma a looked-up word is found under: kiwipiepy's for Korean (loaded only
-    here), the English stemmer's for English, the word itself otherwise."""
-    language = word_language(word)
-    if language == "other":
-        return unicodedata.normalize("NFC", word).strip()
-    from reader.core.terms import lemma_for
-
-    return lemma_for(word, language) or word

@@ -13,75 +13,51 @@ output for a Korean reader:
 * every string goes through :mod:`reader.core.text` before it leaves.
 
 feedparser is imported inside functions: it is slow to import.
+
+The parts: :mod:`~reader.core.feed_charsets` (bytes to text),
+:mod:`~reader.core.feed_xml` (the XML made safe), :mod:`~reader.core.feed_dates` and
+:mod:`~reader.core.feed_entries` (one entry to EntryData); this module runs them on a
+whole feed (:func:`parse_feed`, with its time budget and entry cap) and re-exports
+their names.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import hashlib
-import html
 import io
 import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reader.core.html import feed_links, html_to_paragraphs, looks_like_html
+from reader.core.feed_charsets import DETECTION_SAMPLE_BYTES as DETECTION_SAMPLE_BYTES
+from reader.core.feed_charsets import DecodedBody as DecodedBody
+from reader.core.feed_charsets import charset_from_content_type as charset_from_content_type
+from reader.core.feed_charsets import decode_body as decode_body
+from reader.core.feed_charsets import normalise_encoding as normalise_encoding
+from reader.core.feed_dates import KST as KST
+from reader.core.feed_dates import _entry_date, _register_date_handlers
+from reader.core.feed_dates import has_timezone as has_timezone
+from reader.core.feed_dates import to_utc_iso as to_utc_iso
+from reader.core.feed_entries import LANGUAGE_SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
+from reader.core.feed_entries import MAX_GUID_CHARS as MAX_GUID_CHARS
+from reader.core.feed_entries import MAX_TITLE_CHARS as MAX_TITLE_CHARS
+from reader.core.feed_entries import UNTITLED as UNTITLED
+from reader.core.feed_entries import _detail_text as _detail_text
+from reader.core.feed_entries import _entry, _is_korean_feed, _joined
+from reader.core.feed_entries import _http_url as _http_url
+from reader.core.feed_entries import _paragraphs as _paragraphs
+from reader.core.feed_entries import entry_identity as entry_identity
+from reader.core.feed_xml import safe_xml as safe_xml
+from reader.core.html import feed_links
 from reader.core.models import EntryData
-from reader.core.text import clean_line, detect_language, hangul_ratio, split_plain_text
-from reader.core.urls import is_web_url, join_url
+from reader.core.text import clean_line
 
-KST = timedelta(hours=9)
-MAX_GUID_CHARS = 2048
-LANGUAGE_SAMPLE_CHARS = 600
 MAX_ENTRIES = 200_000
 """Entries read from one feed document. No real feed comes near; a hostile one of a
 million empty items would otherwise take minutes (100,000 entries take about 20 s)."""
-MAX_TITLE_CHARS = 1000
-UNTITLED = "(untitled)"
-DETECTION_SAMPLE_BYTES = 256 * 1024
-"""charset-normalizer reads at most this much of a body: enough to be sure, cheap on 10 MB."""
 
-_KOREAN_ENCODINGS = {"cp949", "euc_kr", "johab", "iso2022_kr"}
-_ENCODING_ALIASES = {
-    # EUC-KR as served in practice is Windows code page 949, a superset.
-    "euc_kr": "cp949",
-    "ks_c_5601_1987": "cp949",
-    "ksc5601": "cp949",
-    "x_windows_949": "cp949",
-    "windows_949": "cp949",
-    "uhc": "cp949",
-    # HTML and XML in the wild: Latin-1 labels mean Windows-1252.
-    "latin_1": "cp1252",
-    "iso8859_1": "cp1252",
-    "ascii": "cp1252",
-}
 
-_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?\?>", re.IGNORECASE)
-_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_DOCTYPE_START = re.compile(r"<!DOCTYPE", re.IGNORECASE)
-_SUBSET_END = re.compile(r"\]\s*+>")
-_ENTITY_START = re.compile(r"<!ENTITY", re.IGNORECASE)
 _ENTRY_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s>/])")
-_FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
-_HAS_TIMEZONE = re.compile(
-    r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UT|UTC|GMT|Z|[A-IK-Z]|[A-Z]{2,4}T|KST|JST))\s*$",
-    re.IGNORECASE,
-)
-_KOREAN_YMD = re.compile(
-    r"^\s*(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"
-    r"(?:\s*(오전|오후)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-)
-_KOREAN_AMPM = re.compile(
-    r"^\s*(\d{4})[-./](\d{1,2})[-./](\d{1,2})\.?\s*(오전|오후)\s*(\d{1,2}):(\d{2})(?::(\d{2}))?"
-)
-_LEFTOVER_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
-_ABSOLUTE_URL = re.compile(r"https?://", re.IGNORECASE)
-_HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
 
 class FeedParseError(Exception):
@@ -102,188 +78,6 @@ class ParsedFeed:
     updated: str | None = None
 
 
-@dataclass
-class DecodedBody:
-    text: str
-    encoding: str
-
-
-# -- character sets ------------------------------------------------------------------
-
-
-def normalise_encoding(label: str | None) -> str | None:
-    """Python's codec name for an encoding label, widened as browsers do; None if unknown."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    key = name.replace("-", "_")
-    return _ENCODING_ALIASES.get(key, key)
-
-
-def charset_from_content_type(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type, re.IGNORECASE)
-    return match.group(1) if match else None
-
-
-def decode_body(data: bytes, content_type: str | None = None) -> DecodedBody:
-    """Decode a feed or page body: BOM, HTTP charset, in-document label, then detection.
-
-    A declared encoding that does not decode cleanly, or decodes into text that
-    cannot be the document (see :func:`_sensible`), is not trusted: the next label,
-    then UTF-8, then detection is tried. Undecodable bytes become U+FFFD, never an
-    exception.
-    """
-    bom = _bom_encoding(data)
-    if bom:
-        return DecodedBody(data.decode(bom, errors="replace").lstrip("\ufeff"), bom)
-    declared = [
-        normalise_encoding(charset_from_content_type(content_type)),
-        normalise_encoding(_in_document_label(data)),
-    ]
-    for encoding in [e for e in declared if e] + ["utf_8"]:
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if _sensible(text, data):
-            return DecodedBody(text, encoding)
-    detected = _detect_encoding(data)
-    return DecodedBody(data.decode(detected, errors="replace"), detected)
-
-
-def _sensible(text: str, data: bytes) -> bool:
-    """Whether a decoding can be the document: no NUL (UTF-16 bytes read as UTF-8), and
-    a body whose bytes open with ``<`` still opens with ``<`` (``charset=utf-16`` on a
-    UTF-8 body turned ``<?xml`` into ``㼼浸``)."""
-    head = text[:4096]
-    if "\x00" in head:
-        return False
-    return data.lstrip()[:1] != b"<" or head.lstrip()[:1] == "<"
-
-
-def _bom_encoding(data: bytes) -> str | None:
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf_8_sig"),
-        (codecs.BOM_UTF32_LE, "utf_32"),
-        (codecs.BOM_UTF32_BE, "utf_32"),
-        (codecs.BOM_UTF16_LE, "utf_16"),
-        (codecs.BOM_UTF16_BE, "utf_16"),
-    ):
-        if data.startswith(bom):
-            return name
-    return None
-
-
-def _in_document_label(data: bytes) -> str | None:
-    head = data[:2048]
-    declaration = _XML_DECLARATION.match(head)
-    if declaration:
-        found = _DECLARED_ENCODING.search(declaration.group(0))
-        if found:
-            return found.group(1).decode("ascii")
-    meta = _META_CHARSET.search(head)
-    return meta.group(1).decode("ascii") if meta else None
-
-
-def _detect_encoding(data: bytes) -> str:
-    """charset-normalizer's best guess; Korean code pages are preferred when they decode."""
-    from charset_normalizer import from_bytes
-
-    sample = data[:DETECTION_SAMPLE_BYTES]
-    matches = from_bytes(sample)
-    best = matches.best()
-    guess = normalise_encoding(best.encoding) if best is not None else None
-    if guess in _KOREAN_ENCODINGS:
-        return "cp949"
-    if _decodes_as_korean(sample):
-        return "cp949"
-    return guess or "cp1252"
-
-
-def _decodes_as_korean(sample: bytes) -> bool:
-    """Whether the bytes are valid CP949 and read as mostly Hangul."""
-    try:
-        text = sample.decode("cp949")
-    except UnicodeDecodeError:
-        # A sample cut in the middle of a character still counts.
-        try:
-            text = sample[:-1].decode("cp949")
-        except UnicodeDecodeError:
-            return False
-    return hangul_ratio(text) >= 0.3
-
-
-# -- preparing the XML ---------------------------------------------------------------
-
-
-def safe_xml(text: str) -> str:
-    """The document without its DOCTYPE and entity declarations, labelled UTF-8.
-
-    Without declarations expat knows only the five XML entities, so neither an
-    entity bomb nor an external entity can do anything; feedparser's loose
-    parser then keeps undefined references as text.
-    """
-    text = text.lstrip()
-    start = _FIRST_ELEMENT.search(text)
-    head_end = start.start() if start else len(text)
-    head, rest = text[:head_end], text[head_end:]
-    head = _without_declarations(head, _DOCTYPE_START, subset=True)
-    head = _without_declarations(head, _ENTITY_START, subset=False)
-    return _relabelled_utf8(head) + rest
-
-
-def _without_declarations(head: str, start: re.Pattern[str], *, subset: bool) -> str:
-    """``head`` without the declarations that begin with ``start`` and end at the next ``>``
-    (a DOCTYPE's internal subset ``[…]`` ends at ``]>``).
-
-    One pass, never rescanning: a regex over ``'<!DOCTYPE ' * 40000`` scanned to the end
-    from every start (26 s for 400 KB). A declaration with no ``>`` after it stays, and so
-    do the ones after it, as before.
-    """
-    kept: list[str] = []
-    position = 0
-    subset_end: re.Match[str] | None = None
-    subset_end_missing = False
-    while (found := start.search(head, position)) is not None:
-        close = head.find(">", found.end())
-        if close < 0:
-            break
-        end = close + 1
-        bracket = head.find("[", found.end(), close) if subset else -1
-        if bracket >= 0 and not subset_end_missing:
-            if subset_end is None or subset_end.start() < bracket:
-                subset_end = _SUBSET_END.search(head, bracket)
-                subset_end_missing = subset_end is None
-            if subset_end is not None:
-                end = subset_end.end()
-        kept.append(head[position : found.start()])
-        position = end
-    kept.append(head[position:])
-    return "".join(kept)
-
-
-def _relabelled_utf8(head: str) -> str:
-    """The first ``<?xml … ?>`` declaration says UTF-8 (the text is re-encoded so).
-
-    A declaration ends at its first ``>``, which must follow ``?``; candidates that
-    share a ``>`` share its verdict, so each ``>`` is looked at once.
-    """
-    position = 0
-    while (start := head.find("<?xml", position)) >= 0:
-        close = head.find(">", start + 5)
-        if close < 0:
-            break
-        if head[close - 1] == "?" and close - 1 >= start + 5:
-            return head[:start] + '<?xml version="1.0" encoding="utf-8"?>' + head[close + 1 :]
-        position = close + 1
-    return head
-
-
 def limit_entries(text: str, limit: int | None = None) -> tuple[str, bool]:
     """The document cut before its entry number ``limit + 1``, and whether it was cut.
 
@@ -295,171 +89,6 @@ def limit_entries(text: str, limit: int | None = None) -> tuple[str, bool]:
         if count == limit:
             return text[: match.start()], True
     return text, False
-
-
-# -- dates ---------------------------------------------------------------------------
-
-
-def _korean_date_handler(value: str) -> time.struct_time | None:
-    """feedparser date handler for ``2004년 05월 28일 01:31:15`` and ``2004-05-25 오후 11:23:17``.
-
-    Returns the wall-clock time as if it were UTC; :func:`_entry_date` then reads
-    a date without a zone in a Korean feed as KST.
-    """
-    match = _KOREAN_YMD.match(value) or _KOREAN_AMPM.match(value)
-    if not match:
-        return None
-    year, month, day, ampm, hour, minute, second = match.groups()
-    hours = int(hour or 0) % 12 if ampm else int(hour or 0)
-    if ampm == "오후":
-        hours += 12
-    moment = datetime(int(year), int(month), int(day), hours, int(minute or 0), int(second or 0))
-    return moment.timetuple()
-
-
-_handlers_registered = False
-
-
-def _register_date_handlers() -> None:
-    global _handlers_registered
-    if _handlers_registered:
-        return
-    import feedparser
-
-    feedparser.registerDateHandler(_korean_date_handler)
-    _handlers_registered = True
-
-
-def has_timezone(raw: str) -> bool:
-    """Whether a date string names its zone (``Z``, ``+0900``, ``GMT``, ``KST`` …)."""
-    if re.search(r"[가-힣]", raw):
-        return False
-    return _HAS_TIMEZONE.search(raw.strip()) is not None
-
-
-def to_utc_iso(parsed: Any, raw: str | None, korean: bool) -> str | None:
-    """feedparser's UTC tuple as ISO 8601; zone-less dates of Korean feeds are KST."""
-    if not parsed:
-        return None
-    try:
-        year, month, day, hour, minute, second = (int(part) for part in parsed[:6])
-        moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if raw and not has_timezone(raw) and (korean or re.search(r"[가-힣]", raw)):
-        with contextlib.suppress(OverflowError):
-            moment -= KST
-    return moment.isoformat()
-
-
-def _entry_date(entry: Mapping[str, Any], key: str, korean: bool) -> str | None:
-    return to_utc_iso(entry.get(f"{key}_parsed"), entry.get(key), korean)
-
-
-# -- entries -------------------------------------------------------------------------
-
-
-def _detail_text(value: str | None, detail: Mapping[str, Any] | None, base: str | None) -> str:
-    """One line of text from a feedparser field, reading HTML when it is HTML."""
-    if not value:
-        return ""
-    kind = (detail or {}).get("type", "text/plain")
-    if kind in _HTML_TYPES or (kind != "text/plain" and looks_like_html(value)):
-        return _unescape_leftovers(clean_line(" ".join(html_to_paragraphs(value, base))))
-    return clean_line(value)
-
-
-def _body(entry: Mapping[str, Any], base: str | None) -> tuple[list[str], bool]:
-    """The entry's paragraphs and whether they are only a summary."""
-    contents = [c for c in entry.get("content") or [] if c.get("value")]
-    if contents:
-        chosen = max(contents, key=lambda c: len(c.get("value", "")))
-        return _paragraphs(chosen["value"], chosen.get("type"), base), False
-    summary = entry.get("summary") or ""
-    detail = entry.get("summary_detail") or {}
-    return _paragraphs(summary, detail.get("type"), base), True
-
-
-def _paragraphs(value: str, kind: str | None, base: str | None) -> list[str]:
-    if kind in _HTML_TYPES or (kind != "text/plain" and looks_like_html(value)):
-        return [_unescape_leftovers(p) for p in html_to_paragraphs(value, base)]
-    return split_plain_text(value)
-
-
-def _unescape_leftovers(text: str) -> str:
-    """Text of an over-escaped feed (``&amp;amp;lt;``) still shows ``&lt;``: decode it once more.
-
-    Korean papers quote titles in angle brackets (``<이상한 변호사 우영우>``), and
-    aggregators escape them one time too many; the reader should see the brackets.
-    """
-    if not _LEFTOVER_ENTITY.search(text):
-        return text
-    return clean_line(html.unescape(text))
-
-
-def _http_url(value: str | None, base: str | None) -> str | None:
-    """An absolute http(s) URL, or None (``javascript:``, ``data:``, ``file:`` are dropped)."""
-    cleaned = clean_line(value)
-    if not cleaned:
-        return None
-    absolute = join_url(base, cleaned) if not _ABSOLUTE_URL.match(cleaned) else cleaned
-    return absolute if absolute is not None and is_web_url(absolute) else None
-
-
-def _joined(base: str | None, relative: str | None) -> str | None:
-    """``relative`` (an ``xml:base``) resolved against ``base``; either may be missing."""
-    if not relative:
-        return base
-    return join_url(base, relative) or base
-
-
-def entry_identity(guid: str | None, link: str | None, title: str, date: str | None) -> str:
-    """The entry's guid, else its link, else a hash of its title and date."""
-    guid = clean_line(guid)[:MAX_GUID_CHARS]
-    if guid:
-        return guid
-    if link:
-        return link[:MAX_GUID_CHARS]
-    digest = hashlib.sha256(f"{title}\n{date or ''}".encode()).hexdigest()
-    return "sha256:" + digest[:32]
-
-
-def _entry(entry: Mapping[str, Any], feed_base: str | None, korean: bool) -> EntryData:
-    base = _joined(feed_base, (entry.get("title_detail") or {}).get("base"))
-    link = _http_url(entry.get("link"), base)
-    paragraphs, summary_only = _body(entry, base)
-    title = _detail_text(entry.get("title"), entry.get("title_detail"), base)[:MAX_TITLE_CHARS]
-    published = _entry_date(entry, "published", korean) or _entry_date(entry, "updated", korean)
-    updated = _entry_date(entry, "updated", korean)
-    raw_date = entry.get("published") or entry.get("updated")
-    guid = entry_identity(entry.get("id"), link, title, raw_date)
-    sample = " ".join([title, *paragraphs[:3]])[:LANGUAGE_SAMPLE_CHARS]
-    if not title:
-        title = paragraphs[0][:80] if paragraphs else UNTITLED
-    return EntryData(
-        guid=guid,
-        title=title,
-        paragraphs=paragraphs,
-        url=link,
-        author=clean_line(entry.get("author")) or None,
-        published=published,
-        updated=updated,
-        language=detect_language(sample) or ("ko" if korean else None),
-        summary_only=summary_only,
-    )
-
-
-def _is_korean_feed(feed: dict[str, Any], entries: list[dict[str, Any]], encoding: str) -> bool:
-    """Declared Korean, served in a Korean code page, or titled mostly in Hangul."""
-    language = str(feed.get("language") or "").lower()
-    if language.startswith("ko") or encoding in _KOREAN_ENCODINGS:
-        return True
-    titles = [str(feed.get("title") or "")]
-    titles += [str(entry.get("title") or "") for entry in entries[:20]]
-    return hangul_ratio(" ".join(titles)) >= 0.3
-
-
-# -- the whole feed ------------------------------------------------------------------
 
 
 def parse_feed(

@@ -62,6 +62,10 @@ class ArticleSummary:
     starred: bool
     feed_title: str = ""
     language: str | None = None
+    copies: list[int] = field(default_factory=list)
+    """The other stored copies of this story (from other feeds), oldest first."""
+    sources: list[str] = field(default_factory=list)
+    """The feeds carrying this story, this article's first; empty when it has no copy."""
 
 
 @dataclass

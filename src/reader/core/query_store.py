@@ -171,11 +171,21 @@ def select_articles(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[ArticleSummary]:
-    """The articles matching, newest first."""
+    """The articles matching, newest first, one per story (copies and sources named)."""
+    from reader.core.store import stories  # the store's schema imports this module
+
     where, params = _where(compiled, unread, starred)
-    sql = f"SELECT {SUMMARY_COLUMNS}{_FROM}{where}{_NEWEST_FIRST} LIMIT ? OFFSET ?"
-    rows = connection.execute(sql, [*params, -1 if limit is None else limit, offset])
-    return [_summary(row) for row in rows]
+    sql = f"SELECT {SUMMARY_COLUMNS}{_one_per_story(where)}{_NEWEST_FIRST} LIMIT ? OFFSET ?"
+    rows = connection.execute(sql, [*params, *params, -1 if limit is None else limit, offset])
+    return stories.with_sources(connection, [_summary(row) for row in rows])
+
+
+def _one_per_story(where: str) -> str:
+    """FROM and WHERE listing the matches one per story; the parameters go in twice."""
+    from reader.core.store import stories
+
+    condition = stories.first_copy_only(_FROM, where.removeprefix(" WHERE "))
+    return f"{_FROM}{stories.STORY_JOIN} WHERE {condition}"
 
 
 def _summary(row: sqlite3.Row) -> ArticleSummary:
@@ -196,15 +206,18 @@ def _summary(row: sqlite3.Row) -> ArticleSummary:
 def count_articles(
     connection: sqlite3.Connection, compiled: Compiled, *, unread: bool = False
 ) -> int:
+    """How many stories match (copies count once)."""
     where, params = _where(compiled, unread, False)
-    return int(connection.execute(f"SELECT count(*){_FROM}{where}", params).fetchone()[0])
+    sql = f"SELECT count(*){_one_per_story(where)}"
+    return int(connection.execute(sql, params * 2).fetchone()[0])
 
 
 def article_ids(
     connection: sqlite3.Connection, compiled: Compiled, *, unread: bool = False
 ) -> list[int]:
     where, params = _where(compiled, unread, False)
-    rows = connection.execute(f"SELECT articles.id{_FROM}{where}{_NEWEST_FIRST}", params)
+    sql = f"SELECT articles.id{_one_per_story(where)}{_NEWEST_FIRST}"
+    rows = connection.execute(sql, params * 2)
     return [int(row[0]) for row in rows]
 
 

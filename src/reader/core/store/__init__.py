@@ -11,9 +11,9 @@ another writer fail either: :meth:`Store.transaction` tries again until
 
 :class:`Store` is assembled from one mixin per concern, each over :class:`StoreBase`
 (connections and transactions): :mod:`~.feeds`, :mod:`~.articles` (with retention),
-:mod:`~.search`, :mod:`~.translations` (the cache), :mod:`~.meta`, :mod:`~.terms` and
-:mod:`~.vocabulary`; :mod:`~.schema` holds the migrations and :mod:`~.migrations`
-applies them; :mod:`~.sql` and :mod:`~.errors` are shared helpers.
+:mod:`~.search`, :mod:`~.translations` (the cache), :mod:`~.meta`, :mod:`~.terms`,
+:mod:`~.vocabulary` and :mod:`~.stories` (copies of one story); :mod:`~.schema` holds
+the migrations and :mod:`~.migrations` applies them; :mod:`~.sql` and :mod:`~.errors` are shared helpers.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from reader.core.store.schema import SCHEMA_VERSION as SCHEMA_VERSION
 from reader.core.store.search import SearchMixin
 from reader.core.store.sql import SQL_VARIABLES_PER_QUERY as SQL_VARIABLES_PER_QUERY
 from reader.core.store.sql import utc_now as utc_now
+from reader.core.store.stories import StoriesMixin
 from reader.core.store.terms import TermsMixin
 from reader.core.store.translations import TranslationCacheMixin
 from reader.core.store.vocabulary import VocabularyMixin
@@ -50,6 +51,7 @@ class Store(
     MetaMixin,
     TermsMixin,
     VocabularyMixin,
+    StoriesMixin,
     MigrationsMixin,
     StoreBase,
 ):
@@ -63,3 +65,4 @@ class Store(
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._migrate()
+        self.link_stories()

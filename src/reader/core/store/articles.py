@@ -11,6 +11,12 @@ from reader.core.filters import EVERY_ARTICLE, ArticleFilter
 from reader.core.models import Article, ArticleSummary, EntryData
 from reader.core.store.base import StoreBase
 from reader.core.store.sql import in_chunks, utc_now
+from reader.core.store.stories import (
+    STORY_JOIN,
+    first_copy_only,
+    link_articles,
+    with_sources,
+)
 
 SEARCH_SEPARATOR = "\n"
 """Between an article's paragraphs in the search index (the update trigger uses char(10))."""
@@ -31,6 +37,8 @@ class ArticlesMixin(StoreBase):
 
         An entry already stored (same guid) keeps its read and starred state and its
         annotations; only its text and metadata change, and only if they changed.
+        New entries that copy a story already stored (from another feed) are linked
+        to it (:mod:`~reader.core.store.stories`).
         """
         new = updated = 0
         now = utc_now()
@@ -94,6 +102,7 @@ class ArticlesMixin(StoreBase):
             connection.executemany(
                 "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", search_rows
             )
+            link_articles(connection, [int(row[0]) for row in search_rows if row[0] is not None])
         return new, updated
 
     def set_article_content(
@@ -110,16 +119,18 @@ class ArticlesMixin(StoreBase):
     def articles(
         self, which: ArticleFilter = EVERY_ARTICLE, *, limit: int | None = None, offset: int = 0
     ) -> list[ArticleSummary]:
-        """Summaries of the articles ``which`` keeps, newest first."""
+        """Summaries of the articles ``which`` keeps, newest first, one per story (its
+        copies and sources named)."""
         where, params = _article_filter(which)
         sql = (
-            f"SELECT {self._SUMMARY_COLUMNS} FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
-            f" WHERE {where}"
+            f"SELECT {self._SUMMARY_COLUMNS}{_FROM}{STORY_JOIN}"
+            f" WHERE {first_copy_only(_FROM, where)}"
             " ORDER BY coalesce(articles.published, articles.fetched) DESC, articles.id DESC"
             " LIMIT ? OFFSET ?"
         )
-        params += [-1 if limit is None else limit, offset]
-        return [article_summary(row) for row in self.query(sql, params)]
+        params += [*params, -1 if limit is None else limit, offset]
+        summaries = [article_summary(row) for row in self.query(sql, params)]
+        return with_sources(self.connection, summaries)
 
     def article(self, article_id: int) -> Article | None:
         rows = self.query(
@@ -131,13 +142,15 @@ class ArticlesMixin(StoreBase):
         if not rows:
             return None
         row = rows[0]
-        return Article(
+        article = Article(
             **article_summary(row).__dict__,
             author=row["author"],
             paragraphs=json.loads(row["content"]),
             guid=row["guid"],
             summary_only=bool(row["summary_only"]),
         )
+        with_sources(self.connection, [article])
+        return article
 
     def missing_articles(self, article_ids: Sequence[int]) -> list[int]:
         """The ids among ``article_ids`` that no stored article has, in the order given."""
@@ -189,12 +202,12 @@ class ArticlesMixin(StoreBase):
         return changed
 
     def article_ids(self, which: ArticleFilter = EVERY_ARTICLE) -> list[int]:
-        """The ids of every article :meth:`articles` would list with the same filter."""
+        """The ids of every article :meth:`articles` would list with the same filter
+        (one per story: changing its flags changes its copies')."""
         where, params = _article_filter(which)
         rows = self.query(
-            "SELECT articles.id FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
-            f" WHERE {where}",
-            params,
+            f"SELECT articles.id{_FROM}{STORY_JOIN} WHERE {first_copy_only(_FROM, where)}",
+            params * 2,
         )
         return [int(row[0]) for row in rows]
 
@@ -218,11 +231,12 @@ class ArticlesMixin(StoreBase):
         return cursor.rowcount
 
     def count_articles(self, which: ArticleFilter = EVERY_ARTICLE) -> int:
-        """How many articles :meth:`articles` would list with the same filter."""
+        """How many stories :meth:`articles` would list with the same filter (copies
+        count once)."""
         where, params = _article_filter(which)
         row = self.query(
-            f"SELECT count(*) FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id WHERE {where}",
-            params,
+            f"SELECT count(*){_FROM}{STORY_JOIN} WHERE {first_copy_only(_FROM, where)}",
+            params * 2,
         )[0]
         return int(row[0])
 
@@ -251,6 +265,9 @@ class ArticlesMixin(StoreBase):
                 (feed_id, before),
             )
         return cursor.rowcount
+
+
+_FROM = " FROM articles LEFT JOIN feeds ON feeds.id = articles.feed_id"
 
 
 def _article_filter(which: ArticleFilter) -> tuple[str, list[Any]]:

@@ -6,7 +6,7 @@ migration N brings a database to ``user_version`` N.
 
 from __future__ import annotations
 
-from reader.core import feed_settings, query_store, translation_records
+from reader.core import duplicates, feed_settings, query_store, translation_records
 
 # Never edit a released migration: add a new one.
 _MIGRATION_1 = """
@@ -214,6 +214,11 @@ _MIGRATION_7 = translation_records.MIGRATION
 # interval and retention of each feed: the SQL is in reader.core.feed_settings.
 _MIGRATION_8 = feed_settings.MIGRATION
 
+# Stories carried by several feeds (issue 14, item 6): each article's story and keys,
+# and the triggers carrying read and starred across copies; the SQL is in
+# reader.core.duplicates. Articles stored before it are linked when the store opens.
+_MIGRATION_9 = duplicates.MIGRATION
+
 MIGRATIONS: list[str] = [
     _MIGRATION_1,
     _MIGRATION_2,
@@ -223,5 +228,6 @@ MIGRATIONS: list[str] = [
     _MIGRATION_6,
     _MIGRATION_7,
     _MIGRATION_8,
+    _MIGRATION_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ from reader.core.models import ArticleSummary
 from reader.core.store.articles import SUMMARY_COLUMNS, article_summary
 from reader.core.store.base import StoreBase
 from reader.core.store.sql import like_containing
+from reader.core.store.stories import STORY_JOIN, first_copy_only, with_sources
 from reader.core.text import clean_line
 
 
@@ -17,6 +18,7 @@ class SearchMixin(StoreBase):
 
         The trigram index answers queries of three or more characters; shorter ones
         (most Korean words are two syllables) fall back to LIKE over the same table.
+        A story carried by several feeds is found once.
         """
         # Stored text went through clean_line (NFC, controls and invisible characters
         # out, spaces collapsed); a query typed or pasted in decomposed Hangul (NFD,
@@ -33,11 +35,14 @@ class SearchMixin(StoreBase):
                 "(articles_fts.title LIKE ? ESCAPE '\\' OR articles_fts.body LIKE ? ESCAPE '\\')"
             )
             params = [pattern, pattern]
-        sql = (
-            f"SELECT {SUMMARY_COLUMNS} FROM articles_fts"
-            " JOIN articles ON articles.id = articles_fts.rowid"
+        matching = (
+            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
             " LEFT JOIN feeds ON feeds.id = articles.feed_id"
-            f" WHERE {condition}"
+        )
+        sql = (
+            f"SELECT {SUMMARY_COLUMNS}{matching}{STORY_JOIN}"
+            f" WHERE {first_copy_only(matching, condition)}"
             " ORDER BY coalesce(articles.published, articles.fetched) DESC LIMIT ?"
         )
-        return [article_summary(row) for row in self.query(sql, [*params, limit])]
+        found = [article_summary(row) for row in self.query(sql, [*params, *params, limit])]
+        return with_sources(self.connection, found)

@@ -291,7 +291,8 @@ class _Page:
 
 def _meta_parts(article: Article | ArticleSummary) -> list[str]:
     published = (article.published or "")[:16].replace("T", " ")
-    return [article.feed_title, published, article.language or ""]
+    source = " · ".join(article.sources) if article.copies else article.feed_title
+    return [source, published, article.language or ""]
 
 
 def _saved_counts(service: ReaderService) -> list[tuple[str, str, int]]:

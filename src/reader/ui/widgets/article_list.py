@@ -28,6 +28,10 @@ LINE_CACHE_SIZE = 4_000
 """Rows fetched per query; a screen of rows is well under one page."""
 
 FEED_COLUMN = 16
+SOURCES_COLUMN = 26
+"""The feed column of a story carried by several feeds, on lists at least
+:data:`SOURCES_MIN_WIDTH` wide (``한겨레 · 연합뉴스``)."""
+SOURCES_MIN_WIDTH = 80
 AGE_COLUMN = 4
 KNOWN_COLUMN = 5
 """``100%``: the share of an article's words the reader knows (its difficulty)."""
@@ -233,6 +237,8 @@ class ArticleList(CursorLineView, can_focus=True):
         )
         when = age(summary.published, self._clock()).rjust(AGE_COLUMN)
         feed_width = FEED_COLUMN if width >= 60 else 0
+        if feed_width and summary.copies and width >= SOURCES_MIN_WIDTH:
+            feed_width = SOURCES_COLUMN  # the title gives way, the right columns stay put
         known_width = KNOWN_COLUMN if self.difficulties and width >= 50 else 0
         title_width = max(8, width - len(marks) - feed_width - known_width - AGE_COLUMN - 2)
         title_style = "article-list--read" if summary.read else "article-list--unread"
@@ -243,7 +249,7 @@ class ArticleList(CursorLineView, can_focus=True):
         row = Text.assemble(marks, title, " ")
         if feed_width:
             feed = Text(
-                plain(summary.feed_title), style=self._style("article-list--meta"), no_wrap=True
+                plain(_sources(summary)), style=self._style("article-list--meta"), no_wrap=True
             )
             feed.truncate(feed_width - 1, overflow="ellipsis", pad=True)
             row.append_text(feed)
@@ -259,3 +265,8 @@ class ArticleList(CursorLineView, can_focus=True):
         segments = list(text.render(self.app.console))
         strip = Strip(segments).apply_style(self._base_style)
         return strip.adjust_cell_length(width, style).simplify()
+
+
+def _sources(summary: ArticleSummary) -> str:
+    """The feed column: the feed, or every feed carrying the story ("한겨레 · 연합뉴스")."""
+    return " · ".join(summary.sources) if summary.copies else summary.feed_title
