@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         InstalledModel,
         ProgressCallback,
     )
+    from reader.core.prefetch import ArticleWork, PrefetchDone
     from reader.core.query import Compiled
     from reader.core.query_store import SavedSearch
     from reader.core.steering import Glossary
@@ -2202,6 +2203,58 @@ class ReaderService:
         from reader.core import translation_records
 
         return translation_records.kept_terms(self.store.connection)
+
+    # -- translating ahead: prefetch, new articles of a refresh (issue 14) -----------------
+
+    def translation_ready(self, article_ids: Sequence[int]) -> set[int]:
+        """The articles among these whose every sentence is in the translation cache of
+        the model its direction uses now (analysed ones: see ``translated``); one query."""
+        from reader.core import prefetch
+
+        translated = self._compiled_query("translated")
+        return prefetch.ready_among(self.store.connection, translated, article_ids)
+
+    def prepare_article(self, article_id: int) -> ArticleWork:
+        """The article's sentences and directions, as the app submits them to the queue."""
+        from reader.core import prefetch
+
+        def split(paragraphs: list[str], lang: str) -> list[list[Sentence]]:
+            return prefetch.split_by_language(self.split_paragraphs, paragraphs, lang)
+
+        return prefetch.prepare_article(self, article_id, split)
+
+    def translate_articles(
+        self, article_ids: Sequence[int], on_done: Callable[[PrefetchDone], None] | None = None
+    ) -> list[PrefetchDone]:
+        """Translate articles into the cache in order, as the app would, then analyse each
+        (so ``translated`` and the list's mark know it); one result per article."""
+        from reader.core import prefetch
+
+        def done(result: PrefetchDone) -> None:
+            if result.error is None:
+                self.article_difficulty(result.article_id)
+            if on_done is not None:
+                on_done(result)
+
+        return prefetch.translate_articles(
+            self.translation_queue, self.prepare_article, article_ids, done
+        )
+
+    def last_article_id(self) -> int:
+        """The newest article's id: :meth:`new_article_ids` takes what comes after it."""
+        from reader.core import prefetch
+
+        return prefetch.last_article_id(self.store.connection)
+
+    def new_article_ids(
+        self, after: int, feed_ids: Sequence[int] | None = None, limit: int | None = None
+    ) -> list[int]:
+        """Unread articles added after article ``after``, newest first, at most ``limit``
+        (default: ``[translation] per_refresh``)."""
+        from reader.core import prefetch
+
+        cap = self.config.translation.per_refresh if limit is None else limit
+        return prefetch.articles_after(self.store.connection, after, cap, feed_ids)
 
 
 def _looks_like_pair(text: str) -> bool:
