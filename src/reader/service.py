@@ -2211,8 +2211,11 @@ class ReaderService:
         the model its direction uses now (analysed ones: see ``translated``); one query."""
         from reader.core import prefetch
 
+        analysed = prefetch.with_sentences(self.store.connection, article_ids)
+        if not analysed:
+            return set()
         translated = self._compiled_query("translated")
-        return prefetch.ready_among(self.store.connection, translated, article_ids)
+        return prefetch.ready_among(self.store.connection, translated, analysed)
 
     def prepare_article(self, article_id: int) -> ArticleWork:
         """The article's sentences and directions, as the app submits them to the queue."""

@@ -345,6 +345,23 @@ def ready_among(
     return ready
 
 
+def with_sentences(connection: sqlite3.Connection, article_ids: Sequence[int]) -> list[int]:
+    """The articles among ``article_ids`` whose sentences are stored (analysed ones):
+    the only ones :func:`ready_among` can find ready, asked first so that a list of
+    articles never analysed costs no look at the installed models."""
+    found: list[int] = []
+    ids = list(dict.fromkeys(article_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = connection.execute(
+            "SELECT article_id FROM article_stats WHERE sentences IS NOT NULL"
+            f" AND article_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found += [int(row[0]) for row in rows]
+    return found
+
+
 def last_article_id(connection: sqlite3.Connection) -> int:
     """The newest article's id (0 for none): what a refresh adds comes after it."""
     return int(connection.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
