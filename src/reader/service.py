@@ -2204,6 +2204,32 @@ class ReaderService:
 
         return translation_records.kept_terms(self.store.connection)
 
+    # -- feed settings (issue 14): the logic is in reader.core.feed_settings ----------
+
+    def find_feed(self, feed: str) -> Feed:
+        """A feed by id, URL or title (a title two feeds share needs the id)."""
+        from reader.core.feed_settings import feeds_titled
+
+        found = self.store.feed(int(feed)) if feed.isdigit() else self.store.feed_by_url(feed)
+        titled = [found] if found is not None else feeds_titled(self.store.feeds(), feed)
+        if len(titled) > 1:
+            ids = ", ".join(str(each.id) for each in titled)
+            raise ServiceError(f"{len(titled)} feeds are titled {feed!r}: give the id ({ids})")
+        if not titled:
+            raise ServiceError(
+                f"no feed {feed!r} (give a feed id, URL or title; see `reader feeds`)"
+            )
+        return titled[0]
+
+    def set_feed_settings(self, feed: str, assignments: Sequence[str]) -> Feed:
+        """Apply ``key=value`` settings to a feed (id, URL or title), all or none."""
+        from reader.core.feed_settings import FeedSettingError, apply_assignments
+
+        try:
+            return apply_assignments(self.store, self.find_feed(feed), assignments)
+        except FeedSettingError as error:
+            raise ServiceError(str(error)) from None
+
     # -- translating ahead: prefetch, new articles of a refresh (issue 14) -----------------
 
     def translation_ready(self, article_ids: Sequence[int]) -> set[int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from reader.core.feed_settings import FeedSettings
+
 
 class FeedKind(StrEnum):
     FEED = "feed"
@@ -36,6 +38,8 @@ class Feed:
     last_error: str | None = None
     failure_count: int = 0
     unread: int = 0
+    settings: FeedSettings = field(default_factory=FeedSettings)
+    """The feed's own settings (full text, translation, direction, interval, retention)."""
 
     def filed_in(self, folder: str) -> bool:
         """Filed in ``folder`` or a folder inside it (``home/News`` is in ``home``), as

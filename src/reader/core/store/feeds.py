@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from reader.core.feed_settings import FeedSettings, settings_from_row
 from reader.core.models import DEMO_FEED_URL, LOCAL_FEED_URL, Feed, FeedKind
 from reader.core.store.base import StoreBase
 from reader.core.store.sql import utc_now
@@ -100,6 +101,22 @@ class FeedsMixin(StoreBase):
         rows = self.query(self._FEED_SELECT + " WHERE url = ?", (url,))
         return feed_from_row(rows[0]) if rows else None
 
+    def set_feed_settings(self, feed_id: int, settings: FeedSettings) -> None:
+        """Store one feed's own settings (validated by reader.core.feed_settings)."""
+        with self.transaction() as connection:
+            connection.execute(
+                "UPDATE feeds SET full_text = ?, translate = ?, direction = ?,"
+                " refresh_minutes = ?, retention_days = ? WHERE id = ?",
+                (
+                    settings.full_text,
+                    settings.translate,
+                    settings.direction,
+                    settings.refresh_minutes,
+                    settings.retention_days,
+                    feed_id,
+                ),
+            )
+
 
 def feed_from_row(row: sqlite3.Row) -> Feed:
     return Feed(
@@ -116,4 +133,5 @@ def feed_from_row(row: sqlite3.Row) -> Feed:
         last_error=row["last_error"],
         failure_count=row["failure_count"],
         unread=row["unread"],
+        settings=settings_from_row(row),
     )

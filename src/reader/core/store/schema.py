@@ -6,7 +6,7 @@ migration N brings a database to ``user_version`` N.
 
 from __future__ import annotations
 
-from reader.core import query_store, translation_records
+from reader.core import feed_settings, query_store, translation_records
 
 # Never edit a released migration: add a new one.
 _MIGRATION_1 = """
@@ -210,6 +210,10 @@ _MIGRATION_6 = query_store.MIGRATION
 # glossary steering (issue 12): the SQL is in reader.core.translation_records.
 _MIGRATION_7 = translation_records.MIGRATION
 
+# Per-feed settings (issue 14): full text, translation, direction override, refresh
+# interval and retention of each feed: the SQL is in reader.core.feed_settings.
+_MIGRATION_8 = feed_settings.MIGRATION
+
 MIGRATIONS: list[str] = [
     _MIGRATION_1,
     _MIGRATION_2,
@@ -218,5 +222,6 @@ MIGRATIONS: list[str] = [
     _MIGRATION_5,
     _MIGRATION_6,
     _MIGRATION_7,
+    _MIGRATION_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
