@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader import __version__
+from reader.cli_translate import TRANSLATE_HELP, translate_new_articles
 
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary, LookupEntry, LookupResult
@@ -626,6 +627,7 @@ def _feeds(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _refresh(service: ReaderService, args: argparse.Namespace) -> int:
+    before = service.last_article_id()  # what the refresh adds comes after it
     if args.json or not sys.stdout.isatty():
         results = service.refresh(args.feed, force=args.force)
     else:
@@ -638,6 +640,7 @@ def _refresh(service: ReaderService, args: argparse.Namespace) -> int:
         for result in results:
             print(_refresh_line(result))
         print(results.summary())
+    translate_new_articles(service, before, every_feed=args.translate)
     return refresh_exit_code(results)
 
 
@@ -738,6 +741,7 @@ def _add_feed_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     command.add_argument("feed", nargs="?", metavar="FEED", help="feed id or URL")
     command.add_argument("--force", action="store_true", help="also fetch failing feeds")
     _json_flag(command)
+    command.add_argument("--translate", action="store_true", help=TRANSLATE_HELP)
     command.set_defaults(handler=_refresh)
 
     command = sub.add_parser("import-opml", help="subscribe to the feeds of an OPML file")

@@ -2269,6 +2269,13 @@ class ReaderService:
             self.translation_queue, self.prepare_article, article_ids, done
         )
 
+    def auto_translate_feed_ids(self) -> list[int]:
+        """The feeds set to ``translate = "auto"``: their new articles are translated
+        after each refresh."""
+        from reader.core.feed_settings import AUTO
+
+        return [feed.id for feed in self.store.feeds() if feed.settings.translate == AUTO]
+
     def last_article_id(self) -> int:
         """The newest article's id: :meth:`new_article_ids` takes what comes after it."""
         from reader.core import prefetch

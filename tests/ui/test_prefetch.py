@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from pytest_httpserver import HTTPServer
 from textual.pilot import Pilot
 
 from reader.core.models import EntryData, Sentence
@@ -204,3 +205,52 @@ async def test_prefetch_zero_turns_it_off(service: ReaderService) -> None:
         await pilot.pause(1.5)
         assert main_screen(pilot).prefetch.pending() == []
         assert not all_cached(service, ids[1])
+
+
+def feed_xml(name: str, numbers: range) -> str:
+    """Korean items, ``numbers[0]`` the newest."""
+    items = "".join(
+        f"<item><title>{name} {number}</title><guid>{name}-{number}</guid>"
+        f"<description>{name}{number} {KO[number % 3]}</description>"
+        f"<pubDate>Fri, 01 Mar 2030 {20 - number:02d}:00:00 GMT</pubDate></item>"
+        for number in numbers
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
+        f"<link>http://127.0.0.1/</link>{items}</channel></rss>"
+    )
+
+
+async def test_a_refresh_translates_the_new_articles_of_auto_feeds_newest_first(
+    installed_tiny_models: object, httpserver: HTTPServer
+) -> None:
+    """After R, the new articles of the feed set to translate = "auto" (newest first, at
+    most per_refresh) wait on the background list and end up translated; the other
+    feed's new articles do not."""
+    httpserver.expect_request("/auto.xml").respond_with_data(feed_xml("자동", range(1)))
+    httpserver.expect_request("/other.xml").respond_with_data(feed_xml("수동", range(1)))
+    service = ReaderService()
+    service.config.translation.prefetch = 0  # only the refresh's list
+    service.config.translation.per_refresh = 2
+    try:
+        auto = service.add_feed(httpserver.url_for("/auto.xml")).feed
+        service.add_feed(httpserver.url_for("/other.xml"))
+        service.set_feed_settings(str(auto.id), ["translate=auto"])
+        httpserver.clear()
+        httpserver.expect_request("/auto.xml").respond_with_data(feed_xml("자동", range(1, 4)))
+        httpserver.expect_request("/other.xml").respond_with_data(feed_xml("수동", range(1, 4)))
+        app = make_app(service)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            held = HeldQueue(service)
+            await pilot.press("R")
+            prefetch = main_screen(pilot).prefetch
+            await wait_until(pilot, lambda: bool(prefetch.pending()), "queued")
+            titles = {s.id: s.title for s in service.list_articles(limit=100)}
+            assert [titles[a] for a in prefetch.pending()] == ["자동 1", "자동 2"]
+            held.release()
+            await wait_until(pilot, lambda: not prefetch.pending(), "translated")
+            ready = {titles[a] for a in titles if all_cached(service, a)}
+            assert ready == {"자동 1", "자동 2"}
+    finally:
+        service.close()

@@ -56,6 +56,8 @@ class ArticleSource(Protocol):
         self, paragraphs: list[str], direction: tuple[str, str]
     ) -> list[tuple[str, str] | None]: ...
 
+    def can_translate(self, source: str, target: str) -> bool: ...
+
 
 @dataclass(frozen=True)
 class ArticleWork:
@@ -96,11 +98,17 @@ def prepare_article(source: ArticleSource, article_id: int, split: Splitter) -> 
     """The article's sentences, directions and kept paragraphs, as the article screen
     would submit them (its text cleaned of control characters first, as shown).
 
-    Raises what ``source`` raises for an article that is gone or has no direction.
+    Raises NoModelError (before splitting anything) when no model translates the
+    article's direction, and what ``source`` raises for an article that is gone.
     """
+    from reader.core.packages.common import no_model_message
+    from reader.core.translation import NoModelError
+
     article = source.article(article_id)
     article.paragraphs = [strip_controls(paragraph) for paragraph in article.paragraphs]
     direction = source.direction_for(article)
+    if not source.can_translate(*direction):
+        raise NoModelError(no_model_message(*direction))
     sentences = split(article.paragraphs, direction[0])
     ways = source.paragraph_directions(article.paragraphs, direction)
     paragraphs = [[] if way is None else split for split, way in zip(sentences, ways, strict=True)]

@@ -104,6 +104,16 @@ class ListPrefetch:
         if article_ids:
             self._ensure().add(article_ids)
 
+    def after_refresh(self, before: int) -> None:
+        """(On the refresh's worker thread.) The articles a refresh added after article
+        ``before`` to feeds set to ``translate = "auto"``, newest first and at most
+        ``[translation] per_refresh``, are translated in the background."""
+        service = self._service()
+        feeds = service.auto_translate_feed_ids()
+        article_ids = service.new_article_ids(before, feeds) if feeds else []
+        if article_ids:
+            self._app.call_from_thread(self.translate_new, article_ids)
+
     def pending(self) -> list[int]:
         """The articles still to translate, in order."""
         return self._prefetcher.pending() if self._prefetcher is not None else []
@@ -155,7 +165,6 @@ class ListPrefetch:
         """The article as the article screen submits it (the prefetcher's thread); an
         article without a model for its direction is not split at all."""
         from reader.core.prefetch import prepare_article
-        from reader.core.translation import NoModelError
         from reader.ui.translation import split_paragraphs
 
         service = self._service()
@@ -163,9 +172,6 @@ class ListPrefetch:
         def split(paragraphs: list[str], lang: str) -> list[list[Sentence]]:
             return split_paragraphs(service, paragraphs, lang)
 
-        direction = service.direction_for(service.article(article_id))
-        if not service.can_translate(*direction):
-            raise NoModelError(f"no model for {direction[0]}→{direction[1]}")
         return prepare_article(service, article_id, split)
 
     def _done(self, done: PrefetchDone) -> None:
