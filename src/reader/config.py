@@ -148,6 +148,21 @@ class TranslationConfig:
         False,
         "Also measure each sentence's least sure word (one more pass of the model, no search).",
     )
+    prefetch: int = setting(
+        3,
+        "In the app, the next unread articles of the list translated in the background while\n"
+        "you read (and the one under the list cursor), when nothing else is translating;\n"
+        "0 turns this off.",
+        low=0,
+        high=50,
+    )
+    per_refresh: int = setting(
+        20,
+        'New articles translated after a refresh (of feeds with translate = "auto", or\n'
+        "every feed with `reader refresh --translate`), newest first: at most this many.",
+        low=0,
+        high=10000,
+    )
 
 
 LANGUAGES = ("ko", "en")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.cli.output import json_flag, local_time, plural, print_json
+from reader.cli.translate_new import TRANSLATE_HELP, translate_new_articles
 
 if TYPE_CHECKING:
     from reader.core.feeds import FeedRefreshResult, RefreshResults
@@ -95,6 +96,7 @@ def _feeds_set(service: ReaderService, args: argparse.Namespace) -> int:
 
 
 def _refresh(service: ReaderService, args: argparse.Namespace) -> int:
+    before = service.last_article_id()  # what the refresh adds comes after it
     if args.json or not sys.stdout.isatty():
         results = service.refresh(args.feed, force=args.force, all_feeds=args.all)
     else:
@@ -107,6 +109,7 @@ def _refresh(service: ReaderService, args: argparse.Namespace) -> int:
         for result in results:
             print(_refresh_line(result))
         print(results.summary())
+    translate_new_articles(service, before, every_feed=args.translate)
     return refresh_exit_code(results)
 
 
@@ -229,6 +232,7 @@ def add_feed_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     command.add_argument("--force", action="store_true", help="also fetch failing feeds")
     command.add_argument("--all", action="store_true", help="also feeds not due (refresh_minutes)")
     json_flag(command)
+    command.add_argument("--translate", action="store_true", help=TRANSLATE_HELP)
     command.set_defaults(handler=_refresh)
 
     command = sub.add_parser("import-opml", help="subscribe to the feeds of an OPML file")

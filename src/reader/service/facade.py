@@ -2,21 +2,22 @@
 analyser (wiring and lifecycle), and each of its methods is a function of a domain module
 that does the work, taking the service as its first argument:
 
-==================  =============================================================
-``library``         articles, feeds, subscriptions, refresh, OPML, web pages
-``feed_settings``   a feed's own settings (full text, translate, direction, …)
-``documents``       local files and pasted text in the Local collection
-``glossary``        terms, their patterns and the term index (its cache)
-``glossary_files``  glossary import and export (CSV, TSV, Anki decks, sentence cards)
-``vocabulary``      matching terms in text, suggestions, difficulty, occurrences
-``translating``     directions, translation, glossary steering, own translations
-``models``          translation models (install, choose, remove)
-``dictionary``      offline dictionaries
-``mining``          sentence mining (i+1)
-``exporting``       bilingual export (Markdown, HTML, EPUB)
-``accounts``        feed-server accounts and sync
-``queries``         the query language and saved searches
-==================  =============================================================
+=====================  ==========================================================
+``library``            articles, feeds, subscriptions, refresh, OPML, web pages
+``feed_settings``      a feed's own settings (full text, translate, direction, …)
+``documents``          local files and pasted text in the Local collection
+``glossary``           terms, their patterns and the term index (its cache)
+``glossary_files``     glossary import and export (CSV, TSV, Anki decks, sentence cards)
+``vocabulary``         matching terms in text, suggestions, difficulty, occurrences
+``translating``        directions, translation, glossary steering, own translations
+``translating_ahead``  prefetch, articles ready, the new articles of a refresh
+``models``             translation models (install, choose, remove)
+``dictionary``         offline dictionaries
+``mining``             sentence mining (i+1)
+``exporting``          bilingual export (Markdown, HTML, EPUB)
+``accounts``           feed-server accounts and sync
+``queries``            the query language and saved searches
+=====================  ==========================================================
 
 A method is the module's function itself (``article = library.article``), so its
 signature and docstring are written once, in the module. The domain modules turn the
@@ -50,6 +51,7 @@ from reader.service import (
     models,
     queries,
     translating,
+    translating_ahead,
     vocabulary,
 )
 
@@ -233,6 +235,15 @@ class ReaderService:
     gloss_suggestions = translating.gloss_suggestions
     glossary_for = translating.glossary_for
     translate_sentence_again = translating.translate_sentence_again
+
+    # -- translating ahead: prefetch, new articles of a refresh (translating_ahead) -------
+
+    translation_ready = translating_ahead.translation_ready
+    prepare_article = translating_ahead.prepare_article
+    translate_articles = translating_ahead.translate_articles
+    auto_translate_feed_ids = translating_ahead.auto_translate_feed_ids
+    last_article_id = translating_ahead.last_article_id
+    new_article_ids = translating_ahead.new_article_ids
     pair_details = staticmethod(translating.pair_details)
     set_term_keep = translating.set_term_keep
     keep_term_text = translating.keep_term_text

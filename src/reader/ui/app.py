@@ -281,6 +281,7 @@ class ReaderApp(App[None]):
         """Read an article in the one article screen (made on first use, then reused);
         with ``paragraph``, the sentence cursor goes to ``offset`` there once it shows."""
         from reader.ui.screens.article import ArticleScreen
+        from reader.ui.screens.main import MainScreen
 
         if not self.is_screen_installed(ARTICLE_SCREEN):
             self.install_screen(ArticleScreen(), ARTICLE_SCREEN)
@@ -291,6 +292,8 @@ class ReaderApp(App[None]):
             screen.open(article_id)
         else:
             screen.article_id = article_id
+        for main in (s for s in self.screen_stack if isinstance(s, MainScreen)):
+            main.prefetch.reading(article_id)  # the unread articles after it are next
         if paragraph is not None:
             screen.terms.go_to_offset(paragraph, offset)
 

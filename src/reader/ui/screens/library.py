@@ -22,6 +22,7 @@ from reader.core.models import Article, ArticleSummary
 from reader.ui.format import literal, plain
 from reader.ui.highlights import find_terms, term_levels
 from reader.ui.host import ReaderScreen
+from reader.ui.prefetch import ListPrefetch
 from reader.ui.translation import warm_up
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit, TermMark
@@ -57,6 +58,8 @@ class LibraryScreen(ReaderScreen[None]):
         """Rows ordered easiest first (most known words) instead of newest first."""
         self._ranked: list[ArticleSummary] | None = None
         self._preview_timer: Timer | None = None
+        self.prefetch = ListPrefetch(self)
+        """The article under the cursor and the next unread ones, translated ahead."""
 
     # -- collections and the list (workers) --------------------------------------------
 
@@ -173,6 +176,9 @@ class LibraryScreen(ReaderScreen[None]):
         shares = {article_id: found[article_id].known_share for article_id in found}
         if shares:
             self.app.call_from_thread(self._show_difficulties, shares)
+        ready = self.service.translation_ready([row.id for row in rows])
+        if ready:
+            self.app.call_from_thread(lambda: self.query_one(ArticleList).set_ready(ready))
 
     def _show_difficulties(self, shares: dict[int, float]) -> None:
         self.query_one(ArticleList).set_difficulties(shares)
@@ -237,6 +243,8 @@ class LibraryScreen(ReaderScreen[None]):
         )
 
     def preview_article(self, article_id: int) -> None:
+        self.prefetch.follow_cursor()
+
         def fetch() -> None:
             with self.guard("opening the article"):
                 article = self.service.article(article_id)

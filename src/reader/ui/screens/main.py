@@ -140,6 +140,7 @@ class MainScreen(SearchingScreen):
 
     @on(CollectionTree.Chosen)
     def choose_collection(self, message: CollectionTree.Chosen) -> None:
+        self.prefetch.pause()  # the new list's cursor says what is next
         self.load_articles(message.collection)
         self.query_one(ArticleList).focus()
 
@@ -158,6 +159,19 @@ class MainScreen(SearchingScreen):
 
     def on_screen_resume(self) -> None:
         self.load_collections()
+        self.prefetch.follow_cursor()
+
+    def on_screen_suspend(self) -> None:
+        """Reading an article keeps translating ahead; another screen stops it."""
+        from textual.screen import ModalScreen
+
+        from reader.ui.screens.article import ArticleScreen
+
+        if not isinstance(self.app.screen, ArticleScreen | ModalScreen):
+            self.prefetch.pause()
+
+    def on_unmount(self) -> None:
+        self.prefetch.close()
 
     # -- actions ---------------------------------------------------------------------
 

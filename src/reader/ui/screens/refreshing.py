@@ -32,6 +32,7 @@ class RefreshingScreen(LibraryScreen):
         """Refresh feeds (every one for ``None``) and sync the accounts they involve:
         R syncs every account too, r on an account's article syncs that account."""
         with self.guard("refreshing feeds"):
+            before = self.service.last_article_id()  # for translate = "auto" feeds
             accounts: list[str] | None = None  # None: every account
             if feed_ids is None:
                 count = len(self.service.store.feeds(FeedKind.FEED))
@@ -61,6 +62,7 @@ class RefreshingScreen(LibraryScreen):
             synced, sync_failures = self._sync_accounts(accounts)
             summary = "; ".join(part for part in (summary, synced) if part)
             self.app.call_from_thread(self._refresh_done, summary, failures, sync_failures)
+            self.prefetch.after_refresh(before)
         self.app.call_from_thread(setattr, self, "sub_title", self.collection.title)
 
     def _accounts_of(self, feeds: list[Feed | None]) -> list[str]:

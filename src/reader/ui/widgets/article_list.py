@@ -35,6 +35,8 @@ SOURCES_MIN_WIDTH = 80
 AGE_COLUMN = 4
 KNOWN_COLUMN = 5
 """``100%``: the share of an article's words the reader knows (its difficulty)."""
+READY_MARK = "⇄"
+"""Shown after the unread and star marks when an article's translation is ready."""
 
 
 class ArticleList(CursorLineView, can_focus=True):
@@ -57,6 +59,7 @@ class ArticleList(CursorLineView, can_focus=True):
         "article-list--meta",
         "article-list--star",
         "article-list--loading",
+        "article-list--ready",
     }
 
     DEFAULT_CSS = """
@@ -102,6 +105,9 @@ class ArticleList(CursorLineView, can_focus=True):
         self.empty_text = "No articles here."
         self.difficulties: dict[int, float] = {}
         """Known share (0–1) of analysed articles, by id; shown once any is known."""
+        self.ready: set[int] = set()
+        """Articles whose every sentence is translated (in the cache); the mark's column
+        shows once any is."""
 
     # -- data ------------------------------------------------------------------------
 
@@ -110,6 +116,14 @@ class ArticleList(CursorLineView, can_focus=True):
         if not shares:
             return
         self.difficulties.update(shares)
+        self._line_cache.clear()
+        self.refresh()
+
+    def set_ready(self, article_ids: set[int]) -> None:
+        """These articles' translations are ready: their rows show :data:`READY_MARK`."""
+        if not article_ids - self.ready:
+            return
+        self.ready |= article_ids
         self._line_cache.clear()
         self.refresh()
 
@@ -233,6 +247,7 @@ class ArticleList(CursorLineView, can_focus=True):
         marks = Text.assemble(
             ("●" if not summary.read else " ", self._style("article-list--unread")),
             ("★" if summary.starred else " ", self._style("article-list--star")),
+            (self._ready_mark(summary), self._style("article-list--ready")),
             " ",
         )
         when = age(summary.published, self._clock()).rjust(AGE_COLUMN)
@@ -260,6 +275,12 @@ class ArticleList(CursorLineView, can_focus=True):
             row.append(known.rjust(known_width - 1) + " ", style=self._style("article-list--meta"))
         row.append(when, style=self._style("article-list--meta"))
         return row
+
+    def _ready_mark(self, summary: ArticleSummary) -> str:
+        """:data:`READY_MARK`, a space in its place, or nothing while no row is ready."""
+        if not self.ready:
+            return ""
+        return READY_MARK if summary.id in self.ready else " "
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         segments = list(text.render(self.app.console))
