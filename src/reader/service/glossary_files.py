@@ -3,9 +3,9 @@ sentence and cloze cards)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reader.core.files import path_text
 from reader.core.models import (
@@ -111,7 +111,7 @@ def _write_sentence_cards(
     articles: dict[int, Article | None] = {}
     lookup = _card_dictionary(service)
 
-    def cards() -> Any:
+    def cards() -> Iterator[tuple[Term, sentence_cards.CardSource]]:
         for term in terms:
             if not term.sentence:
                 continue
