@@ -50,3 +50,27 @@ def test_paragraphs_are_split_in_their_own_language_in_one_call_per_language() -
         assert sorted(analyser.splits) == [(1, "en"), (3, "ko")]
     finally:
         service.close()
+
+
+def test_the_app_the_service_and_the_prefetcher_split_alike() -> None:
+    """One per-language split (core/paragraph_split.py) serves all three: the same
+    sentences, one analyser call per language each; the app and the prefetcher keep a
+    paragraph without sentences whole, the service leaves it empty."""
+    from reader.core.prefetch import split_by_language
+    from reader.ui.translation import split_paragraphs
+
+    analyser = CountingAnalyser()
+    service = ReaderService(analyser=analyser)
+    try:
+        paragraphs = ["오늘 학교에 갔다. 친구를 만났다.", "Dr. Kim said hello. Then he left.", " "]
+        texts = [["오늘 학교에 갔다.", "친구를 만났다."], ["Dr. Kim said hello.", "Then he left."]]
+        from_service = service.split_by_language(paragraphs, "ko")
+        assert [[s.text for s in sentences] for sentences in from_service] == [*texts, []]
+        for split in (
+            split_paragraphs(service, paragraphs, "ko"),
+            split_by_language(service.split_paragraphs, paragraphs, "ko"),
+        ):
+            assert [[s.text for s in sentences] for sentences in split] == [*texts, [" "]]
+        assert sorted(analyser.splits) == [(1, "en")] * 3 + [(2, "ko")] * 3
+    finally:
+        service.close()

@@ -7,8 +7,9 @@ The work lives in one module per concern; this module re-exports their names so 
 - :mod:`reader.core.download_slots`: how many downloads run at once;
 - :mod:`reader.core.parse_pool`: where fetched bodies are parsed (threads, processes);
 - :mod:`reader.core.subscribe`: a URL the user gives, resolved to a feed;
-- :mod:`reader.core.refresh`: the refresh pipeline and its pure decider,
-  :func:`~reader.core.refresh.decide_feed_update`.
+- :mod:`reader.core.refresh`: the refresh pipeline, over :mod:`reader.core.feed_update`
+  (its pure decider, :func:`~reader.core.feed_update.decide_feed_update`, and the
+  writes) and :mod:`reader.core.refresh_results`.
 """
 
 from __future__ import annotations

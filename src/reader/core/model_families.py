@@ -1,7 +1,8 @@
 """Model families: which kind of CTranslate2 model a folder holds, and how to tokenise for it.
 
-reader runs four families through the one engine (core/translation.py); they differ
-only in their files and in the tokens around a sentence:
+reader runs four families through the one engine
+(core/translation/ctranslate2_engine.py); they differ only in their files and in the
+tokens around a sentence:
 
 * ``argos``: an Argos package (``metadata.json``, ``model/``, ``sentencepiece.model``);
   the source is the SentencePiece pieces, the target prefix (if any) comes from the

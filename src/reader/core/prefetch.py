@@ -11,22 +11,28 @@ moves (an article in flight that is no longer on it is cancelled), and the backg
 list (new articles of a refresh), worked through after it and kept until done.
 
 Preparing an article (reading it, splitting its sentences, choosing each paragraph's
-direction) is :func:`prepare_article`, given the splitter to use: the TUI's keeps its
-splits, so opening a prefetched article splits nothing either.
+direction) is :func:`prepare_article` (core/prefetch_work.py), given the splitter to
+use: the TUI's keeps its splits, so opening a prefetched article splits nothing
+either. Which articles are ready or new is SQL in core/prefetch_queries.py. This
+module re-exports their names.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from reader.core.models import Article, Sentence
-from reader.core.query import Compiled
-from reader.core.text import detect_language, strip_controls
+from reader.core.paragraph_split import Splitter as Splitter
+from reader.core.paragraph_split import split_by_language as split_by_language
+from reader.core.prefetch_queries import articles_after as articles_after
+from reader.core.prefetch_queries import last_article_id as last_article_id
+from reader.core.prefetch_queries import ready_among as ready_among
+from reader.core.prefetch_queries import with_sentences as with_sentences
+from reader.core.prefetch_work import ArticleSource as ArticleSource
+from reader.core.prefetch_work import ArticleWork as ArticleWork
+from reader.core.prefetch_work import prepare_article as prepare_article
 from reader.core.translation_queue import (
     BACKGROUND,
     BACKGROUND_CHUNK,
@@ -38,93 +44,8 @@ from reader.core.translation_queue import (
 
 log = logging.getLogger(__name__)
 
-if TYPE_CHECKING:
-    from reader.core.steering import Glossary
-
 IDLE_POLL_SECONDS = 0.1
 """How often a waiting prefetcher asks whether the reader's own work is done."""
-
-Splitter = Callable[[list[str], str], list[list[Sentence]]]
-"""``split(paragraphs, lang)``: the sentences of each paragraph."""
-
-
-class ArticleSource(Protocol):
-    """What preparing an article needs (the service)."""
-
-    def article(self, article_id: int) -> Article: ...
-
-    def direction_for(self, item: Article) -> tuple[str, str]: ...
-
-    def paragraph_directions(
-        self, paragraphs: list[str], direction: tuple[str, str]
-    ) -> list[tuple[str, str] | None]: ...
-
-    def can_translate(self, source: str, target: str) -> bool: ...
-
-    def glossary_for(self, direction: tuple[str, str]) -> Glossary | None: ...
-
-
-@dataclass(frozen=True)
-class ArticleWork:
-    """An article's sentences as the article screen submits them: paragraphs kept as
-    they are (already in the target language) are empty; ``own`` gives the paragraphs
-    translated the other way their direction."""
-
-    article_id: int
-    title: str
-    paragraphs: list[list[Sentence]]
-    direction: tuple[str, str]
-    own: Mapping[int, tuple[str, str]] = field(default_factory=dict)
-    glossaries: Mapping[tuple[str, str], Glossary | None] = field(default_factory=dict)
-    """The glossary steering each direction, as the article screen's job has it, so that
-    what is translated ahead is what opening the article looks up in the cache."""
-
-    @property
-    def sentences(self) -> int:
-        return sum(len(paragraph) for paragraph in self.paragraphs)
-
-
-def split_by_language(split: Splitter, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
-    """Split each paragraph by the rules of its own language (``lang`` when it has no
-    letters), one batch per language; never an empty list for a paragraph (as the
-    article screen splits, so the sentences, and their cache keys, are the same)."""
-    languages = [detect_language(paragraph) or lang for paragraph in paragraphs]
-    result: list[list[Sentence]] = [[] for _ in paragraphs]
-    for language in dict.fromkeys(languages):
-        indexes = [i for i, each in enumerate(languages) if each == language]
-        for index, sentences in zip(
-            indexes, split([paragraphs[i] for i in indexes], language), strict=True
-        ):
-            result[index] = sentences
-    return [
-        sentences or [Sentence(paragraph, 0, len(paragraph))]
-        for paragraph, sentences in zip(paragraphs, result, strict=True)
-    ]
-
-
-def prepare_article(source: ArticleSource, article_id: int, split: Splitter) -> ArticleWork:
-    """The article's sentences, directions and kept paragraphs, as the article screen
-    would submit them (its text cleaned of control characters first, as shown).
-
-    Raises NoModelError (before splitting anything) when no model translates the
-    article's direction, and what ``source`` raises for an article that is gone.
-    """
-    from reader.core.packages.common import no_model_message
-    from reader.core.translation import NoModelError
-
-    article = source.article(article_id)
-    article.paragraphs = [strip_controls(paragraph) for paragraph in article.paragraphs]
-    direction = source.direction_for(article)
-    if not source.can_translate(*direction):
-        raise NoModelError(no_model_message(*direction))
-    sentences = split(article.paragraphs, direction[0])
-    ways = source.paragraph_directions(article.paragraphs, direction)
-    paragraphs = [[] if way is None else split for split, way in zip(sentences, ways, strict=True)]
-    own = {index: way for index, way in enumerate(ways) if way is not None and way != direction}
-    glossaries = {
-        way: source.glossary_for(way) for way in dict.fromkeys([direction, *own.values()])
-    }
-    return ArticleWork(article.id, article.title, paragraphs, direction, own, glossaries)
 
 
 @dataclass(frozen=True)
@@ -340,68 +261,3 @@ def translate_articles(
     finally:
         prefetcher.close()
     return results
-
-
-# -- which articles (SQL over the store's connection) --------------------------------------
-
-
-def ready_among(
-    connection: sqlite3.Connection, translated: Compiled, article_ids: Sequence[int]
-) -> set[int]:
-    """The articles among ``article_ids`` that match ``translated`` (the query language's
-    flag, compiled): every sentence in the cache. One query per 500 ids."""
-    ready: set[int] = set()
-    ids = list(dict.fromkeys(article_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = connection.execute(
-            "SELECT articles.id FROM articles"
-            " LEFT JOIN article_stats stats ON stats.article_id = articles.id"
-            f" WHERE articles.id IN ({marks}) AND ({translated.sql})",
-            [*chunk, *translated.params],
-        )
-        ready.update(int(row[0]) for row in rows)
-    return ready
-
-
-def with_sentences(connection: sqlite3.Connection, article_ids: Sequence[int]) -> list[int]:
-    """The articles among ``article_ids`` whose sentences are stored (analysed ones):
-    the only ones :func:`ready_among` can find ready, asked first so that a list of
-    articles never analysed costs no look at the installed models."""
-    found: list[int] = []
-    ids = list(dict.fromkeys(article_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = connection.execute(
-            "SELECT article_id FROM article_stats WHERE sentences IS NOT NULL"
-            f" AND article_id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        found += [int(row[0]) for row in rows]
-    return found
-
-
-def last_article_id(connection: sqlite3.Connection) -> int:
-    """The newest article's id (0 for none): what a refresh adds comes after it."""
-    return int(connection.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
-
-
-def articles_after(
-    connection: sqlite3.Connection,
-    after: int,
-    limit: int,
-    feed_ids: Sequence[int] | None = None,
-) -> list[int]:
-    """Unread articles added after article ``after`` (of ``feed_ids`` only, when given),
-    newest first, at most ``limit``."""
-    where, params = "id > ? AND read = 0", [after]
-    if feed_ids is not None:
-        where += f" AND feed_id IN ({','.join('?' * len(feed_ids))})"
-        params += list(feed_ids)
-    rows = connection.execute(
-        f"SELECT id FROM articles WHERE {where}"
-        " ORDER BY coalesce(published, fetched) DESC, id DESC LIMIT ?",
-        [*params, limit],
-    )
-    return [int(row[0]) for row in rows]

@@ -6,22 +6,21 @@ into a size cap, then parses in a worker thread and writes its results in one
 transaction on the single writer thread. A feed that fails, hangs or is huge
 only ever produces its own error result.
 
-:func:`decide_feed_update` is the pure half: given a feed's row, what its fetch
-returned and what parsing found, it says which columns to write, without touching
-the network, the store or the clock. Everything else here runs the pipeline.
+The pure half, what one fetch changes in a feed's row (:func:`decide_feed_update`,
+:func:`backoff_until`) and the writes that apply it, live in core/feed_update.py;
+the results in core/refresh_results.py. This module runs the pipeline and re-exports
+their names, so ``from reader.core.refresh import …`` keeps working.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.core.auto_full_text import (
     FullTextProgress,
@@ -33,104 +32,34 @@ from reader.core.auto_full_text import (
 )
 from reader.core.download_slots import HostLimiter
 from reader.core.feed_settings import AUTO, not_due_until
+from reader.core.feed_update import BACKOFF_AFTER_FAILURES as BACKOFF_AFTER_FAILURES
+from reader.core.feed_update import BACKOFF_BASE as BACKOFF_BASE
+from reader.core.feed_update import BACKOFF_MAX as BACKOFF_MAX
+from reader.core.feed_update import ETAG_LIMIT as ETAG_LIMIT
+from reader.core.feed_update import LAST_MODIFIED_LIMIT as LAST_MODIFIED_LIMIT
+from reader.core.feed_update import backoff_until as backoff_until
+from reader.core.feed_update import decide_feed_update as decide_feed_update
+from reader.core.feed_update import move_feed as move_feed
+from reader.core.feed_update import record_checks as record_checks
+from reader.core.feed_update import store_parsed as store_parsed
 from reader.core.feedparse import FeedParseError, ParsedFeed
 from reader.core.fetch import FetchResult, FetchSettings, HostClients, fetch, run_sync
 from reader.core.models import Feed, FeedKind
 from reader.core.parse_pool import ParserPool
-from reader.core.store import StoreError, utc_now
-from reader.core.text import clean_line, error_line
+from reader.core.refresh_results import FeedRefreshResult as FeedRefreshResult
+from reader.core.refresh_results import RefreshResults as RefreshResults
+from reader.core.store import StoreError
+from reader.core.text import error_line
 from reader.core.urls import url_host
 
 if TYPE_CHECKING:
     from reader.core.store import Store
 
-BACKOFF_BASE = timedelta(minutes=15)
-BACKOFF_MAX = timedelta(hours=24)
 RESOLVER_THREADS = 32
 """Host name lookups at once: asyncio resolves names in its default executor, whose
 few threads (6 on 2 cores) would make 128 feeds on 128 hosts queue for DNS."""
-BACKOFF_AFTER_FAILURES = 2
-"""A single failure is retried at the next refresh; from the second one, waits grow."""
 
 T = TypeVar("T")
-
-
-@dataclass
-class FeedRefreshResult:
-    """What refreshing one feed did; the CLI prints it, the UI shows progress with it."""
-
-    feed_id: int
-    feed: str
-    url: str
-    status: int | None = None
-    new: int = 0
-    updated: int = 0
-    error: str | None = None
-    skipped: bool = False
-    """The feed kept failing and is backing off, or is not due; nothing was fetched."""
-    not_due: str | None = None
-    """When skipped because the feed's own refresh interval has not passed: when it is due."""
-    full_text: int = 0
-    """New articles whose page's main text replaced the summary (``full_text = "auto"``)."""
-    full_text_kept: int = 0
-    """New articles of such a feed that kept the summary (the page failed or was shorter)."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "feed": self.feed_id,
-            "title": self.feed,
-            "url": self.url,
-            "status": self.status,
-            "new": self.new,
-            "updated": self.updated,
-            "error": self.error,
-            "not_due": self.not_due,
-            "full_text": self.full_text,
-            "full_text_kept": self.full_text_kept,
-        }
-
-
-class RefreshResults(list[FeedRefreshResult]):
-    """The results of one refresh, in feed order, with a one-line summary."""
-
-    def summary(self) -> str:
-        fetched = [r for r in self if not r.skipped]
-        failed = sum(1 for r in fetched if r.error)
-        new = sum(r.new for r in self)
-        updated = sum(r.updated for r in self)
-        parts = [f"{len(fetched)} feed{'s' if len(fetched) != 1 else ''} refreshed", f"{new} new"]
-        if updated:
-            parts.append(f"{updated} updated")
-        if failed:
-            parts.append(f"{failed} failed")
-        not_due = sum(1 for r in self if r.not_due)
-        skipped = len(self) - len(fetched) - not_due
-        if skipped:
-            parts.append(f"{skipped} backing off")
-        if not_due:
-            parts.append(f"{not_due} not due")
-        full_text = sum(r.full_text for r in self)
-        kept = sum(r.full_text_kept for r in self)
-        if full_text or kept:
-            plural = "" if full_text == 1 else "s"
-            note = f" ({kept} kept the summary)" if kept else ""
-            parts.append(f"{full_text} full text{plural}{note}")
-        return ", ".join(parts)
-
-
-def backoff_until(feed: Feed, now: datetime | None = None) -> datetime | None:
-    """When a feed that keeps failing may be tried again; None when it may be tried now
-    (``now``: the current time, read from the clock when not given)."""
-    if feed.failure_count < BACKOFF_AFTER_FAILURES or not feed.last_checked:
-        return None
-    try:
-        checked = datetime.fromisoformat(feed.last_checked)
-    except ValueError:
-        return None
-    exponent = min(feed.failure_count - BACKOFF_AFTER_FAILURES, 16)
-    delay = min(BACKOFF_BASE * (2**exponent), BACKOFF_MAX)
-    until = checked + delay
-    return until if until > (now or datetime.now(UTC)) else None
 
 
 # -- refreshing ----------------------------------------------------------------------
@@ -403,77 +332,3 @@ def _store_noting_new(
     counts = store_parsed(store, feed, fetched, parsed)
     guids = [entry.guid for entry in parsed.entries]
     return counts, new_full_text_articles(store, feed, known, guids)
-
-
-def store_parsed(
-    store: Store, feed: Feed, fetched: FetchResult, parsed: ParsedFeed
-) -> tuple[int, int]:
-    """Entries and feed state in one transaction; returns (new, updated)."""
-    with store.transaction():
-        new, updated = store.upsert_entries(feed.id, parsed.entries)
-        store.update_feed(feed.id, **decide_feed_update(feed, fetched, parsed, utc_now()))
-    return new, updated
-
-
-def record_checks(store: Store, checks: Sequence[tuple[Feed, FetchResult]]) -> None:
-    """304s and failures: only the feeds' state changes, all in one transaction."""
-    with store.transaction():
-        for feed, fetched in checks:
-            store.update_feed(feed.id, **decide_feed_update(feed, fetched, None, utc_now()))
-
-
-ETAG_LIMIT = 500
-LAST_MODIFIED_LIMIT = 100
-"""Characters of a server's validators kept (they are sent back as they are)."""
-
-
-def decide_feed_update(
-    feed: Feed, fetched: FetchResult, parsed: ParsedFeed | None, now: str
-) -> dict[str, Any]:
-    """The columns of ``feed``'s row to write after one fetch, by name.
-
-    Pure: no network, store or clock (``now`` is the check's time as the store writes
-    it). ``parsed`` is what the fetched body parsed to, or None when there was no body
-    to store: a 304, or a failure (``fetched.error``, which also covers a body that did
-    not parse or could not be stored).
-
-    - Every check records its time, HTTP status and error (one clean line, or none).
-    - A failure adds one to ``failure_count`` and leaves the validators as they were.
-    - A 304 resets ``failure_count`` and keeps the stored validators where the server
-      did not repeat them.
-    - A stored body resets ``failure_count``, takes the server's validators (or none),
-      gives an untitled feed the document's title and takes its site address.
-    """
-    values: dict[str, Any] = {
-        "last_checked": now,
-        "last_status": fetched.status,
-        "last_error": error_line(fetched.error) or None,
-        "failure_count": 0,
-    }
-    if fetched.error is not None:
-        values["failure_count"] = feed.failure_count + 1
-        return values
-    etag = clean_line(fetched.etag)[:ETAG_LIMIT] or None
-    last_modified = clean_line(fetched.last_modified)[:LAST_MODIFIED_LIMIT] or None
-    if parsed is None:  # a 304 need not repeat the validators
-        values["etag"] = etag or feed.etag
-        values["last_modified"] = last_modified or feed.last_modified
-        return values
-    values["etag"] = etag
-    values["last_modified"] = last_modified
-    if not feed.title and parsed.title:
-        values["title"] = parsed.title
-    if parsed.site_url:
-        values["site_url"] = parsed.site_url
-    return values
-
-
-def move_feed(store: Store, feed: Feed, new_url: str | None) -> str:
-    """Follow a permanent redirect; a URL already subscribed keeps the old one."""
-    if not new_url or new_url == feed.url:
-        return feed.url
-    try:
-        store.update_feed(feed.id, url=new_url)
-    except sqlite3.IntegrityError:
-        return feed.url
-    return new_url

@@ -10,6 +10,7 @@ from reader.core.models import (
     Article,
     Term,
 )
+from reader.core.paragraph_split import sentences_by_language
 from reader.core.text import clean_line, detect_language, sample_language, split_plain_text
 from reader.service import glossary
 from reader.service.errors import ServiceError
@@ -70,16 +71,7 @@ def split_by_language(
     """The sentences of each paragraph, split by the rules of its own language (``lang``
     for one without letters: an English quote in a Korean article is split at its
     periods too), in one analyser call per language rather than one per paragraph."""
-    languages = [detect_language(paragraph) or lang for paragraph in paragraphs]
-    split: list[list[Sentence]] = [[] for _ in paragraphs]
-    for language in dict.fromkeys(languages):
-        indexes = [index for index, each in enumerate(languages) if each == language]
-        texts = [paragraphs[index] for index in indexes]
-        for index, sentences in zip(
-            indexes, service.split_paragraphs(texts, language), strict=True
-        ):
-            split[index] = sentences
-    return split
+    return sentences_by_language(service.split_paragraphs, list(paragraphs), lang)
 
 
 def warm_up_analysis(service: ReaderService, lang: str) -> None:

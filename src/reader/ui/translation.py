@@ -116,21 +116,9 @@ def _pieces(lengths: list[int], start: int, stop: int) -> list[tuple[int, int]]:
 def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[list[Sentence]]:
     """Split each paragraph by the rules of its own language (``lang`` when it has no
     letters): an English paragraph in a Korean article is split at its periods too."""
-    from reader.core.text import detect_language
+    from reader.core.paragraph_split import split_by_language
 
-    languages = [detect_language(paragraph) or lang for paragraph in paragraphs]
-    split: list[list[Sentence]] = [[] for _ in paragraphs]
-    for language in dict.fromkeys(languages):
-        indexes = [i for i, each in enumerate(languages) if each == language]
-        texts = [paragraphs[i] for i in indexes]
-        for index, sentences in zip(
-            indexes, service.split_paragraphs(texts, language), strict=True
-        ):
-            split[index] = sentences
-    return [
-        sentences or [Sentence(paragraph, 0, len(paragraph))]
-        for paragraph, sentences in zip(paragraphs, split, strict=True)
-    ]
+    return split_by_language(service.split_paragraphs, paragraphs, lang)
 
 
 def translation_plan(
