@@ -7,7 +7,7 @@ from workers and fill only the fields the user has not typed into yet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -36,38 +36,24 @@ STATUS_NAMES = {
 assert set(STATUS_NAMES) == set(TERM_STATUSES)
 
 
-@dataclass
-class Annotation:
-    """What the form starts from: a selection in an article, or a stored term."""
+@dataclass(kw_only=True)
+class Annotation(Term):
+    """What the form starts from and gives back: a term being written. A selection in
+    an article is a term not stored yet (``id`` 0, as ``store.insert_term`` takes one);
+    editing a stored term starts from that term (:meth:`of_term`)."""
 
-    text: str
-    lang: str
+    id: int = 0
     lemma: str = ""
-    gloss: str = ""
-    note: str = ""
-    status: str = "1"
-    tags: list[str] = field(default_factory=list)
-    sentence: str = ""
-    sentence_translation: str = ""
-    article_id: int | None = None
-    term_id: int | None = None
-    """Set when editing a stored term."""
+
+    @property
+    def term_id(self) -> int | None:
+        """The stored term's id when editing one, else None."""
+        return self.id or None
 
     @classmethod
     def of_term(cls, term: Term) -> Annotation:
-        return cls(
-            text=term.text,
-            lang=term.lang,
-            lemma=term.lemma,
-            gloss=term.gloss,
-            note=term.note,
-            status=term.status,
-            tags=list(term.tags),
-            sentence=term.sentence,
-            sentence_translation=term.sentence_translation,
-            article_id=term.article_id,
-            term_id=term.id,
-        )
+        values = {each.name: getattr(term, each.name) for each in fields(Term)}
+        return cls(**values | {"tags": list(term.tags)})
 
 
 @dataclass
@@ -255,7 +241,7 @@ class AnnotateDialog(ReaderModal[AnnotationResult | None]):
             sentence=draft.sentence,
             sentence_translation=draft.sentence_translation,
             article_id=draft.article_id,
-            term_id=draft.term_id,
+            id=draft.id,
         )
 
     def action_save(self) -> None:
