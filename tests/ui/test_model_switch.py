@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.service import ReaderService
+from reader.ui.palette import model_commands
 from reader.ui.screens.article import ArticleScreen
 from tests.ui.conftest import make_app, settle, translation_settled
 
@@ -32,7 +33,7 @@ async def test_header_names_the_model_and_the_palette_switches(
             "m2m100-tiny",
             "nllb-tiny",
         ]
-        commands = {c.title: c for c in app._model_commands(cast("Screen[object]", screen))}
+        commands = {c.title: c for c in model_commands(cast("Screen[object]", screen))}
         assert "Translate ko→en with opus-mt-ko-en (in use)" in commands
         commands["Translate ko→en with nllb-tiny"].callback()
         await settle(pilot)

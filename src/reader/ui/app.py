@@ -6,7 +6,6 @@ translation, HTTP or feed-parsing library is imported here or by the first scree
 
 from __future__ import annotations
 
-import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from reader.logfile import attach_log_file
+from reader.ui.account_push import AccountPush
 from reader.ui.keymap import MAX_KEYMAP_ENTRIES, Conflict
 from reader.ui.keys import APP_BINDINGS
 from reader.ui.messages import ErrorReported, OpenArticle, OpenNextUnread
@@ -76,9 +76,9 @@ class ReaderApp(App[None]):
             self._find_key_conflicts()
         self.theme_errors: list[str] = []
         self._started = False
-        self._push_lock = threading.Lock()
-        self._pushing = False
-        self._push_again = False
+        self._account_push = AccountPush(
+            self, service, partial(_log_to_file, service.paths.log_file)
+        )
         self._install_themes()
 
     # -- start-up --------------------------------------------------------------------
@@ -229,42 +229,9 @@ class ReaderApp(App[None]):
     # -- feed-server accounts --------------------------------------------------------
 
     def push_flag_changes(self) -> None:
-        """Send the read/star changes queued for feed-server accounts, in the background.
-
-        Called from a worker thread, after the change is stored. Requests made while a push runs are folded into one more round, so
-        a burst of key presses makes at most two pushes. A push that fails (offline, a
-        server down) leaves the changes queued for the next sync and is only logged:
-        the sync with R is where failures are shown.
-        """
-        with self._push_lock:
-            if self._pushing:
-                self._push_again = True
-                return
-            self._pushing = True
-        self.call_from_thread(
-            lambda: self.run_worker(self._push_worker, thread=True, group="account-push")
-        )
-
-    def _push_worker(self) -> None:
-        while True:
-            with self._push_lock:
-                self._push_again = False
-            try:
-                for result in self.service.account_push():
-                    if result.error:
-                        _log_to_file(
-                            self.service.paths.log_file,
-                            f"pushing to {result.account}: {result.error}"
-                            f" ({result.pending} changes stay queued)",
-                        )
-            except Exception:
-                _log_to_file(
-                    self.service.paths.log_file, f"pushing flags:\n{traceback.format_exc()}"
-                )
-            with self._push_lock:
-                if not self._push_again:
-                    self._pushing = False
-                    return
+        """Send the read/star changes queued for feed-server accounts, in the background
+        (from a worker thread, after the change is stored; see :class:`AccountPush`)."""
+        self._account_push.push()
 
     # -- actions ---------------------------------------------------------------------
 
@@ -353,52 +320,11 @@ class ReaderApp(App[None]):
         self.run_worker(open_link, thread=True, group="browser")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every action bound on this screen, then Textual's own commands."""
-        from reader.ui.keys import pretty_keys
+        """The palette lists every action bound on this screen, then Textual's own commands
+        (see :mod:`reader.ui.palette`)."""
+        from reader.ui.palette import system_commands
 
-        seen: set[str] = set()
-        titles: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.id or binding.id in seen or binding.id == "command_palette":
-                continue
-            seen.add(binding.id)
-            title = binding.description or binding.action
-            titles.add(title)
-            keys = pretty_keys(self.keys_for(binding)) or "no key"
-            yield SystemCommand(
-                title,
-                f"{binding.id} ({keys})",
-                partial(self._run_bound_action, active.node, binding.action),
-            )
-        yield from self._model_commands(screen)
-        for command in super().get_system_commands(screen):
-            if command.title not in titles:  # Textual's own "Keys" panel: ours is the ? list
-                yield command
-
-    def _model_commands(self, screen: Screen[object]) -> Iterator[SystemCommand]:
-        """On an article: one command per installed model for its direction, to switch."""
-        from reader.ui.screens.article import ArticleScreen
-
-        if not isinstance(screen, ArticleScreen):
-            return
-        source, target = screen.direction
-        steering = "without" if screen.steered else "with"
-        yield SystemCommand(
-            f"Translate {steering} the glossary",
-            "compare the translation steered by the glossary and without it (this session)",
-            screen.toggle_glossary,
-        )
-        for name in screen.models_here:
-            current = " (in use)" if name == screen.model_name else ""
-            yield SystemCommand(
-                f"Translate {source}→{target} with {name}{current}",
-                f"use the model {name} for {source}→{target} from now on",
-                partial(screen.use_model, name),
-            )
-
-    def _run_bound_action(self, node: object, action: str) -> None:
-        self.call_later(self.run_action, action, node)
+        return system_commands(self, screen, self.keys_for, super().get_system_commands(screen))
 
     def shown_app_bindings(self) -> list[Binding]:
         """The app-wide bindings every screen's key hints end with."""

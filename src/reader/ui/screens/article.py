@@ -15,9 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from reader.ui.messages import OpenNextUnread
-from reader.ui.screens.article_reading import LAYOUT_NAMES, ArticleReading
+from reader.ui.screens.article_reading import ArticleReading
 from reader.ui.screens.article_review import REVIEW_BINDINGS
 from reader.ui.screens.article_terms import TERM_BINDINGS
+from reader.ui.screens.article_translating import LAYOUT_NAMES
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.key_hints import KeyHints
 from reader.ui.widgets.suggestions import SuggestionsPanel

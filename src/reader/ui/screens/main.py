@@ -6,7 +6,6 @@ module holds the screen's keys and what they do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -19,17 +18,16 @@ from reader.core.models import ArticleSummary
 from reader.service.errors import ServiceError
 from reader.ui.format import plain
 from reader.ui.messages import ArticleFlagsChanged, CollectionsChanged
+from reader.ui.screens.bulk_changes import BulkChangesScreen
 from reader.ui.screens.library import PREVIEW_DELAY
-from reader.ui.screens.searching import SearchingScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bilingual import BilingualView
 from reader.ui.widgets.collections import (
     ALL_UNREAD,
     WELCOME,
-    Collection,
     CollectionTree,
 )
-from reader.ui.widgets.key_hints import KeyHints, first_key
+from reader.ui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from reader.core.models import Feed
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["PREVIEW_DELAY", "MainScreen"]
 
 
-class MainScreen(SearchingScreen):
+class MainScreen(BulkChangesScreen):
     """Collections on the left, the list and a preview on the right (stacked when narrow)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,8 +84,8 @@ class MainScreen(SearchingScreen):
         Binding(
             "u",
             "undo_mark_read",
-            "Undo mark read",
-            tooltip="Undo the last mark-all-read (only the articles it changed)",
+            "Undo",
+            tooltip="Undo the last mark-all-read or removed saved search",
             show=False,
             id="undo_mark_read",
         ),
@@ -98,11 +96,6 @@ class MainScreen(SearchingScreen):
         Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="previous_pane"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._undo: _BulkChange | None = None
-        """The last bulk change of read state, which ``u`` reverts."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -247,82 +240,6 @@ class MainScreen(SearchingScreen):
         if summary is not None:
             self.open_in_browser(summary.url)
 
-    def action_mark_all_read(self) -> None:
-        """Ask "Mark 12 articles read?" for exactly the articles shown, then mark them."""
-        collection = self.collection
-
-        def count() -> None:
-            with self.guard("counting unread articles"):
-                unread = self._unread_ids(collection)
-                self.app.call_from_thread(self._confirm_mark_read, collection, unread)
-
-        self.run_worker(count, thread=True, group="flags")
-
-    def _unread_ids(self, collection: Collection) -> list[int]:
-        """The unread articles of the collection or search shown (worker thread)."""
-        if collection.is_query:
-            return self.service.query_article_ids(collection.query, unread=True)
-        return self.service.article_ids(collection.articles.only_unread())
-
-    def _confirm_mark_read(self, collection: Collection, unread: list[int]) -> None:
-        from reader.ui.dialogs.confirm import ConfirmDialog
-
-        if not unread:
-            self.notify(f"Nothing unread in {collection.title}.", markup=False, timeout=3)
-            return
-        question = f"Mark {_articles(len(unread))} read?"
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._mark_read(collection, unread)
-
-        self.app.push_screen(ConfirmDialog(question), answered)
-
-    def _mark_read(self, collection: Collection, article_ids: list[int]) -> None:
-        def write() -> None:
-            with self.guard("marking articles read"):
-                changed = self.service.mark_read(article_ids, True)
-                self.app.call_from_thread(self._bulk_change_done, changed, True, collection)
-                self.push_flag_changes()
-
-        self.run_worker(write, thread=True, group="flags")
-
-    def _bulk_change_done(self, changed: list[int], read: bool, collection: Collection) -> None:
-        """Remember what changed for ``u`` (until the next bulk change) and say so."""
-        self._undo = _BulkChange(changed, read, collection.title)
-        state = "read" if read else "unread"
-        undo_key = first_key(self.keys_for(_binding("undo_mark_read")))
-        self.notify(
-            f"Marked {_articles(len(changed))} {state} in {collection.title}.",
-            title=f"Undo: press {undo_key}",
-            markup=False,
-            timeout=8,
-        )
-        self.reload_keeping_cursor()
-        self.load_collections()
-
-    def action_undo_mark_read(self) -> None:
-        """Put back the read state the last bulk change altered, and only that."""
-        undo = self._undo
-        if undo is None:
-            self.notify("Nothing to undo.", markup=False, timeout=3)
-            return
-        self._undo = None
-
-        def write() -> None:
-            with self.guard("undoing the change"):
-                self.service.mark_read(undo.article_ids, not undo.read)
-                self.push_flag_changes()
-                state = "unread" if undo.read else "read"
-                message = (
-                    f"Undone: {_articles(len(undo.article_ids))} {state} again in {undo.where}."
-                )
-                self.app.call_from_thread(self.notify, message, markup=False, timeout=4)
-                self.app.call_from_thread(self.reload_keeping_cursor)
-                self.post_message(CollectionsChanged())
-
-        self.run_worker(write, thread=True, group="flags")
-
     def action_add_feed(self) -> None:
         from reader.ui.dialogs.add_feed import AddFeedDialog
 
@@ -399,24 +316,3 @@ class MainScreen(SearchingScreen):
                 self.app.call_from_thread(self.notify, done, markup=False)
 
         self.run_worker(fetch, thread=True, exclusive=True, group="full-text")
-
-
-@dataclass(frozen=True)
-class _BulkChange:
-    """Articles whose read state one bulk change set to ``read``: what undo flips back."""
-
-    article_ids: list[int]
-    read: bool
-    where: str
-
-
-def _binding(binding_id: str) -> Binding:
-    return next(
-        binding
-        for binding in MainScreen.BINDINGS
-        if isinstance(binding, Binding) and binding.id == binding_id
-    )
-
-
-def _articles(count: int) -> str:
-    return f"{count} article" if count == 1 else f"{count} articles"

@@ -143,6 +143,14 @@ class CollectionTree(Tree[Collection]):
         Binding("G,end", "last", "Last", show=False, id="tree_last"),
         Binding("enter", "select_cursor", "Open", show=False, id="tree_open"),
         Binding("space", "toggle_node", "Fold/unfold a folder", show=False, id="tree_toggle"),
+        Binding(
+            "d,delete",
+            "remove",
+            "Remove saved search",
+            tooltip="Remove the highlighted saved search (asks first)",
+            show=False,
+            id="tree_remove",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -151,6 +159,13 @@ class CollectionTree(Tree[Collection]):
 
     @dataclass
     class Chosen(Message):
+        tree: CollectionTree
+        collection: Collection
+
+    @dataclass
+    class RemoveAsked(Message):
+        """``d`` on a collection: the screen decides whether it can go and asks first."""
+
         tree: CollectionTree
         collection: Collection
 
@@ -295,6 +310,11 @@ class CollectionTree(Tree[Collection]):
 
     def action_last(self) -> None:
         self.cursor_line = self.last_line
+
+    def action_remove(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data is not None:
+            self.post_message(self.RemoveAsked(self, node.data))
 
     def select_key(self, key: str, announce: bool = True) -> None:
         node = self._collection_nodes.get(key) or self._collection_nodes.get("unread")
