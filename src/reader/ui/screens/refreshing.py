@@ -34,11 +34,12 @@ class RefreshingScreen(LibraryScreen):
         with self.guard("refreshing feeds"):
             before = self.service.last_article_id()  # for translate = "auto" feeds
             accounts: list[str] | None = None  # None: every account
+            known = {feed.id: feed for feed in self.service.feeds()}
             if feed_ids is None:
-                count = len(self.service.store.feeds(FeedKind.FEED))
+                count = sum(1 for feed in known.values() if feed.kind is FeedKind.FEED)
                 self.app.call_from_thread(self.notify, "Refreshing…", markup=False, timeout=2)
             else:
-                feeds = [self.service.store.feed(feed_id) for feed_id in feed_ids]
+                feeds = [known.get(feed_id) for feed_id in feed_ids]
                 subscribed = [f for f in feeds if f is not None and f.kind is FeedKind.FEED]
                 accounts = self._accounts_of(feeds)
                 if not subscribed and not accounts:
