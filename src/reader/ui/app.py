@@ -6,6 +6,7 @@ translation, HTTP or feed-parsing library is imported here or by the first scree
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -50,6 +51,11 @@ class ReaderApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key_at = time.monotonic()
+        await super().on_event(event)
+
     def __init__(
         self,
         service: ReaderService,
@@ -75,6 +81,9 @@ class ReaderApp(App[None]):
         if self.keymap:
             self._find_key_conflicts()
         self.theme_errors: list[str] = []
+        self.last_key_at = 0.0
+        """When the reader last pressed a key (monotonic seconds): translating ahead
+        waits for a quiet moment, so background translation never competes with keys."""
         self._started = False
         self._account_push = AccountPush(
             self, service, partial(_log_to_file, service.paths.log_file)

@@ -18,6 +18,7 @@ cache the article screen reads too, so opening a prefetched article splits nothi
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 REST_SECONDS = 1.0
 """How long the list's cursor rests on an article before translating ahead starts:
 skimming the list (or starting the app) loads no model."""
+QUIET_SECONDS = 1.0
+"""How long after the reader's last key translating ahead waits: its model calls share
+the two cores with the screen, so they start when the reader pauses, not mid-keystroke."""
 BUSY = ("loading…", "translating…")
 """The article screen's ``status`` while its article is being split or translated: the
 prefetch waits (see :class:`~reader.ui.screens.article_reading.ArticleReading`)."""
@@ -154,10 +158,14 @@ class ListPrefetch:
         return self._prefetcher
 
     def _reader_idle(self) -> bool:
-        """The article on screen, if any, is split and translated."""
+        """The article on screen, if any, is split and translated, and the reader has
+        not pressed a key for :data:`QUIET_SECONDS`."""
         try:
             screen = self._app.screen
         except Exception:  # no screen: the app is closing
+            return False
+        last_key = float(getattr(self._app, "last_key_at", 0.0))
+        if time.monotonic() - last_key < QUIET_SECONDS:
             return False
         return getattr(screen, "status", None) not in BUSY
 
