@@ -91,6 +91,9 @@ class ListPrefetch:
 
     def reading(self, article_id: int) -> None:
         """The reader opened an article: the unread ones after it in the list are next."""
+        if self._rest_timer is not None:  # reading decides what is next now
+            self._rest_timer.stop()
+            self._rest_timer = None
         if not self.count:
             return
         self._want(self._unread_after(self._article_list(), article_id))
@@ -161,10 +164,11 @@ class ListPrefetch:
         """The article on screen, if any, is split and translated, and the reader has
         not pressed a key for :data:`QUIET_SECONDS`."""
         try:
-            screen = self._app.screen
+            app = self._app
+            screen = app.screen
         except Exception:  # no screen: the app is closing
             return False
-        last_key = float(getattr(self._app, "last_key_at", 0.0))
+        last_key = float(getattr(app, "last_key_at", 0.0))
         if time.monotonic() - last_key < QUIET_SECONDS:
             return False
         return getattr(screen, "status", None) not in BUSY
