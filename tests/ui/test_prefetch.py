@@ -79,7 +79,9 @@ async def wait_until(pilot: Pilot[None], condition: object, what: str) -> None:
 
 class HeldQueue:
     """The reader's own work, held: a job on the real queue whose callback waits, so
-    that nothing at background priority can start until :meth:`release`."""
+    that nothing at background priority can start until :meth:`release`. Hold it before
+    the app starts: on a loaded machine the first settle can outlast the list cursor's
+    rest, and translating ahead would finish the next articles before the test looks."""
 
     def __init__(self, service: ReaderService) -> None:
         self.gate = threading.Event()
@@ -149,11 +151,11 @@ async def test_a_prefetched_article_opens_translated_from_the_cache(
 
 
 async def test_leaving_for_another_screen_drops_what_was_next(service: ReaderService) -> None:
+    held = HeldQueue(service)  # before the list's cursor can rest (see HeldQueue)
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         ids = list_ids(pilot)
-        held = HeldQueue(service)
         await pilot.press("enter")
         await settle(pilot)
         prefetch = main_screen(pilot).prefetch
@@ -170,11 +172,11 @@ async def test_leaving_for_another_screen_drops_what_was_next(service: ReaderSer
 
 
 async def test_choosing_another_collection_replaces_what_is_next(service: ReaderService) -> None:
+    held = HeldQueue(service)  # before the list's cursor can rest (see HeldQueue)
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         ids = list_ids(pilot)
-        held = HeldQueue(service)
         await pilot.press("enter")
         await settle(pilot)
         prefetch = main_screen(pilot).prefetch

@@ -19,6 +19,7 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 
 from reader.logfile import attach_log_file
 from reader.ui.account_push import AccountPush
@@ -217,9 +218,13 @@ class ReaderApp(App[None]):
 
     @contextmanager
     def guard(self, context: str) -> Iterator[None]:
-        """Use inside workers: an exception becomes a notification and a log line, not a crash."""
+        """Use inside workers: an exception becomes a notification and a log line, not a
+        crash. A worker whose screen has closed under it (see :meth:`Hosted.guard`) is
+        only logged: there is nothing left to show its error on."""
         try:
             yield
+        except NoActiveAppError:
+            _log_to_file(self.service.paths.log_file, f"{context}: ended with its screen")
         except Exception as error:
             _log_to_file(self.service.paths.log_file, f"{context}:\n{traceback.format_exc()}")
             self.report_error(context, str(error) or type(error).__name__)

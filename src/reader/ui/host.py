@@ -11,14 +11,16 @@ screen into another.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
+from textual.types import NoActiveAppError
 
 from reader.ui.keymap import KeySource
 from reader.ui.messages import OpenArticle
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from reader.ui.state import UiState
 
 ResultType = TypeVar("ResultType")
+
+log = logging.getLogger(__name__)
 
 
 class ReaderHost(KeySource, Protocol):
@@ -70,8 +74,17 @@ class Hosted(MessagePump):
         return self.host.service
 
     def guard(self, context: str) -> AbstractContextManager[None]:
-        """The host's :meth:`ReaderHost.guard`, for workers of this screen."""
-        return self.host.guard(context)
+        """The host's :meth:`ReaderHost.guard`, for workers of this screen.
+
+        A worker can outlive its node: the screen is closed, or the app is closing,
+        while the worker's thread still runs. From that thread the node no longer
+        reaches the app (``NoActiveAppError``), so there is no host to report to, and
+        nothing left to show a result or an error on: the work ends quietly (logged).
+        """
+        try:
+            return self.host.guard(context)
+        except NoActiveAppError:
+            return _ended_with_its_node(context)
 
     def keys_for(self, binding: Binding) -> str:
         """The keys that really run ``binding`` once the user's keymap is applied."""
@@ -87,6 +100,15 @@ class Hosted(MessagePump):
     def push_flag_changes(self) -> None:
         """After a read/star change (in a worker): send it to its account's server."""
         self.host.push_flag_changes()
+
+
+@contextmanager
+def _ended_with_its_node(context: str) -> Iterator[None]:
+    """A guard for work whose screen is gone: whatever it raises is only logged."""
+    try:
+        yield
+    except Exception as error:
+        log.info("%s, after its screen closed: %s", context, error)
 
 
 class ReaderScreen(Screen[ResultType], Hosted):

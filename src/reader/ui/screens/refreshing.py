@@ -64,7 +64,8 @@ class RefreshingScreen(LibraryScreen):
             summary = "; ".join(part for part in (summary, synced) if part)
             self.app.call_from_thread(self._refresh_done, summary, failures, sync_failures)
             self.prefetch.after_refresh(before)
-        self.app.call_from_thread(setattr, self, "sub_title", self.collection.title)
+        with self.guard("refreshing feeds"):  # the screen may have closed meanwhile
+            self.app.call_from_thread(setattr, self, "sub_title", self.collection.title)
 
     def _accounts_of(self, feeds: list[Feed | None]) -> list[str]:
         """The names of the accounts these feeds come from (in the order first seen)."""
