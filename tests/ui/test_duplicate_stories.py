@@ -11,6 +11,7 @@ from textual.widgets import Static
 from reader.core.models import EntryData
 from reader.service import ReaderService
 from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.collections import CollectionTree
 from tests.ui.conftest import FROZEN_NOW, make_app, settle
 
 STORY = ["정부는 오늘 새로운 외교 정책을 발표했다. 주변국과의 협력을 강화한다는 내용이다."]
@@ -67,3 +68,22 @@ async def test_the_story_is_one_row_naming_both_feeds(two_feeds: ReaderService) 
         for article_id in copies:
             article = two_feeds.article(article_id)
             assert article.read and article.starred
+
+
+async def test_a_folder_counts_the_story_once_as_its_list_shows_it(
+    two_feeds: ReaderService,
+) -> None:
+    """Both feeds filed in one folder: the folder's list has three stories, and its
+    count says three (the sum of its feeds' counts, four, would count the story twice)."""
+    for feed in two_feeds.feeds():
+        two_feeds.set_feed_settings(str(feed.id), ["folder=뉴스"])
+    app = make_app(two_feeds)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(CollectionTree)
+        folder = [feed for feed in two_feeds.feeds() if feed.folder == "뉴스"]
+        assert sum(feed.unread for feed in folder) == 4
+        assert str(tree._collection_nodes["folder:뉴스"].label) == "뉴스 3"
+        tree.select_key("folder:뉴스")
+        await settle(pilot)
+        assert app.screen.query_one(ArticleList).total == 3

@@ -92,6 +92,20 @@ class ReaderService:
             self._store = Store(self.paths.database)
         return self._store
 
+    def database_problem(self) -> str | None:
+        """Why the store cannot be opened (not a database, a newer schema, damaged), or
+        None. Opening reads the header and the schema version only: a damaged file is
+        not written."""
+        import sqlite3
+
+        from reader.core.store import StoreError
+
+        try:
+            self.store.query("SELECT id FROM feeds LIMIT 1")
+        except (StoreError, sqlite3.DatabaseError) as error:
+            return str(error)
+        return None
+
     def close(self) -> None:
         if self._translation_queue is not None:
             self._translation_queue.close()

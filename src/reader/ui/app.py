@@ -168,20 +168,12 @@ class ReaderApp(App[None]):
         return MainScreen()
 
     def _database_problem(self) -> str | None:
-        """Why the store cannot be opened (not a database, newer schema, damaged), or None.
-
-        Opening reads the header and schema version only; a damaged file is not written.
-        """
-        import sqlite3
-
-        from reader.core.store import StoreError
-
-        try:
-            self.service.store.query("SELECT id FROM feeds LIMIT 1")
-        except (StoreError, sqlite3.DatabaseError) as error:
-            _log_to_file(self.service.paths.log_file, f"opening the database: {error}")
-            return str(error)
-        return None
+        """Why the store cannot be opened (see :meth:`ReaderService.database_problem`),
+        logged, or None."""
+        problem = self.service.database_problem()
+        if problem is not None:
+            _log_to_file(self.service.paths.log_file, f"opening the database: {problem}")
+        return problem
 
     def on_mount(self) -> None:
         attach_log_file(self.service.paths.log_file)

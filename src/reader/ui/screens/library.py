@@ -34,6 +34,7 @@ from reader.ui.widgets.collections import (
     Collection,
     CollectionCounts,
     CollectionTree,
+    grouping_collections,
 )
 
 if TYPE_CHECKING:
@@ -75,14 +76,19 @@ class LibraryScreen(ReaderScreen[None]):
     def _load_collections_now(self) -> None:
         with self.guard("loading collections"):
             service = self.service
+            feeds, accounts = service.feeds(), service.accounts()
             counts = CollectionCounts(
                 unread=service.count_articles(ALL_UNREAD.articles),
                 starred=service.count_articles(STARRED.articles),
                 local=service.count_articles(LOCAL.articles.only_unread()),
                 demo=service.count_articles(WELCOME.articles.only_unread()),
-                feeds=service.feeds(),
-                accounts=service.accounts(),
+                feeds=feeds,
+                accounts=accounts,
                 saved=_saved_counts(service),
+                grouped={
+                    group.key: service.count_articles(group.articles.only_unread())
+                    for group in grouping_collections(feeds, accounts)
+                },
             )
             self.app.call_from_thread(self._show_counts, counts)
 

@@ -121,6 +121,26 @@ class CollectionCounts:
     accounts: list[Account] = field(default_factory=list)
     saved: list[tuple[str, str, int]] = field(default_factory=list)
     """Saved searches: (name, query, unread articles)."""
+    grouped: dict[str, int] = field(default_factory=dict)
+    """Unread stories of each folder, account and account group, by collection key
+    (see :func:`grouping_collections`); one missing is the sum of its feeds' counts."""
+
+
+def grouping_collections(feeds: list[Feed], accounts: list[Account]) -> list[Collection]:
+    """The folders, accounts and account groups the tree shows. Their unread counts are
+    counted as their lists are: a story carried by two of their feeds is listed, and
+    counted, once (the sum of the feeds' counts would count it twice)."""
+    folders = {feed.folder for feed in feeds if feed.kind is FeedKind.FEED and feed.folder}
+    collections = [folder_collection(folder) for folder in sorted(folders)]
+    for account in accounts:
+        collections.append(account_collection(account.name))
+        groups = {
+            str(feed.folder)
+            for feed in feeds
+            if account.holds(feed) and feed.folder != account.name
+        }
+        collections += [account_folder_collection(account.name, g) for g in sorted(groups)]
+    return collections
 
 
 def _suffix(count: int | None = None, failed: bool = False) -> Text:
@@ -222,7 +242,7 @@ class CollectionTree(Tree[Collection]):
             parent = self._add(
                 self.root,
                 collection,
-                _suffix(sum(feed.unread for feed in feeds), failed),
+                _suffix(counts.grouped.get(collection.key, sum(f.unread for f in feeds)), failed),
                 expand=collection.key not in folded,
             )
             for feed in feeds:
@@ -231,16 +251,17 @@ class CollectionTree(Tree[Collection]):
             if not feed.folder:
                 self._add_feed(self.root, feed)
         for account in counts.accounts:
-            self._add_account(account, counts.feeds, folded)
+            self._add_account(account, counts, folded)
         self.select_key(selected, announce=False)
 
-    def _add_account(self, account: Account, feeds: list[Feed], folded: set[str]) -> None:
+    def _add_account(self, account: Account, counts: CollectionCounts, folded: set[str]) -> None:
         """The account, then its server's groups with their feeds, then its other feeds."""
+        feeds = counts.feeds
         collection = account_collection(account.name)
         node = self._add(
             self.root,
             collection,
-            _suffix(account.unread, bool(account.last_error)),
+            _suffix(counts.grouped.get(collection.key, account.unread), bool(account.last_error)),
             expand=collection.key not in folded,
         )
         own = sorted(
@@ -256,7 +277,7 @@ class CollectionTree(Tree[Collection]):
             parent = self._add(
                 node,
                 group,
-                _suffix(sum(feed.unread for feed in groups[folder])),
+                _suffix(counts.grouped.get(group.key, sum(f.unread for f in groups[folder]))),
                 expand=group.key not in folded,
             )
             for feed in groups[folder]:
