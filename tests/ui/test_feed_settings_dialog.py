@@ -97,3 +97,17 @@ async def test_refresh_in_the_app_fetches_the_pages_of_a_full_text_feed(
         assert any("1 full text" in note for note in notes), notes
     [summary] = service.list_articles(feed_id=feed.id)
     assert service.article(summary.id).paragraphs[-3:] == STORY
+
+
+async def test_every_field_and_the_hint_fit_an_80_by_24_terminal(service: ReaderService) -> None:
+    app = make_app(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FeedSettingsDialog)
+        body = dialog.query_one("#feed-settings-body")
+        assert body.max_scroll_y == 0, "nothing scrolled out of sight"
+        hint = dialog.query_one("#feed-settings-hint", Static)
+        assert hint.region.bottom <= body.region.bottom

@@ -75,6 +75,7 @@ class FeedSettingsDialog(ReaderModal[None]):
                         value=getattr(settings, key),
                         allow_blank=False,
                         id=f"feed-{key}",
+                        compact=True,
                     )
             yield from self._text_row("refresh_minutes", _number(settings.refresh_minutes))
             yield from self._text_row("retention_days", _number(settings.retention_days))
@@ -85,7 +86,7 @@ class FeedSettingsDialog(ReaderModal[None]):
         with Horizontal(classes="feed-setting"):
             yield Label(LABELS[key], classes="feed-setting-label")
             read_only = self.from_server and key in ("title", "folder", "refresh_minutes")
-            yield Input(plain(value), id=f"feed-{key}", disabled=read_only)
+            yield Input(plain(value), id=f"feed-{key}", disabled=read_only, compact=True)
 
     def assignments(self) -> list[str]:
         """``key=value`` for every field that differs from the stored feed."""
