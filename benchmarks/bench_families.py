@@ -25,7 +25,6 @@ first run spends most of it generating the NLLB-shaped model, about 1 GB of RAM.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import resource
 import subprocess
@@ -77,22 +76,6 @@ def sentences(count: int) -> list[str]:
     return texts[:count]
 
 
-def train_sentencepiece(lines: list[str]) -> bytes:
-    import sentencepiece as spm
-
-    model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines * 3),
-        model_writer=model,
-        vocab_size=8000,
-        hard_vocab_limit=False,
-        character_coverage=0.9995,
-        num_threads=2,
-        minloglevel=2,
-    )
-    return model.getvalue()
-
-
 def build(shape: Shape) -> Path:
     """The model folder of ``shape`` (generated on first use)."""
     folder = WORK / shape.name
@@ -100,6 +83,7 @@ def build(shape: Shape) -> Path:
         return folder
     import numpy as np
     import sentencepiece as spm
+    from bench_translation import train_sentencepiece
     from ctranslate2.specs import transformer_spec
     from tests.support.tiny_argos import write_ctranslate2_model
 

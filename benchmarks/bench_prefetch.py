@@ -39,11 +39,9 @@ run, medians of 3 rounds (each round's first sentence / all, ms):
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -166,10 +164,7 @@ async def run(ids: list[int]) -> dict[str, list[tuple[float, float, int]]]:
 def main() -> None:
     if not base.CORPUS.exists():
         sys.exit(f"corpus not found: {base.CORPUS}")
-    base.WORK.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="reader-bench-prefetch-"))
-    os.environ["READER_HOME"] = str(home)
-    os.environ["ARGOS_PACKAGES_DIR"] = str(home / "models")
+    home = base.bench_home("reader-bench-prefetch-")
     all_sentences = base.corpus_sentences()
     if len(all_sentences) < SENTENCES * ARTICLES:
         sys.exit("not enough corpus sentences")

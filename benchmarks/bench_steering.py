@@ -32,10 +32,8 @@ each sentence then, capped at ``DECODE_STEPS`` tokens.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -77,10 +75,7 @@ def main() -> None:
     model_path: Path | None = parser.parse_args().model
     if not base.CORPUS.exists():
         sys.exit(f"corpus not found: {base.CORPUS}")
-    base.WORK.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="reader-bench-steering-"))
-    os.environ["READER_HOME"] = str(home)
-    os.environ["ARGOS_PACKAGES_DIR"] = str(home / "models")
+    home = base.bench_home("reader-bench-steering-")
     all_sentences = base.corpus_sentences()
     sentences = all_sentences[:SENTENCES]
     archive = model_path or base.build_package("ko", "en", all_sentences, 1)

@@ -76,6 +76,33 @@ def corpus_sentences() -> list[str]:
 # -- the generated model -------------------------------------------------------------------
 
 
+def train_sentencepiece(lines: list[str]) -> bytes:
+    """A SentencePiece model of up to 8,000 pieces trained on ``lines`` (the generated
+    models' tokenizer)."""
+    import sentencepiece as spm
+
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines * 3),
+        model_writer=model,
+        vocab_size=8000,
+        hard_vocab_limit=False,
+        character_coverage=0.9995,
+        num_threads=2,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def bench_home(prefix: str) -> Path:
+    """A fresh READER_HOME (and Argos packages folder) for one benchmark run."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["READER_HOME"] = str(home)
+    os.environ["ARGOS_PACKAGES_DIR"] = str(home / "models")
+    return home
+
+
 def build_package(source: str, target: str, sentences: list[str], seed: int) -> Path:
     archive = WORK / f"bench-{source}_{target}.argosmodel"
     if archive.exists():
@@ -85,17 +112,8 @@ def build_package(source: str, target: str, sentences: list[str], seed: int) -> 
     from ctranslate2.specs import transformer_spec
     from tests.support.tiny_argos import minisbd_onnx, write_ctranslate2_model
 
-    model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(sentences * 3),
-        model_writer=model,
-        vocab_size=8000,
-        hard_vocab_limit=False,
-        character_coverage=0.9995,
-        num_threads=2,
-        minloglevel=2,
-    )
-    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    piece_model = train_sentencepiece(sentences)
+    processor = spm.SentencePieceProcessor(model_proto=piece_model)
     pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     vocabulary = pieces + [f"<extra_{i}>" for i in range(VOCAB - len(pieces))]
 
@@ -107,7 +125,7 @@ def build_package(source: str, target: str, sentences: list[str], seed: int) -> 
     folder = WORK / "build" / f"translate-{source}_{target}-bench"
     shutil.rmtree(folder, ignore_errors=True)
     write_ctranslate2_model(spec, folder / "model", quantization="int8")
-    (folder / "sentencepiece.model").write_bytes(model.getvalue())
+    (folder / "sentencepiece.model").write_bytes(piece_model)
     (folder / "minisbd").mkdir()
     (folder / "minisbd" / f"{source}.onnx").write_bytes(minisbd_onnx(source, split=False))
     metadata = {
