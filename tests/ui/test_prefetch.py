@@ -5,7 +5,8 @@ them, the list marks ready articles, and opening one is a cache hit."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -150,7 +151,12 @@ async def test_a_prefetched_article_opens_translated_from_the_cache(
     assert marked_again == {second}
 
 
-async def test_leaving_for_another_screen_drops_what_was_next(service: ReaderService) -> None:
+@asynccontextmanager
+async def back_from_the_first_article(
+    service: ReaderService,
+) -> AsyncIterator[tuple[Pilot[None], list[int], HeldQueue]]:
+    """The queue held, the first article opened (the next three are then what is
+    translated ahead) and left again for the list: the app, the list's ids, the hold."""
     held = HeldQueue(service)  # before the list's cursor can rest (see HeldQueue)
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -158,10 +164,15 @@ async def test_leaving_for_another_screen_drops_what_was_next(service: ReaderSer
         ids = list_ids(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        prefetch = main_screen(pilot).prefetch
-        assert prefetch.pending() == ids[1:4]
+        assert main_screen(pilot).prefetch.pending() == ids[1:4]
         await pilot.press("escape")
         await settle(pilot)
+        yield pilot, ids, held
+
+
+async def test_leaving_for_another_screen_drops_what_was_next(service: ReaderService) -> None:
+    async with back_from_the_first_article(service) as (pilot, ids, held):
+        prefetch = main_screen(pilot).prefetch
         await pilot.press("g")  # the glossary: no longer reading the list
         await settle(pilot)
         assert prefetch.pending() == []
@@ -172,17 +183,8 @@ async def test_leaving_for_another_screen_drops_what_was_next(service: ReaderSer
 
 
 async def test_choosing_another_collection_replaces_what_is_next(service: ReaderService) -> None:
-    held = HeldQueue(service)  # before the list's cursor can rest (see HeldQueue)
-    app = make_app(service)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        ids = list_ids(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+    async with back_from_the_first_article(service) as (pilot, ids, held):
         prefetch = main_screen(pilot).prefetch
-        assert prefetch.pending() == ids[1:4]
-        await pilot.press("escape")
-        await settle(pilot)
         tree = main_screen(pilot).query_one(CollectionTree)
         feed_b = next(f for f in service.feeds() if f.title == "B News")
         tree.select_key(f"feed:{feed_b.id}")
