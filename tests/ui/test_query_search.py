@@ -124,3 +124,37 @@ def test_cli_errors_are_one_line() -> None:
     assert "\n" not in result.stderr.strip()
     result = run_reader("saved", "remove", "nothing")
     assert result.stderr.strip() == "reader: no saved search named 'nothing'"
+
+
+async def test_a_query_waiting_for_analysis_says_so_instead_of_the_last_list(
+    service: ReaderService,
+) -> None:
+    """``known>80%`` over articles never analysed: while they are analysed (held here
+    until the list is looked at), the list says what it waits for, not the rows of the
+    collection the search started from; then it shows what matches."""
+    import threading
+
+    looked, analyse = threading.Event(), service.index_vocabulary
+
+    def held_analysis(limit: int | None = None) -> int:
+        looked.wait(30)
+        return analyse(limit)
+
+    service.index_vocabulary = held_analysis  # type: ignore[method-assign]
+    app = make_app(service)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert _shown(app)
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "known>80%"
+        await pilot.press("enter")
+        for _ in range(200):
+            if not _shown(app):
+                break
+            await pilot.pause(0.05)
+        article_list = app.screen.query_one(ArticleList)
+        assert _shown(app) == [] and "Analysing the articles" in article_list.empty_text
+        looked.set()
+        await settle(pilot)
+        assert article_list.empty_text == "Nothing matches 'known>80%'."

@@ -130,7 +130,7 @@ class LibraryScreen(ReaderScreen[None]):
     def _load_articles_now(self, collection: Collection, keep: Position | None = None) -> None:
         with self.guard(f"loading {collection.title}"):
             if collection.is_query:
-                self._analyse_for_query(collection.query)
+                self._analyse_for_query(collection)
                 total = self.service.count_query(collection.query)
             else:
                 total = self.service.count_articles(collection.articles)
@@ -145,10 +145,15 @@ class LibraryScreen(ReaderScreen[None]):
             )
             self._send_difficulties(rows)
 
-    def _analyse_for_query(self, query: str) -> None:
+    def _analyse_for_query(self, collection: Collection) -> None:
         """Analyse pending articles (at most :data:`RANK_ANALYSE_LIMIT`, in the helper
-        process for Korean) when the query's learning terms need them (worker thread)."""
+        process for Korean) when the query's learning terms need them (worker thread).
+        Meanwhile the list says so, rather than show the last collection's rows under
+        the query's title."""
+        query = collection.query
         if self.service.vocabulary_pending() and self.service.query_needs_analysis(query):
+            waiting = "Analysing the articles this query needs…"
+            self.app.call_from_thread(self._show_articles, collection, 0, [], waiting)
             self.service.index_vocabulary(RANK_ANALYSE_LIMIT)
 
     def _find_kept(
