@@ -99,3 +99,17 @@ class TestLongSentences:
         sentence = Sentence("abcdefghij", 0, 10)
         pieces = split_long_sentence(sentence, lambda text: len(text) <= 3)
         assert "".join(p.text for p in pieces) == "abcdefghij"
+
+    def test_a_sentence_longer_than_any_real_one_is_cut_in_one_pass_then_halved(self) -> None:
+        """Past 4,000 characters the sentence is first cut at clause boundaries into
+        stretches of at most 4,000 (linear on hostile input); every piece still fits,
+        sits at its own offsets, and nothing is dropped."""
+        clause = "정부는 오늘 새로운 외교 정책을 발표했고, "
+        text = (clause * 400).strip()
+        sentence = Sentence(text, 7, 7 + len(text))
+        pieces = split_long_sentence(sentence, lambda piece: len(piece) <= 120)
+        assert len(text) > 4_000
+        assert all(len(p.text) <= 120 for p in pieces)
+        assert all(text[p.start - 7 : p.end - 7] == p.text for p in pieces)
+        assert "".join(p.text for p in pieces).replace(" ", "") == text.replace(" ", "")
+        assert all(p.text.endswith((",", "다.", "고")) or p is pieces[-1] for p in pieces)

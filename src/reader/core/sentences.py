@@ -108,6 +108,14 @@ _CLAUSE_PUNCTUATION = re.compile(r"[,;:–—)]\s++|(?<!\s)\s++[–—(]\s*+")
 _KOREAN_CONNECTIVES = re.compile(
     r"(?:고|며|면서|지만|는데|은데|니까|어서|아서|해서|으며|는가 하면|거나|든지|도록|자)\s+"
 )
+_CLAUSE_BOUNDARIES = (_CLAUSE_PUNCTUATION, _KOREAN_CONNECTIVES, re.compile(r"\s+"))
+"""Where an over-long sentence is split, in order of preference."""
+_EXACT_SPLIT_CHARS = 4_000
+"""A sentence longer than this (no real one is) is first cut into pieces of at most
+this many characters in one pass (:func:`_chunks`), and each is then split in halves:
+halving rescans a piece at every level, which alone is n log n on a hostile sentence
+of any length. A shorter sentence splits exactly as it always has, so cached and
+edited translations of its clauses still apply."""
 
 
 def split_sentences(paragraph: str, lang: str | None = None) -> list[Sentence]:
@@ -219,7 +227,9 @@ def split_long_sentence(sentence: Sentence, fits: Callable[[str], bool]) -> list
     """
     if fits(sentence.text) or len(sentence.text) < 2:
         return [sentence]
-    for pattern in (_CLAUSE_PUNCTUATION, _KOREAN_CONNECTIVES, re.compile(r"\s+")):
+    if len(sentence.text) > _EXACT_SPLIT_CHARS:
+        return [piece for chunk in _chunks(sentence) for piece in split_long_sentence(chunk, fits)]
+    for pattern in _CLAUSE_BOUNDARIES:
         cut = _middle_boundary(sentence.text, pattern)
         if cut is not None:
             break
@@ -238,6 +248,34 @@ def split_long_sentence(sentence: Sentence, fits: Callable[[str], bool]) -> list
         shifted = Sentence(piece.text, sentence.start + piece.start, sentence.start + piece.end)
         result.extend(split_long_sentence(shifted, fits))
     return result
+
+
+def _chunks(sentence: Sentence) -> list[Sentence]:
+    """``sentence`` cut at the last clause boundary (see :data:`_CLAUSE_BOUNDARIES`) of
+    each stretch of :data:`_EXACT_SPLIT_CHARS` characters, or at its end when it has
+    none: one pass, every piece at most that long."""
+    text = sentence.text
+    chunks: list[Sentence] = []
+    position = 0
+    while position < len(text):
+        limit = min(position + _EXACT_SPLIT_CHARS, len(text))
+        cut = limit if limit == len(text) else _last_boundary(text, position, limit) or limit
+        piece = _trimmed(text, position, cut)
+        if piece is not None:
+            start = sentence.start + piece.start
+            chunks.append(Sentence(piece.text, start, start + len(piece.text)))
+        position = cut
+    return chunks
+
+
+def _last_boundary(text: str, start: int, end: int) -> int | None:
+    """The last boundary end strictly inside ``text[start:end]`` of the first kind of
+    :data:`_CLAUSE_BOUNDARIES` that has one there."""
+    for pattern in _CLAUSE_BOUNDARIES:
+        ends = [m.end() for m in pattern.finditer(text, start, end) if start < m.end() < end]
+        if ends:
+            return ends[-1]
+    return None
 
 
 def _middle_boundary(text: str, pattern: re.Pattern[str]) -> int | None:
