@@ -280,9 +280,7 @@ def _whole_words(text: str, start: int, end: int) -> bool:
 def _core_end(analysis: Analysis, start: int, end: int) -> int:
     """Where a match's word ends without its particles and endings (``외교를`` → after
     ``외교``): the end of its last token that is not a particle, an ending or a symbol.
-
-    Tokens are in text order, so only the match's own tokens are looked at (found by
-    bisection): a sentence of n terms costs n log n, not n × its tokens."""
+    Only the match's own tokens are read (bisected: n terms cost n log n, not n²)."""
     core = start
     first = bisect.bisect_left(analysis.starts, start)
     for index in range(first, len(analysis.starts)):
