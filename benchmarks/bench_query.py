@@ -17,12 +17,11 @@ words from the known ones. Then, in the same run:
 All three must find the same articles (checked). It also times marking one common
 word known (the triggers move the count of every article containing it) and the
 ``reader list --where`` command itself in a subprocess (start-up included).
-Last run (2 cores shared with five other jobs, 2026-12-01; 20,000 articles of 800
-words, 7,925 of them matching): query 43 ms (70-170 ms in earlier runs under heavier
-load), difficulty join 5,830 ms, per-article loop 5,747 ms (132x the query); count of
-``unread and known>80%`` 8 ms; one known word found in 617 articles set to learning
-7 ms; 1,000 such terms changed in one transaction 1.7-2.5 s; the command with
-``--limit 50``, start-up included, 420 ms. Run:
+Last run (2026-12-02, 2 cores; 20,000 articles of 800 words, 7,925 of them matching):
+query 58 ms, difficulty join 2,438 ms, per-article loop 2,231 ms (38x the query);
+count of ``unread and known>80%`` 6 ms; one known word found in 617 articles set to
+learning 3 ms; 1,000 such terms changed in one transaction 0.65-0.73 s; the command
+with ``--limit 50``, start-up included, 299 ms. Run:
 
     .venv/bin/python benchmarks/bench_query.py [--articles N] [--home DIR]
 """
@@ -63,7 +62,9 @@ def _article_keys(rng: random.Random) -> dict[str, int]:
 
 
 def build(home: Path, articles: int) -> None:
-    """The library: feeds, articles, their vocabularies and the known terms."""
+    """The library: feeds, articles, their vocabularies and the known terms. Titles
+    differ from feed to feed: two feeds' articles under one title with one text would be
+    one story (listed once), and the three ways are compared per article."""
     from reader.core.models import EntryData, Term
     from reader.service import ReaderService
 
@@ -79,7 +80,7 @@ def build(home: Path, articles: int) -> None:
     stored = 0
     for feed in feeds:
         batch = [
-            EntryData(f"{feed.id}-{n}", f"기사 {n}", BODY, language="ko")
+            EntryData(f"{feed.id}-{n}", f"{feed.title} 기사 {n}", BODY, language="ko")
             for n in range(min(per_feed, articles - stored))
         ]
         store.upsert_entries(feed.id, batch)
