@@ -349,6 +349,30 @@ class TestEdit:
         pairs = service.translate_text(UNSURE, "ko", "en")["pairs"]
         assert (pairs[0]["target"], pairs[0]["edited"]) == ("The cat goes to school.", "edit")
 
+    async def test_the_header_gives_the_cursor_sentences_confidence(
+        self, service: ReaderService
+    ) -> None:
+        """The header follows the sentence cursor: the model's confidence in the
+        sentence under it, and "your translation" once the reader's own is there."""
+        async with make_app(service).run_test(size=(160, 30)) as pilot:
+            screen = await open_article(pilot)
+            view = screen.query_one(BilingualView)
+
+            def header() -> str:
+                return str(screen.query_one("#article-meta", Static).render())
+
+            for sentence in (0, 1):
+                details = view.units[0].details[sentence]
+                assert details.confidence is not None
+                await wait_for(pilot, lambda: f"confidence {details.confidence:.2f}" in header())
+                await pilot.press("j")
+            await pilot.press("k", "E")
+            await settle(pilot)
+            pilot.app.screen.query_one("#prompt-translation", Input).value = "The cat goes."
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "your translation" in header())
+            assert "confidence" not in header()
+
     async def test_escape_leaves_the_translation_as_it_was(self, service: ReaderService) -> None:
         async with make_app(service).run_test(size=(120, 30)) as pilot:
             screen = await open_article(pilot)

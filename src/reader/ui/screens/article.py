@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from reader.ui.messages import OpenNextUnread
 from reader.ui.screens.article_reading import ArticleReading
-from reader.ui.screens.article_review import REVIEW_BINDINGS
+from reader.ui.screens.article_review import REVIEW_BINDINGS, ArticleReview
 from reader.ui.screens.article_terms import TERM_BINDINGS
 from reader.ui.screens.article_translating import LAYOUT_NAMES
 from reader.ui.widgets.bilingual import BilingualView
@@ -104,7 +104,10 @@ class ArticleScreen(ArticleReading):
         )
 
     @on(BilingualView.SelectionModeChanged)
+    @on(BilingualView.CursorMoved)
+    @on(ArticleReview.Kept)
     def show_selection_mode(self) -> None:
+        """The header says the selection mode and the cursor sentence's confidence."""
         self._update_meta()
 
     def action_copy_pair(self) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
 
 from reader.ui.dialogs.choose import ChooseDialog
@@ -53,6 +54,10 @@ class ArticleReview(Widget, Hosted):
     DEFAULT_CSS = """
     ArticleReview { display: none; }
     """
+
+    class Kept(Message):
+        """A translation the reader chose, wrote or asked for is shown (or the model's
+        is back): what the screen says of the cursor sentence may have changed."""
 
     def __init__(
         self,
@@ -276,6 +281,7 @@ class ArticleReview(Widget, Hosted):
             if unit.sentence(index) == here.source and unit.targets[index] is not None
         ]
         view.set_translations(rows)
+        self.post_message(self.Kept())
         if way:
             self.notify(
                 f"Translated again ({way}): {_about(details)}. Kept as your translation"

@@ -24,6 +24,7 @@ from reader.ui.widgets.bilingual import BilingualView
 
 if TYPE_CHECKING:
     from reader.core.steering import Glossary
+    from reader.ui.widgets.paragraphs import SentenceDetails
 
 LAYOUT_NAMES = {
     "side": "side by side",
@@ -32,6 +33,17 @@ LAYOUT_NAMES = {
     "interlinear": "interlinear",
 }
 assert set(LAYOUT_NAMES) == set(LAYOUTS)
+
+
+def sentence_confidence(details: SentenceDetails | None) -> str:
+    """The cursor sentence's confidence, for the header ("" when not measured)."""
+    if details is None:
+        return ""
+    if details.user:
+        return "your translation"
+    if details.confidence is None:
+        return ""
+    return f"confidence {details.confidence:.2f}"
 
 
 class ArticleTranslating(ReaderScreen[None]):
@@ -89,6 +101,7 @@ class ArticleTranslating(ReaderScreen[None]):
             parts.append(f"{self.done}/{self.total} translated")
         else:
             parts.append(self.status)
+        parts.append(sentence_confidence(view.current_details()))
         if article is not None:
             parts.append("read" if article.read else "unread")
             if article.starred:

@@ -26,6 +26,7 @@ from reader.ui.widgets.bilingual_layout import ParagraphLayout, _target_cells
 from reader.ui.widgets.bilingual_render import PLACEHOLDER, _rows_of, _target_span
 from reader.ui.widgets.paragraphs import (
     ParagraphUnit,
+    SentenceDetails,
     SentenceTranslation,
     TermMark,
     WordSelection,
@@ -209,6 +210,14 @@ class BilingualView(ParagraphLayout, can_focus=True):
         paragraph, sentence = self.cursor
         unit = self.units[paragraph]
         return unit.sentence(sentence), unit.targets[sentence]
+
+    def current_details(self) -> SentenceDetails | None:
+        """What the translation of the sentence under the cursor says beyond its text
+        (None while it is pending, or when nothing is known)."""
+        if not self.units:
+            return None
+        paragraph, sentence = self.cursor
+        return self.units[paragraph].details.get(sentence)
 
     def set_terms(self, terms: Mapping[int, Sequence[TermMark | tuple[int, int, int]]]) -> None:
         """Glossary terms per paragraph (term marks, offsets in the paragraph); redraws
