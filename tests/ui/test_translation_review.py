@@ -361,16 +361,19 @@ class TestEdit:
             def header() -> str:
                 return str(screen.query_one("#article-meta", Static).render())
 
+            def says(text: str) -> Callable[[], bool]:
+                return lambda: text in header()
+
             for sentence in (0, 1):
-                details = view.units[0].details[sentence]
-                assert details.confidence is not None
-                await wait_for(pilot, lambda: f"confidence {details.confidence:.2f}" in header())
+                confidence = view.units[0].details[sentence].confidence
+                assert confidence is not None
+                await wait_for(pilot, says(f"confidence {confidence:.2f}"))
                 await pilot.press("j")
             await pilot.press("k", "E")
             await settle(pilot)
             pilot.app.screen.query_one("#prompt-translation", Input).value = "The cat goes."
             await pilot.press("enter")
-            await wait_for(pilot, lambda: "your translation" in header())
+            await wait_for(pilot, says("your translation"))
             assert "confidence" not in header()
 
     async def test_escape_leaves_the_translation_as_it_was(self, service: ReaderService) -> None:
