@@ -27,7 +27,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy src tests
+	$(BIN)/mypy src tests benchmarks
 	$(BIN)/lint-imports --no-logo
 
 clean:

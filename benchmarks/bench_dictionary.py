@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -139,22 +140,23 @@ def bench_lookups(database: Path, source: Path, words: list[str]) -> None:
     store = DictionaryStore(database)
     rng = random.Random(7)
     queries = [rng.choice(words) if i % 2 else f"없는말{i}" for i in range(LOOKUPS)]
-    samples = [timed(lambda q=query: store.lookup(q, q, english=False)) for query in queries]
+    samples = [timed(partial(store.lookup, query, query, english=False)) for query in queries]
     print(f"  reader, lemma query:            {percentiles(samples)}")
+
+    def by_lemma(word: str, english: bool = False) -> Callable[[], object]:
+        return lambda: store.lookup(word, lemma_of(word), english=english)
 
     lemma_of("먹었다")  # kiwipiepy loaded once, as the UI's helper process keeps it
     inflected = [
         word[:-1] + rng.choice(("었다", "고", "면")) if word.endswith("다") else word + "를"
         for word in rng.sample(words, LOOKUPS)
     ]
-    samples = [
-        timed(lambda w=word: store.lookup(w, lemma_of(w), english=False)) for word in inflected
-    ]
+    samples = [timed(by_lemma(word)) for word in inflected]
     distinct = len(set(inflected))
     print(f"  reader, inflected word (kiwi):  {percentiles(samples)} ({distinct} distinct)")
 
     english = [f"meanings {rng.randrange(50_000)} 1" for _ in range(LOOKUPS)]
-    samples = [timed(lambda w=word: store.lookup(w, lemma_of(w), english=True)) for word in english]
+    samples = [timed(by_lemma(word, english=True)) for word in english]
     print(f"  reader, English gloss lookup:   {percentiles(samples)}")
     store.close()
 
@@ -168,7 +170,7 @@ def bench_lookups(database: Path, source: Path, words: list[str]) -> None:
             if entry.find("Lemma/feat[@att='writtenForm']").get("val") == query  # type: ignore[union-attr]
         ]
 
-    samples = [timed(lambda q=query: scan(q)) for query in queries[:SCAN_LOOKUPS]]
+    samples = [timed(partial(scan, query)) for query in queries[:SCAN_LOOKUPS]]
     print(f"  ElementTree tree, linear scan:  {percentiles(samples)} ({SCAN_LOOKUPS} words)")
 
 

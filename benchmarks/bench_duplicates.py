@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import reader.core.store.articles as store_articles
 from reader.core.filters import ArticleFilter
@@ -100,13 +101,9 @@ def main() -> None:
     count = "SELECT count(*) FROM articles WHERE read = 0"
     print(f"plain count {best_ms(lambda: store.query(count)):.1f} ms")
     store.close()
-    original = store_articles.link_articles
-    store_articles.link_articles = lambda _connection, _ids: None  # type: ignore[assignment]
-    try:
+    with mock.patch.object(store_articles, "link_articles", lambda _connection, _ids: None):
         unlinked, unlinked_seconds = fill(folder / "unlinked.db", per_feed)
         unlinked.close()
-    finally:
-        store_articles.link_articles = original
     print(f"store without linking: {unlinked_seconds:.2f} s")
 
 

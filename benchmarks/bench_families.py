@@ -182,7 +182,7 @@ def measure(shape: Shape) -> dict[str, Any]:
     load_started = time.perf_counter()
     engine.load()
     load_seconds = time.perf_counter() - load_started
-    engine.max_decoding_length = lambda longest: DECODE_STEPS  # type: ignore[method-assign]
+    engine.max_decoding_length = lambda longest_input: DECODE_STEPS  # type: ignore[method-assign]
     tokenization = engine.tokenization
     batch = [tokenization.source_tokens(engine.encode(text)) for text in texts]
     options = engine.decoding_options(batch)

@@ -107,7 +107,7 @@ class Server(ThreadingHTTPServer):
 def serve() -> None:
     """The server process: prints the feed URLs as JSON, then serves until killed."""
     servers = [Server((f"127.0.0.{n + 1}", 0), Handler) for n in range(HOSTS)]
-    bases = [f"http://{host}:{port}" for host, port in (s.server_address[:2] for s in servers)]
+    bases = [f"http://127.0.0.{n + 1}:{s.server_address[1]}" for n, s in enumerate(servers)]
     urls = []
     for number in range(FEEDS):
         base = bases[number % HOSTS]

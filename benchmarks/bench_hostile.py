@@ -18,10 +18,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
-CASES = {
+CASES: dict[str, Callable[[], bytes]] = {
     "tiny": lambda: feed("<item><title>one</title><guid>1</guid></item>"),
     "100k-entries": lambda: feed(
         "".join(f"<item><title>t{n}</title><guid>{n}</guid></item>" for n in range(100_000))

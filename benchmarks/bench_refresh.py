@@ -108,7 +108,7 @@ def serve() -> None:
     servers = [FeedServer((f"127.0.0.{n + 1}", 0), FeedHandler) for n in range(HOSTS)]
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    bases = [f"http://{host}:{port}" for host, port in (s.server_address[:2] for s in servers)]
+    bases = [f"http://127.0.0.{n + 1}:{s.server_address[1]}" for n, s in enumerate(servers)]
     print(json.dumps(bases), flush=True)
     threading.Event().wait()
 

@@ -35,6 +35,7 @@ import argparse
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +154,7 @@ def measure(service: Any, sentences: list[str], glossary: Any) -> dict[str, floa
         assert all(o is not None and o.error is None for o in outcomes)
         return sum(fallback_seconds)
 
-    runs = {
+    runs: dict[str, Callable[[], float]] = {
         "without": lambda: run_with(before, None),
         "with glossary + confidence": lambda: run_with(after, glossary),
         "with, token scores on": lambda: run_with(with_tokens, glossary),

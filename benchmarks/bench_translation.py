@@ -222,9 +222,11 @@ def main() -> None:
     service = ReaderService()
     for archive in archives:
         service.models_install(str(archive))
-    tokens = sum(
-        len(t) for t in (service.translations.engine("ko", "en").encode(s) for s in sentences)
-    )
+    from reader.core.translation.ctranslate2_engine import CTranslate2Engine
+
+    engine = service.translations.engine("ko", "en")
+    assert isinstance(engine, CTranslate2Engine), "the generated model is a CTranslate2 one"
+    tokens = sum(len(engine.encode(s)) for s in sentences)
     print(
         f"input: {tokens} SentencePiece tokens, {tokens / len(sentences):.1f} per sentence;"
         f" every sentence decodes {DECODE_STEPS} target tokens in both paths"
