@@ -5,7 +5,10 @@ of the worker failing and taking the app down with ``NoActiveAppError``."""
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from reader.service import ReaderService
@@ -17,15 +20,24 @@ class HostedStatic(Static, Hosted):
     """A node of the app with a guard, like every screen, dialog and working widget."""
 
 
-async def test_work_started_after_its_node_left_the_app_ends_quietly(
+@asynccontextmanager
+async def a_node_in_the_app(
     service: ReaderService,
-) -> None:
+) -> AsyncIterator[tuple[Pilot[None], HostedStatic, list[str]]]:
+    """The app running with one more node mounted; the notifications from then on."""
     app = make_app(service)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         notes = record_notifications(app)
         node = HostedStatic()
         await app.screen.mount(node)
+        yield pilot, node, notes
+
+
+async def test_work_started_after_its_node_left_the_app_ends_quietly(
+    service: ReaderService,
+) -> None:
+    async with a_node_in_the_app(service) as (pilot, node, notes):
         await node.remove()
         reached: list[str] = []
 
@@ -43,12 +55,7 @@ async def test_work_started_after_its_node_left_the_app_ends_quietly(
 
 
 async def test_work_whose_node_leaves_while_it_runs_ends_quietly(service: ReaderService) -> None:
-    app = make_app(service)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        notes = record_notifications(app)
-        node = HostedStatic()
-        await app.screen.mount(node)
+    async with a_node_in_the_app(service) as (pilot, node, notes):
         entered, removed = threading.Event(), threading.Event()
         reached: list[str] = []
 
