@@ -91,3 +91,50 @@ async def test_one_direction_per_text_keeps_the_other_language_as_it_is(
     )
     assert targets[1] == ["The cat reads a book."]
     assert targets[0][0] is not None and "cat" in targets[0][0]
+
+
+async def test_a_sentence_is_reviewed_as_in_an_article(
+    service: ReaderService, installed_tiny_models: Path
+) -> None:
+    """With the output focused (tab), E edits the cursor sentence's translation in place
+    and keeps it as the reader's own; c lists the model's other readings (or says why
+    there are none); text typed into the box never reaches those keys."""
+    from textual.widgets import Input
+
+    from reader.ui.dialogs.choose import ChooseDialog
+
+    app = make_app(service)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        screen = app.screen
+        assert isinstance(screen, TranslatorScreen)
+        await pilot.press(*"cEB")  # typed, not keys
+        assert screen.query_one(TextArea).text == "cEB"
+        screen.query_one(TextArea).text = "고양이는 학교에 간다. 친구는 책을 읽는다."
+        view = screen.query_one(BilingualView)
+        for _ in range(600):
+            if view.units and len(view.units[0].spans) == 2 and all(view.units[0].targets):
+                break
+            await pilot.pause(0.05)
+        await pilot.press("tab")
+        assert app.focused is view
+        await pilot.press("j", "E")
+        await settle(pilot)
+        prompt = app.screen.query_one("#prompt-translation", Input)
+        assert prompt.value == view.units[0].targets[1]
+        prompt.value = "My friend reads a book."
+        await pilot.press("enter")
+        for _ in range(200):
+            if view.units[0].details.get(1) and view.units[0].details[1].user == "edit":
+                break
+            await pilot.pause(0.05)
+        assert view.units[0].targets[1] == "My friend reads a book."
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ChooseDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+    pairs = service.translate_text("친구는 책을 읽는다.", "ko", "en")["pairs"]
+    assert (pairs[0]["target"], pairs[0]["edited"]) == ("My friend reads a book.", "edit")

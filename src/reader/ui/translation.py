@@ -121,6 +121,19 @@ def _split(service: ReaderService, paragraphs: list[str], lang: str) -> list[lis
     return split_by_language(service.split_paragraphs, paragraphs, lang)
 
 
+def direction_models(service: ReaderService, direction: tuple[str, str]) -> tuple[list[str], str]:
+    """(the installed models for ``direction``, the one in use, "" for none); call from
+    a worker thread: it reads model folders."""
+    from reader.core.translation import NoModelError
+
+    names = [model.name for model in service.models_for_direction(*direction)]
+    try:
+        in_use = service.translations.engine(*direction).model.name
+    except NoModelError:
+        in_use = ""
+    return names, in_use
+
+
 def translation_plan(
     service: ReaderService,
     paragraphs: list[str],

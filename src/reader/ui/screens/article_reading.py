@@ -22,7 +22,7 @@ from reader.ui.messages import ArticleFlagsChanged
 from reader.ui.screens.article_review import ArticleReview
 from reader.ui.screens.article_terms import ArticleTerms
 from reader.ui.screens.article_translating import ArticleTranslating
-from reader.ui.translation import split_in_parts
+from reader.ui.translation import direction_models, split_in_parts
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 
 if TYPE_CHECKING:
@@ -153,13 +153,7 @@ class ArticleReading(ArticleTranslating):
 
     def _find_models(self, direction: tuple[str, str]) -> None:
         """Name the model in use and list the others (worker thread: it reads model folders)."""
-        from reader.core.translation import NoModelError
-
-        names = [model.name for model in self.service.models_for_direction(*direction)]
-        try:
-            in_use = self.service.translations.engine(*direction).model.name
-        except NoModelError:
-            in_use = ""
+        names, in_use = direction_models(self.service, direction)
 
         def show() -> None:
             self.models_here, self.model_name = names, in_use

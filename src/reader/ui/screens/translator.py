@@ -1,8 +1,10 @@
-"""The translator (``T``): type or paste text, see it translated sentence by sentence."""
+"""The translator (``T``): type or paste text, see it translated sentence by sentence,
+and review a sentence's translation as in an article (``c``, ``E``, ``B`` once the
+output has the focus: ``tab``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -14,7 +16,9 @@ from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
 from reader.ui.host import ReaderScreen
+from reader.ui.screens.article_review import REVIEW_BINDINGS, ArticleReview
 from reader.ui.translation import (
+    direction_models,
     glossaries_for,
     passthrough_results,
     split_paragraphs,
@@ -24,9 +28,6 @@ from reader.ui.translation import (
 from reader.ui.translation_job import TranslationEvents, TranslationJob
 from reader.ui.widgets.bilingual import BilingualView, ParagraphUnit
 from reader.ui.widgets.key_hints import KeyHints
-
-if TYPE_CHECKING:
-    pass
 
 DEBOUNCE_SECONDS = 0.6
 
@@ -38,6 +39,7 @@ class TranslatorScreen(ReaderScreen[None]):
         Binding("escape", "back", "Back", id="translator_back"),
         Binding("ctrl+s", "save", "Save as article", id="translator_save"),
         Binding("ctrl+t", "cycle_layout", "Layout", id="translator_layout"),
+        *REVIEW_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -48,6 +50,13 @@ class TranslatorScreen(ReaderScreen[None]):
         )
         self._debounce: Timer | None = None
         self.direction: tuple[str, str] = ("ko", "en")
+        self._shown_as_is: set[int] = set()
+        """Paragraphs already in the target language, shown as they are."""
+        self._own_directions: dict[int, tuple[str, str]] = {}
+        """Paragraphs translated the other way (see ``translation_plan``)."""
+        self._models: tuple[list[str], str] = ([], "")
+        """The installed models for the direction, and the one in use."""
+        self.review = ArticleReview(self.direction_of, lambda: self._models)
 
     def compose(self) -> ComposeResult:
         yield Static("Translator — type or paste Korean or English text", id="article-title")
@@ -56,6 +65,7 @@ class TranslatorScreen(ReaderScreen[None]):
             yield TextArea(id="translator-input", soft_wrap=True)
             yield BilingualView(id="translator-output", reading_layout="interlinear")
         yield KeyHints(self.BINDINGS, with_app_keys=False)
+        yield self.review
 
     def on_mount(self) -> None:
         view = self.query_one(BilingualView)
@@ -89,6 +99,8 @@ class TranslatorScreen(ReaderScreen[None]):
             ]
             self.app.call_from_thread(self._show, units, direction)
             skip, own = translation_plan(self.service, paragraphs, direction)
+            models = direction_models(self.service, direction)
+            self.app.call_from_thread(self._plan, skip, own, models)
             if skip:
                 rows = passthrough_results(sentences, skip)
                 self.app.call_from_thread(self.query_one(BilingualView).set_translations, rows)
@@ -105,6 +117,20 @@ class TranslatorScreen(ReaderScreen[None]):
         self.query_one(BilingualView).show(units)
         meta = self.query_one("#article-meta", Static)
         meta.update(Text(f"{direction[0]} → {direction[1]} · ctrl+s saves it as a Local article"))
+
+    def _plan(
+        self,
+        skip: set[int],
+        own: dict[int, tuple[str, str]],
+        models: tuple[list[str], str],
+    ) -> None:
+        self._shown_as_is, self._own_directions, self._models = skip, own, models
+
+    def direction_of(self, paragraph: int) -> tuple[str, str] | None:
+        """The direction a paragraph is translated in; None when it is shown as it is."""
+        if paragraph in self._shown_as_is:
+            return None
+        return self._own_directions.get(paragraph, self.direction)
 
     @on(TranslationEvents)
     def apply_translations(self) -> None:
@@ -128,6 +154,15 @@ class TranslatorScreen(ReaderScreen[None]):
 
     def action_cycle_layout(self) -> None:
         self.query_one(BilingualView).cycle_layout()
+
+    def action_alternatives(self) -> None:
+        self.review.show_alternatives()
+
+    def action_edit_translation(self) -> None:
+        self.review.edit()
+
+    def action_retranslate_sentence(self) -> None:
+        self.review.retranslate()
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text
