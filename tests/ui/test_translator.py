@@ -135,6 +135,6 @@ async def test_a_sentence_is_reviewed_as_in_an_article(
         assert isinstance(app.screen, ChooseDialog)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen
+        assert app.screen_stack[-1] is screen
     pairs = service.translate_text("친구는 책을 읽는다.", "ko", "en")["pairs"]
     assert (pairs[0]["target"], pairs[0]["edited"]) == ("My friend reads a book.", "edit")
