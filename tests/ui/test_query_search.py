@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from reader.service import ReaderService
 from reader.ui.widgets.article_list import ArticleList
@@ -93,7 +93,11 @@ async def test_an_invalid_query_in_the_search_box_is_shown_and_asked_again(
         await settle(pilot)
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors == ["Search: position 21: expected ')'"]
-        assert app.screen.query_one(Input).value == "unread and (feed:hani", "asked again"
+        field = app.screen.query_one(Input)
+        assert field.value == "unread and (feed:hani", "asked again"
+        hint = str(app.screen.query_one("#prompt-hint", Label).render())
+        assert hint.startswith("✗ position 21: expected ')'")
+        assert field.cursor_position == 21, "the cursor is where the error is"
         await pilot.press("ctrl+s")  # an invalid query is not saved either
         await settle(pilot)
         assert service.saved_searches() == []

@@ -34,18 +34,24 @@ class PromptDialog(ReaderModal[str | None]):
         kind: str,
         value: str = "",
         save: Callable[[str], bool] | None = None,
+        cursor: int | None = None,
     ) -> None:
+        """``cursor``: where the cursor starts in ``value`` (default: its end)."""
         super().__init__()
         self.prompt_title = title
         self.hint = hint
         self.kind = kind
         self.value = value
         self.save = save
+        self.cursor = cursor
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-body"):
             yield Label(Text(self.prompt_title, style="bold"))
-            yield Input(self.value, id=f"prompt-{self.kind}")
+            field = Input(self.value, id=f"prompt-{self.kind}", select_on_focus=self.cursor is None)
+            if self.cursor is not None:
+                field.cursor_position = self.cursor
+            yield field
             yield Label(Text(self.hint), id="prompt-hint")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -6,10 +6,15 @@ started, cursor and all.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reader.ui.screens.library import Position
 from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.collections import Collection, CollectionTree, saved_collection
+
+if TYPE_CHECKING:
+    from reader.core.query import QuerySyntaxError
 
 
 class SearchingScreen(RefreshingScreen):
@@ -20,9 +25,10 @@ class SearchingScreen(RefreshingScreen):
         self._before_search: tuple[Collection, Position | None] | None = None
         """The collection (and cursor) a search started from, for escape and ``q``."""
 
-    def action_search(self, value: str = "") -> None:
+    def action_search(self, value: str = "", error: QuerySyntaxError | None = None) -> None:
         """Ask for words or a query (see :mod:`reader.core.query`); an invalid query is
-        said with its position and asked again; ``ctrl+s`` saves it as a collection."""
+        asked again with its ``error`` under it and the cursor where the error is;
+        ``ctrl+s`` saves it as a collection."""
         from reader.ui.dialogs.prompt import PromptDialog
 
         def search(query: str | None) -> None:
@@ -33,10 +39,13 @@ class SearchingScreen(RefreshingScreen):
             self.load_articles(Collection("search", f"Search: {query}", query=query))
 
         hint = "Words (Korean or English), or a query: unread has:외교 known>80% · ctrl+s saves"
-        self.app.push_screen(
-            PromptDialog("Search", hint, "search", value=value, save=self._ask_search_name),
-            search,
+        cursor = None
+        if error is not None:
+            hint, cursor = f"✗ {error}\n{hint}", min(error.position, len(value))
+        dialog = PromptDialog(
+            "Search", hint, "search", value=value, save=self._ask_search_name, cursor=cursor
         )
+        self.app.push_screen(dialog, search)
 
     def _valid_query(self, query: str) -> bool:
         """True for a query that parses; else the error is shown and the box opens again."""
@@ -46,7 +55,7 @@ class SearchingScreen(RefreshingScreen):
             parse(query)
         except QuerySyntaxError as error:
             self.notify(f"Search: {error}", severity="error", markup=False, timeout=8)
-            self.call_later(self.action_search, query)
+            self.call_later(self.action_search, query, error)
             return False
         return True
 
