@@ -118,3 +118,50 @@ def test_export_escapes_everything() -> None:
     assert document.feeds[0].url == "http://x/?a=1&b=2"
     assert document.feeds[0].title == '"<x>" & y'
     assert document.feeds[0].folder == "f<1>"
+
+
+def test_nested_folders_are_exported_nested_and_read_back_the_same() -> None:
+    """An import files a feed in ``news/korea`` for an outline inside an outline; the
+    export writes that tree again (not one outline named "news/korea"), so another
+    reader sees the same folders, and reading it back gives the same ones."""
+    from lxml import etree
+
+    from reader.core.models import Feed
+
+    nested = b"""<opml version="2.0"><body>
+      <outline text="news">
+        <outline text="korea"><outline text="hani" xmlUrl="https://hani.example/rss"/></outline>
+        <outline text="world" xmlUrl="https://world.example/rss"/>
+      </outline>
+      <outline text="top" xmlUrl="https://top.example/rss"/>
+    </body></opml>"""
+    imported = parse_opml(nested).feeds
+    assert {feed.url: feed.folder for feed in imported} == {
+        "https://hani.example/rss": "news/korea",
+        "https://world.example/rss": "news",
+        "https://top.example/rss": None,
+    }
+    feeds = [
+        Feed(id=n, url=feed.url, title=feed.title, folder=feed.folder)
+        for n, feed in enumerate(imported, 1)
+    ]
+    text = export_opml(feeds)
+    body = etree.fromstring(text.encode()).find("body")
+    assert body is not None
+    news = body.find("outline[@text='news']")
+    assert (
+        news is not None and news.find("outline[@text='korea']/outline[@text='hani']") is not None
+    )
+    assert body.find("outline[@text='news/korea']") is None
+    read_back = {feed.url: feed.folder for feed in parse_opml(text.encode()).feeds}
+    assert read_back == {feed.url: feed.folder for feed in imported}
+
+
+def test_a_folder_deeper_than_the_limit_ends_in_one_outline() -> None:
+    from reader.core.models import Feed
+    from reader.core.opml import MAX_FOLDER_DEPTH
+
+    folder = "/".join(f"f{n}" for n in range(MAX_FOLDER_DEPTH + 10))
+    text = export_opml([Feed(id=1, url="https://deep.example/rss", title="deep", folder=folder)])
+    [feed] = parse_opml(text.encode()).feeds
+    assert feed.folder == folder

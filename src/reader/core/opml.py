@@ -121,24 +121,55 @@ def _walk(parent: Any, folders: list[str], document: OpmlDocument) -> None:
 
 
 def export_opml(feeds: Iterable[Feed], title: str = "reader subscriptions") -> str:
-    """An OPML 2.0 document; feeds with a folder are nested in an outline of that name."""
-    by_folder: dict[str | None, list[Feed]] = {}
+    """An OPML 2.0 document; a feed's folder is an outline around it, and a folder
+    inside another (``news/korea``, as an import of nested outlines files it) an
+    outline inside that one, so other readers see the same tree."""
+    root = _Outline()
     for feed in feeds:
-        by_folder.setdefault(feed.folder or None, []).append(feed)
+        node = root
+        for name in _folder_path(feed.folder or ""):
+            node = node.folders.setdefault(name, _Outline())
+        node.feeds.append(feed)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<opml version="2.0">',
         f"  <head><title>{_text(title)}</title></head>",
         "  <body>",
+        *_outline_lines(root, "    "),
+        "  </body>",
+        "</opml>",
+        "",
     ]
-    lines += [_feed_line(feed, "    ") for feed in by_folder.pop(None, [])]
-    for folder in sorted(by_folder, key=lambda name: (name or "").lower()):
-        name = _attr(folder or "")
-        lines.append(f"    <outline text={name} title={name}>")
-        lines += [_feed_line(feed, "      ") for feed in by_folder[folder]]
-        lines.append("    </outline>")
-    lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
+
+
+MAX_FOLDER_DEPTH = 32
+"""Deeper folders are written as one outline named by the rest of their path."""
+
+
+@dataclass
+class _Outline:
+    feeds: list[Feed] = field(default_factory=list)
+    folders: dict[str, _Outline] = field(default_factory=dict)
+
+
+def _folder_path(folder: str) -> list[str]:
+    names = [name for name in folder.split(FOLDER_SEPARATOR) if name.strip()]
+    if len(names) > MAX_FOLDER_DEPTH:
+        rest = FOLDER_SEPARATOR.join(names[MAX_FOLDER_DEPTH - 1 :])
+        names = [*names[: MAX_FOLDER_DEPTH - 1], rest]
+    return names
+
+
+def _outline_lines(outline: _Outline, indent: str) -> list[str]:
+    """The feeds of ``outline``, then its folders by name, each nested one step in."""
+    lines = [_feed_line(feed, indent) for feed in outline.feeds]
+    for name in sorted(outline.folders, key=lambda folder: (folder.lower(), folder)):
+        quoted = _attr(name)
+        lines.append(f"{indent}<outline text={quoted} title={quoted}>")
+        lines += _outline_lines(outline.folders[name], indent + "  ")
+        lines.append(f"{indent}</outline>")
+    return lines
 
 
 def _feed_line(feed: Feed, indent: str) -> str:
