@@ -54,6 +54,36 @@ async def test_untitled_feeds_show_host_and_path_tail(service: ReaderService) ->
     assert url_name("https://example.org/feed.xml") == "example.org/feed.xml"
 
 
+async def test_a_folder_inside_a_folder_is_shown_inside_it(service: ReaderService) -> None:
+    """``news/korea`` (as an OPML import of nested outlines files it) is ``korea``
+    under ``news``, before news' own feeds; ``news`` counts and lists both, and
+    ``korea`` only its own. A folder with only folders inside still shows."""
+    hani, _ = service.store.add_feed("https://h.example/rss", "Hani", folder="news/korea")
+    world, _ = service.store.add_feed("https://w.example/rss", "World", folder="news")
+    deep, _ = service.store.add_feed("https://d.example/rss", "Deep", folder="blogs/tech/ai")
+    service.store.upsert_entries(hani.id, entries(2, start=500))
+    service.store.upsert_entries(world.id, entries(3, start=600))
+    service.store.upsert_entries(deep.id, entries(1, start=700))
+    app = make_app(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(CollectionTree)
+        nodes = tree._collection_nodes
+        assert str(nodes["folder:news"].label) == "news 5"
+        assert [str(n.label) for n in nodes["folder:news"].children] == ["korea 2", "World 3"]
+        assert str(nodes["folder:blogs"].label) == "blogs 1"
+        assert [str(n.label) for n in nodes["folder:blogs/tech"].children] == ["ai 1"]
+        assert nodes["folder:blogs/tech"].parent is nodes["folder:blogs"]
+        tree.select_key("folder:news/korea")
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+        assert app.screen.sub_title == "news/korea"
+        assert {row.feed_id for _, row in article_list.loaded_rows()} == {hani.id}
+        tree.select_key("folder:news")
+        await settle(pilot)
+        assert article_list.total == 5
+
+
 async def test_folders_come_first_sorted_counted_and_open_as_a_collection(
     service: ReaderService,
 ) -> None:

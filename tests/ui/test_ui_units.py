@@ -76,3 +76,22 @@ def test_rows_of_a_span_in_wrapped_lines() -> None:
     assert _rows_of((0, 5), starts) == (0, 0)
     assert _rows_of((8, 22), starts) == (0, 2)
     assert _rows_of((30, 31), starts) == (3, 3)
+
+
+def test_folder_paths_nest_by_their_parts_but_not_past_the_depth_limit() -> None:
+    from reader.ui.widgets.folders import MAX_DEPTH, folder_path, parent_and_name, tree_folders
+
+    assert folder_path("news/korea") == ["news", "news/korea"]
+    assert parent_and_name("news/korea") == ("news", "korea")
+    assert folder_path("a//b") == ["a//b"] and parent_and_name("a//b") == (None, "a//b")
+    deep = "/".join(f"f{n}" for n in range(MAX_DEPTH + 4))
+    path = folder_path(deep)
+    assert len(path) == MAX_DEPTH and path[-1] == deep
+    parent, name = parent_and_name(deep)
+    assert parent == path[-2] and f"{parent}/{name}" == deep
+    assert tree_folders(["News B", "news/korea", "alpha"]) == [
+        "alpha",
+        "news",
+        "news/korea",
+        "News B",
+    ]

@@ -15,6 +15,7 @@ from textual.widgets.tree import TreeNode
 from reader.core.filters import EVERY_ARTICLE, ArticleFilter
 from reader.core.models import Feed, FeedKind
 from reader.ui.format import plain
+from reader.ui.widgets.folders import folder_path, parent_and_name, tree_folders
 
 if TYPE_CHECKING:
     from reader.core.sync.engine import Account
@@ -131,7 +132,7 @@ def grouping_collections(feeds: list[Feed], accounts: list[Account]) -> list[Col
     counted as their lists are: a story carried by two of their feeds is listed, and
     counted, once (the sum of the feeds' counts would count it twice)."""
     folders = {feed.folder for feed in feeds if feed.kind is FeedKind.FEED and feed.folder}
-    collections = [folder_collection(folder) for folder in sorted(folders)]
+    collections = [folder_collection(folder) for folder in tree_folders(folders)]
     for account in accounts:
         collections.append(account_collection(account.name))
         groups = {
@@ -231,28 +232,32 @@ class CollectionTree(Tree[Collection]):
             (feed for feed in counts.feeds if feed.kind is FeedKind.FEED),
             key=lambda feed: (feed_name(feed).casefold(), feed.id),
         )
-        by_folder: dict[str, list[Feed]] = {}
-        for feed in subscribed:
-            if feed.folder:
-                by_folder.setdefault(feed.folder, []).append(feed)
-        for folder in sorted(by_folder, key=lambda name: (plain(name).casefold(), name)):
-            feeds = by_folder[folder]
-            collection = folder_collection(folder)
-            failed = any(feed.last_error for feed in feeds)
-            parent = self._add(
-                self.root,
-                collection,
-                _suffix(counts.grouped.get(collection.key, sum(f.unread for f in feeds)), failed),
-                expand=collection.key not in folded,
-            )
-            for feed in feeds:
-                self._add_feed(parent, feed)
+        self._add_folders([feed for feed in subscribed if feed.folder], counts, folded)
         for feed in subscribed:
             if not feed.folder:
                 self._add_feed(self.root, feed)
         for account in counts.accounts:
             self._add_account(account, counts, folded)
         self.select_key(selected, announce=False)
+
+    def _add_folders(self, filed: list[Feed], counts: CollectionCounts, folded: set[str]) -> None:
+        """The folders of these feeds, each with its unread count: a folder inside another
+        (``news/korea``) under it, a folder's own folders before its feeds."""
+        nodes: dict[str, TreeNode[Collection]] = {}
+        for folder in tree_folders(feed.folder or "" for feed in filed):
+            parent, name = parent_and_name(folder)
+            inside = [f for f in filed if f.folder and folder in folder_path(f.folder)]
+            collection = folder_collection(folder)
+            unread = counts.grouped.get(collection.key, sum(f.unread for f in inside))
+            nodes[folder] = self._add(
+                nodes[parent] if parent else self.root,
+                collection,
+                _suffix(unread, any(f.last_error for f in inside)),
+                expand=collection.key not in folded,
+                label=plain(name),
+            )
+        for feed in filed:
+            self._add_feed(nodes[feed.folder or ""], feed)
 
     def _add_account(self, account: Account, counts: CollectionCounts, folded: set[str]) -> None:
         """The account, then its server's groups with their feeds, then its other feeds."""
@@ -297,13 +302,15 @@ class CollectionTree(Tree[Collection]):
         collection: Collection,
         suffix: Text,
         expand: bool | None = None,
+        label: str | None = None,
     ) -> TreeNode[Collection]:
-        label = Text(collection.title, no_wrap=True)
-        label.append_text(suffix)
+        """A node for ``collection`` named ``label`` (default: its title)."""
+        text = Text(collection.title if label is None else label, no_wrap=True)
+        text.append_text(suffix)
         if expand is None:
-            node = parent.add_leaf(label, collection)
+            node = parent.add_leaf(text, collection)
         else:
-            node = parent.add(label, collection, expand=expand)
+            node = parent.add(text, collection, expand=expand)
         self._collection_nodes[collection.key] = node
         self._suffixes[node.id] = suffix
         return node
