@@ -16,11 +16,14 @@ MAX_RATIO = 5.5
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_pass_is_linear(case: Case) -> None:
-    n, small, large, times = ratio(case, repeats=3, give_up=2.0)
-    for repeats in (5, 7):  # more tries: a busy sibling core slows this one unevenly
-        if times <= MAX_RATIO:
+    best = ratio(case, repeats=3, give_up=2.0)
+    for repeats in (5, 7, 9):  # more tries: a busy sibling core slows this one unevenly
+        if best[3] <= MAX_RATIO:
             break
-        n, small, large, times = ratio(case, repeats=repeats, give_up=2.0)
+        # The best try counts: load only ever adds time, and a quadratic pass is
+        # about 16 on every try, never near the limit.
+        best = min(best, ratio(case, repeats=repeats, give_up=2.0), key=lambda r: r[3])
+    n, small, large, times = best
     assert times <= MAX_RATIO, f"n={n}: {small:.4f} s, 4n: {large:.4f} s"
     assert large < 3.0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from reader.core.models import FeedKind
@@ -13,15 +14,20 @@ from reader.ui.widgets.bilingual import BilingualView
 from tests.ui.conftest import make_app, settle
 
 
+async def open_translator(pilot: Pilot[None]) -> TranslatorScreen:
+    await settle(pilot)
+    await pilot.press("T")
+    screen = pilot.app.screen
+    assert isinstance(screen, TranslatorScreen)
+    return screen
+
+
 async def test_typed_text_is_translated_sentence_by_sentence_and_saved(
     service: ReaderService, installed_tiny_models: Path
 ) -> None:
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("T")
-        screen = app.screen
-        assert isinstance(screen, TranslatorScreen)
+        screen = await open_translator(pilot)
         screen.query_one(TextArea).insert("고양이는 학교에 간다. 친구는 책을 읽는다.")
         view = screen.query_one(BilingualView)
         for _ in range(600):
@@ -43,10 +49,7 @@ async def test_typing_fast_translates_once_after_a_pause(
 ) -> None:
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("T")
-        screen = app.screen
-        assert isinstance(screen, TranslatorScreen)
+        screen = await open_translator(pilot)
         await pilot.press(*"book")
         assert screen.job_id is None
         await pilot.pause(1.0)
@@ -59,10 +62,7 @@ async def translate_in_translator(service: ReaderService, text: str) -> list[lis
     """Type ``text`` into the translator; the targets of each paragraph once all arrived."""
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("T")
-        screen = app.screen
-        assert isinstance(screen, TranslatorScreen)
+        screen = await open_translator(pilot)
         screen.query_one(TextArea).insert(text)
         view = screen.query_one(BilingualView)
         for _ in range(600):
@@ -105,10 +105,7 @@ async def test_a_sentence_is_reviewed_as_in_an_article(
 
     app = make_app(service)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("T")
-        screen = app.screen
-        assert isinstance(screen, TranslatorScreen)
+        screen = await open_translator(pilot)
         await pilot.press(*"cEB")  # typed, not keys
         assert screen.query_one(TextArea).text == "cEB"
         screen.query_one(TextArea).text = "고양이는 학교에 간다. 친구는 책을 읽는다."

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from reader.ui.messages import OpenNextUnread
 from reader.ui.screens.article_reading import ArticleReading
-from reader.ui.screens.article_review import REVIEW_BINDINGS, ArticleReview
+from reader.ui.screens.article_review import REVIEW_BINDINGS, ArticleReview, ReviewKeys
 from reader.ui.screens.article_terms import TERM_BINDINGS
 from reader.ui.screens.article_translating import LAYOUT_NAMES
 from reader.ui.widgets.bilingual import BilingualView
@@ -26,7 +26,7 @@ from reader.ui.widgets.suggestions import SuggestionsPanel
 __all__ = ["LAYOUT_NAMES", "ArticleScreen"]
 
 
-class ArticleScreen(ArticleReading):
+class ArticleScreen(ReviewKeys, ArticleReading):
     """One article, source and translation aligned by paragraph."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -164,17 +164,6 @@ class ArticleScreen(ArticleReading):
                 self.app.call_from_thread(self._reload)
 
         self.run_worker(fetch, thread=True, exclusive=True, group="full-text")
-
-    # -- the translation of the cursor's sentence (see article_review) -----------------
-
-    def action_alternatives(self) -> None:
-        self.review.show_alternatives()
-
-    def action_edit_translation(self) -> None:
-        self.review.edit()
-
-    def action_retranslate_sentence(self) -> None:
-        self.review.retranslate()
 
     # -- terms (see article_terms) -----------------------------------------------------
 

@@ -31,6 +31,23 @@ REVIEW_BINDINGS = [
 ]
 """Keys of the article screen that act on the translation of the cursor's sentence."""
 
+
+class ReviewKeys:
+    """The actions of :data:`REVIEW_BINDINGS`, for a screen whose ``review`` is its
+    :class:`ArticleReview` (the article screen, the translator)."""
+
+    review: ArticleReview
+
+    def action_alternatives(self) -> None:
+        self.review.show_alternatives()
+
+    def action_edit_translation(self) -> None:
+        self.review.edit()
+
+    def action_retranslate_sentence(self) -> None:
+        self.review.retranslate()
+
+
 BACK_TO_MODEL = "↺ back to the model's translation (forget yours)"
 CHOSEN = "alternative you chose"
 EDITED = "edited by you"

@@ -16,7 +16,7 @@ from textual.widgets import Static, TextArea
 
 from reader.core.text import split_plain_text
 from reader.ui.host import ReaderScreen
-from reader.ui.screens.article_review import REVIEW_BINDINGS, ArticleReview
+from reader.ui.screens.article_review import REVIEW_BINDINGS, ArticleReview, ReviewKeys
 from reader.ui.translation import (
     direction_models,
     glossaries_for,
@@ -32,7 +32,7 @@ from reader.ui.widgets.key_hints import KeyHints
 DEBOUNCE_SECONDS = 0.6
 
 
-class TranslatorScreen(ReaderScreen[None]):
+class TranslatorScreen(ReviewKeys, ReaderScreen[None]):
     """Live translation of typed or pasted text; ``ctrl+s`` keeps it as a Local article."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -154,15 +154,6 @@ class TranslatorScreen(ReaderScreen[None]):
 
     def action_cycle_layout(self) -> None:
         self.query_one(BilingualView).cycle_layout()
-
-    def action_alternatives(self) -> None:
-        self.review.show_alternatives()
-
-    def action_edit_translation(self) -> None:
-        self.review.edit()
-
-    def action_retranslate_sentence(self) -> None:
-        self.review.retranslate()
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text
