@@ -21,9 +21,6 @@ from reader.ui.widgets.key_hints import first_key
 if TYPE_CHECKING:
     from reader.core.query_store import SavedSearch
 
-SAVED_PREFIX = "saved:"
-"""The key prefix of a saved search's collection (``saved:<name>``)."""
-
 
 @dataclass(frozen=True)
 class _BulkChange:
@@ -121,11 +118,11 @@ class BulkChangesScreen(SearchingScreen):
         from reader.ui.dialogs.confirm import ConfirmDialog
 
         collection = message.collection
-        if not collection.key.startswith(SAVED_PREFIX):
+        name = collection.saved_name
+        if name is None:
             note = "Only a saved search is removed here (a feed: reader remove FEED)."
             self.notify(note, markup=False, timeout=4)
             return
-        name = collection.key.removeprefix(SAVED_PREFIX)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -152,7 +149,7 @@ class BulkChangesScreen(SearchingScreen):
             markup=False,
             timeout=8,
         )
-        if self.collection.key == SAVED_PREFIX + saved.name:
+        if self.collection.saved_name == saved.name:
             self.load_articles(ALL_UNREAD)
             self.query_one(CollectionTree).select_key(ALL_UNREAD.key, announce=False)
         self.load_collections()

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from reader.core.sync.engine import Account
 
 
+SAVED_PREFIX = "saved:"
+"""The key prefix of a saved search's collection (``saved:<name>``)."""
+
+
 @dataclass(frozen=True)
 class Collection:
     """What an article list shows: a smart collection or one feed."""
@@ -40,7 +44,12 @@ class Collection:
     @property
     def is_query(self) -> bool:
         """A search or a saved search: its articles are those of :attr:`query`."""
-        return self.key == "search" or self.key.startswith("saved:")
+        return self.key == "search" or self.saved_name is not None
+
+    @property
+    def saved_name(self) -> str | None:
+        """For a saved search (``saved:<name>``): its name; else None."""
+        return self.key.removeprefix(SAVED_PREFIX) if self.key.startswith(SAVED_PREFIX) else None
 
 
 ALL_UNREAD = Collection("unread", "All unread", ArticleFilter(unread=True))
@@ -107,7 +116,7 @@ def account_folder_collection(account: str, folder: str) -> Collection:
 
 def saved_collection(name: str, query: str) -> Collection:
     """A saved search (``reader saved add``, ``ctrl+s`` in the search box)."""
-    return Collection(f"saved:{name}", plain(name), query=query)
+    return Collection(SAVED_PREFIX + name, plain(name), query=query)
 
 
 @dataclass
@@ -123,8 +132,8 @@ class CollectionCounts:
     saved: list[tuple[str, str, int]] = field(default_factory=list)
     """Saved searches: (name, query, unread articles)."""
     grouped: dict[str, int] = field(default_factory=dict)
-    """Unread stories of each folder, account and account group, by collection key
-    (see :func:`grouping_collections`); one missing is the sum of its feeds' counts."""
+    """Unread stories of every folder, account and account group the tree shows, by
+    collection key (see :func:`grouping_collections`)."""
 
 
 def grouping_collections(feeds: list[Feed], accounts: list[Account]) -> list[Collection]:
@@ -135,13 +144,22 @@ def grouping_collections(feeds: list[Feed], accounts: list[Account]) -> list[Col
     collections = [folder_collection(folder) for folder in tree_folders(folders)]
     for account in accounts:
         collections.append(account_collection(account.name))
-        groups = {
-            str(feed.folder)
-            for feed in feeds
-            if account.holds(feed) and feed.folder != account.name
-        }
-        collections += [account_folder_collection(account.name, g) for g in sorted(groups)]
+        collections += [
+            account_folder_collection(account.name, group)
+            for group in account_groups(account, feeds)
+        ]
     return collections
+
+
+def account_groups(account: Account, feeds: list[Feed]) -> dict[str, list[Feed]]:
+    """The server's groups of an account's feeds (the folders ``account/group``) sorted
+    by name, each with its feeds in the order given; the feeds filed in the account's
+    own folder are in none."""
+    groups: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        if account.holds(feed) and feed.folder != account.name:
+            groups.setdefault(str(feed.folder), []).append(feed)
+    return {name: groups[name] for name in sorted(groups, key=lambda n: (plain(n).casefold(), n))}
 
 
 def _suffix(count: int | None = None, failed: bool = False) -> Text:
@@ -243,16 +261,18 @@ class CollectionTree(Tree[Collection]):
     def _add_folders(self, filed: list[Feed], counts: CollectionCounts, folded: set[str]) -> None:
         """The folders of these feeds, each with its unread count: a folder inside another
         (``news/korea``) under it, a folder's own folders before its feeds."""
+        failed: set[str] = set()  # the folders holding a failing feed, at any depth
+        for feed in filed:
+            if feed.last_error:
+                failed.update(folder_path(feed.folder or ""))
         nodes: dict[str, TreeNode[Collection]] = {}
         for folder in tree_folders(feed.folder or "" for feed in filed):
             parent, name = parent_and_name(folder)
-            inside = [f for f in filed if f.folder and folder in folder_path(f.folder)]
             collection = folder_collection(folder)
-            unread = counts.grouped.get(collection.key, sum(f.unread for f in inside))
             nodes[folder] = self._add(
                 nodes[parent] if parent else self.root,
                 collection,
-                _suffix(unread, any(f.last_error for f in inside)),
+                _suffix(counts.grouped[collection.key], folder in failed),
                 expand=collection.key not in folded,
                 label=plain(name),
             )
@@ -266,26 +286,22 @@ class CollectionTree(Tree[Collection]):
         node = self._add(
             self.root,
             collection,
-            _suffix(counts.grouped.get(collection.key, account.unread), bool(account.last_error)),
+            _suffix(counts.grouped[collection.key], bool(account.last_error)),
             expand=collection.key not in folded,
         )
         own = sorted(
             (feed for feed in feeds if account.holds(feed)),
             key=lambda feed: (feed_name(feed).casefold(), feed.id),
         )
-        groups: dict[str, list[Feed]] = {}
-        for feed in own:
-            if feed.folder != account.name:
-                groups.setdefault(str(feed.folder), []).append(feed)
-        for folder in sorted(groups, key=lambda name: (plain(name).casefold(), name)):
+        for folder, grouped in account_groups(account, own).items():
             group = account_folder_collection(account.name, folder)
             parent = self._add(
                 node,
                 group,
-                _suffix(counts.grouped.get(group.key, sum(f.unread for f in groups[folder]))),
+                _suffix(counts.grouped[group.key]),
                 expand=group.key not in folded,
             )
-            for feed in groups[folder]:
+            for feed in grouped:
                 self._add_feed(parent, feed)
         for feed in own:
             if feed.folder == account.name:
