@@ -15,12 +15,12 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from reader.core.feedparse import decode_body, safe_xml
+from reader.core.folders import SEPARATOR, folder_parts
 from reader.core.models import Feed
 from reader.core.text import clean_line, strip_controls
 from reader.core.urls import is_web_url
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
-FOLDER_SEPARATOR = "/"
 _NOT_XML_CHARACTERS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 forbids even as references (U+FFFE, U+FFFF, lone surrogates,
 C0 controls): lxml and expat refuse a document holding one."""
@@ -108,7 +108,7 @@ def _walk(parent: Any, folders: list[str], document: OpmlDocument) -> None:
                     OpmlFeed(
                         url=url,
                         title=name,
-                        folder=FOLDER_SEPARATOR.join(folders) or None,
+                        folder=SEPARATOR.join(folders) or None,
                         site_url=clean_line(_attribute(outline, "htmlUrl")) or None,
                     )
                 )
@@ -127,7 +127,7 @@ def export_opml(feeds: Iterable[Feed], title: str = "reader subscriptions") -> s
     root = _Outline()
     for feed in feeds:
         node = root
-        for name in _folder_path(feed.folder or ""):
+        for name in folder_parts(feed.folder, MAX_FOLDER_DEPTH) if feed.folder else []:
             node = node.folders.setdefault(name, _Outline())
         node.feeds.append(feed)
     lines = [
@@ -151,14 +151,6 @@ MAX_FOLDER_DEPTH = 32
 class _Outline:
     feeds: list[Feed] = field(default_factory=list)
     folders: dict[str, _Outline] = field(default_factory=dict)
-
-
-def _folder_path(folder: str) -> list[str]:
-    names = [name for name in folder.split(FOLDER_SEPARATOR) if name.strip()]
-    if len(names) > MAX_FOLDER_DEPTH:
-        rest = FOLDER_SEPARATOR.join(names[MAX_FOLDER_DEPTH - 1 :])
-        names = [*names[: MAX_FOLDER_DEPTH - 1], rest]
-    return names
 
 
 def _outline_lines(outline: _Outline, indent: str) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reader.core.folders import SEPARATOR
 from reader.core.query_nodes import STATUS_VALUES, And, Field, Flag, Measure, Node, Not, Or
 
 
@@ -112,7 +113,7 @@ class _Compiler:
                 " OR feeds.url LIKE ? ESCAPE '\\', 0)"
             )
         if node.name == "folder":  # the folder and the folders inside it (``home/News``)
-            self.params += [value, _escaped(value) + "/%"]
+            self.params += [value, _escaped(value) + SEPARATOR + "%"]
             return "coalesce(feeds.folder = ? COLLATE NOCASE OR feeds.folder LIKE ? ESCAPE '\\', 0)"
         if node.name == "lang":
             self.params += [value, value]

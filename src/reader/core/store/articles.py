@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reader.core.filters import EVERY_ARTICLE, ArticleFilter
+from reader.core.folders import SEPARATOR
 from reader.core.models import Article, ArticleSummary, EntryData
 from reader.core.store.base import StoreBase
 from reader.core.store.sql import in_chunks, utc_now
@@ -286,7 +287,7 @@ def _article_filter(which: ArticleFilter) -> tuple[str, list[Any]]:
     if which.folder is not None:  # the folder and the folders inside it
         folder = which.folder
         where.append("(feeds.folder = ? OR substr(feeds.folder, 1, ?) = ?)")
-        params.extend([folder, len(folder) + 1, folder + "/"])
+        params.extend([folder, len(folder) + 1, folder + SEPARATOR])
     return " AND ".join(where), params
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-SEPARATOR = "/"
-"""Between a folder and the folder inside it (core.opml's ``FOLDER_SEPARATOR``)."""
+from reader.core.folders import SEPARATOR, folder_parts
+
 MAX_DEPTH = 8
 """Deeper folders are shown as one node named by the rest of their path: the tree
 indents each level, and a narrow sidebar has no room for more."""
@@ -16,11 +16,8 @@ indents each level, and a narrow sidebar has no room for more."""
 def folder_path(folder: str) -> list[str]:
     """The folders from the outermost to ``folder`` itself (``news``, ``news/korea``);
     only ``folder`` when a part of it is blank (``a//b`` is a name, not a path)."""
-    parts = folder.split(SEPARATOR)
-    if len(parts) == 1 or any(not part.strip() for part in parts):
-        return [folder]
-    depth = min(len(parts), MAX_DEPTH)
-    return [SEPARATOR.join(parts[:level]) for level in range(1, depth)] + [folder]
+    parts = folder_parts(folder, MAX_DEPTH)
+    return [SEPARATOR.join(parts[: level + 1]) for level in range(len(parts))]
 
 
 def tree_folders(folders: Iterable[str]) -> list[str]:
