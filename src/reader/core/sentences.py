@@ -272,16 +272,21 @@ def _last_boundary(text: str, start: int, end: int) -> int | None:
     """The last boundary end strictly inside ``text[start:end]`` of the first kind of
     :data:`_CLAUSE_BOUNDARIES` that has one there."""
     for pattern in _CLAUSE_BOUNDARIES:
-        ends = [m.end() for m in pattern.finditer(text, start, end) if start < m.end() < end]
+        ends = _boundary_ends(text, pattern, start, end)
         if ends:
             return ends[-1]
     return None
 
 
+def _boundary_ends(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[int]:
+    """Where the boundaries of ``pattern`` in ``text[start:end]`` end, strictly inside."""
+    return [m.end() for m in pattern.finditer(text, start, end) if start < m.end() < end]
+
+
 def _middle_boundary(text: str, pattern: re.Pattern[str]) -> int | None:
     """The boundary of ``pattern`` closest to the middle of ``text`` (an end offset)."""
     middle = len(text) / 2
-    ends = [m.end() for m in pattern.finditer(text) if 0 < m.end() < len(text)]
+    ends = _boundary_ends(text, pattern, 0, len(text))
     if not ends:
         return None
     return min(ends, key=lambda end: abs(end - middle))

@@ -319,4 +319,9 @@ def _about(details: SentenceDetails) -> str:
     if details.confidence is None:
         return "confidence not measured (translated before reader measured it)"
     reason = f" — {details.reason}" if details.reason else ""
-    return f"confidence {details.confidence:.2f}{reason}"
+    return confidence_label(details.confidence) + reason
+
+
+def confidence_label(confidence: float) -> str:
+    """``confidence 0.25``: how the dialog and the article header say it."""
+    return f"confidence {confidence:.2f}"

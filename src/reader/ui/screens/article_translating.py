@@ -17,6 +17,7 @@ from textual.widgets import Static
 from reader.core.models import Article, Sentence
 from reader.ui.format import literal
 from reader.ui.host import ReaderScreen
+from reader.ui.screens.article_review import confidence_label
 from reader.ui.state import LAYOUTS
 from reader.ui.translation import glossaries_for, passthrough_results, translation_plan
 from reader.ui.translation_job import TranslationEvents, TranslationJob
@@ -43,7 +44,7 @@ def sentence_confidence(details: SentenceDetails | None) -> str:
         return "your translation"
     if details.confidence is None:
         return ""
-    return f"confidence {details.confidence:.2f}"
+    return confidence_label(details.confidence)
 
 
 class ArticleTranslating(ReaderScreen[None]):
